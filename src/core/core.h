@@ -10,6 +10,7 @@
 #include "pool.h"
 #include "rng.h"
 #include "str.h"
+#include "types.h"
 #include "datetime.h"
 #include "vec.h"
 
