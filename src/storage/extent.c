@@ -1,0 +1,810 @@
+/* Immutable columnar extents: writer (blocks of rows, one compressed block per
+ * column with a zone map and checksum, dictionary or plain strings, delta for
+ * 64-bit integers) and reader (mmap, every offset and length checked, so a
+ * damaged file yields MSOC_CORRUPT naming it). Format: docs/storage.md. */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <lz4.h>
+#include <xxhash.h>
+#include <zstd.h>
+
+#include "core/mem.h"
+#include "stor_int.h"
+
+#define ENC_PLAIN 0
+#define ENC_DELTA 1
+#define ENC_DICT  2
+#define ENC_NULLS 0x80
+#define HDR_LEN 32
+#define TRL_LEN 32
+#define RAW_MAX ((size_t)1 << 31)
+
+/* ---- writer ---- */
+
+typedef struct dict_build {
+    uint32_t *slots; /* dict index + 1, 0 = empty */
+    size_t cap;
+    uint32_t *codes;
+    const char **ptrs;
+    uint32_t *lens;
+    size_t n_dict;
+} dict_build;
+
+static uint32_t *block_offsets(const stor_colvec *c)
+{
+    return (uint32_t *)(void *)c->offs.data;
+}
+
+/* Builds a dictionary for rows [r0, r0+n) when there are few distinct values;
+ * returns false (plain) otherwise. */
+static bool dict_try(const stor_colvec *c, size_t r0, size_t n, dict_build *d)
+{
+    if (n < 64)
+        return false;
+    const uint32_t *offs = block_offsets(c);
+    size_t limit = n / 4 < 65535 ? n / 4 : 65535;
+    size_t cap = 1024;
+    while (cap < 2 * (limit + 1))
+        cap <<= 1;
+    d->cap = cap;
+    d->slots = msoc_calloc(cap, sizeof *d->slots);
+    d->codes = msoc_malloc(n * sizeof *d->codes);
+    d->ptrs = msoc_malloc((limit + 1) * sizeof *d->ptrs);
+    d->lens = msoc_malloc((limit + 1) * sizeof *d->lens);
+    d->n_dict = 0;
+    size_t sample = n < 2048 ? n : 2048;
+    for (size_t i = 0; i < n; i++) {
+        if (i == sample && d->n_dict * 4 > sample)
+            return false;
+        const char *p = (c->data.data != NULL ? c->data.data : "") + offs[r0 + i];
+        uint32_t len = offs[r0 + i + 1] - offs[r0 + i];
+        uint64_t h = XXH3_64bits(p, len);
+        size_t s = (size_t)h & (cap - 1);
+        for (;;) {
+            uint32_t e = d->slots[s];
+            if (e == 0) {
+                if (d->n_dict >= limit)
+                    return false;
+                d->ptrs[d->n_dict] = p;
+                d->lens[d->n_dict] = len;
+                d->slots[s] = (uint32_t)++d->n_dict;
+                d->codes[i] = (uint32_t)(d->n_dict - 1);
+                break;
+            }
+            if (d->lens[e - 1] == len && memcmp(d->ptrs[e - 1], p, len) == 0) {
+                d->codes[i] = e - 1;
+                break;
+            }
+            s = (s + 1) & (cap - 1);
+        }
+    }
+    return true;
+}
+
+static void dict_free(dict_build *d)
+{
+    msoc_free(d->slots);
+    msoc_free(d->codes);
+    msoc_free(d->ptrs);
+    msoc_free(d->lens);
+    memset(d, 0, sizeof *d);
+}
+
+static void put_bits(msoc_buf *raw, const uint8_t *bm, size_t r0, size_t n)
+{
+    size_t nb = (n + 7) / 8;
+    uint8_t *p = (uint8_t *)stor_reserve(raw, nb);
+    memset(p, 0, nb);
+    for (size_t i = 0; i < n; i++)
+        if (stor_bit(bm, r0 + i))
+            p[i >> 3] = (uint8_t)(p[i >> 3] | (1 << (i & 7)));
+    raw->len += nb;
+}
+
+static bool any_bits(const uint8_t *bm, size_t r0, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (stor_bit(bm, r0 + i))
+            return true;
+    return false;
+}
+
+/* Encodes rows [r0, r0+n) of column c (type t, bitmap nulls or NULL) into raw. */
+static void encode_block(msoc_type t, const stor_colvec *c, const uint8_t *nulls, size_t r0,
+                         size_t n, msoc_buf *raw, stor_blockcol *bc)
+{
+    bool has_nulls = nulls != NULL && any_bits(nulls, r0, n);
+    uint8_t enc = ENC_PLAIN;
+    if (has_nulls)
+        put_bits(raw, nulls, r0, n);
+    size_t w = msoc_stor__type_width(t);
+    bc->has_zone = false;
+    if (w == 0) {
+        dict_build d = {0};
+        const uint32_t *offs = block_offsets(c);
+        if (dict_try(c, r0, n, &d)) {
+            enc = ENC_DICT;
+            uint32_t nd = (uint32_t)d.n_dict;
+            stor_append(raw, &nd, 4);
+            uint32_t o = 0;
+            stor_append(raw, &o, 4);
+            for (size_t k = 0; k < d.n_dict; k++) {
+                o += d.lens[k];
+                stor_append(raw, &o, 4);
+            }
+            for (size_t k = 0; k < d.n_dict; k++)
+                stor_append(raw, d.ptrs[k], d.lens[k]);
+            if (nd <= 256) {
+                uint8_t *p = (uint8_t *)stor_reserve(raw, n);
+                for (size_t i = 0; i < n; i++)
+                    p[i] = (uint8_t)d.codes[i];
+                raw->len += n;
+            } else {
+                char *p = stor_reserve(raw, 2 * n);
+                for (size_t i = 0; i < n; i++) {
+                    uint16_t k = (uint16_t)d.codes[i];
+                    memcpy(p + 2 * i, &k, 2);
+                }
+                raw->len += 2 * n;
+            }
+        } else {
+            uint32_t base = offs[r0];
+            char *p = stor_reserve(raw, 4 * (n + 1));
+            for (size_t i = 0; i <= n; i++) {
+                uint32_t o = offs[r0 + i] - base;
+                memcpy(p + 4 * i, &o, 4);
+            }
+            raw->len += 4 * (n + 1);
+            if (offs[r0 + n] > base)
+                stor_append(raw, c->data.data + base, offs[r0 + n] - base);
+        }
+        dict_free(&d);
+    } else {
+        const char *src = c->data.data != NULL ? c->data.data + w * r0 : "";
+        if (w == 8 && t != MSOC_TYPE_REAL) {
+            enc = ENC_DELTA;
+            const int64_t *v = (const int64_t *)(const void *)src;
+            char *p = stor_reserve(raw, 8 * n);
+            uint64_t prev = 0;
+            for (size_t i = 0; i < n; i++) {
+                uint64_t dv = (uint64_t)v[i] - prev;
+                memcpy(p + 8 * i, &dv, 8);
+                prev = (uint64_t)v[i];
+            }
+            raw->len += 8 * n;
+        } else {
+            stor_append(raw, src, w * n);
+        }
+        if (t != MSOC_TYPE_BOOL) {
+            for (size_t i = 0; i < n; i++) {
+                if (has_nulls && stor_bit(nulls, r0 + i))
+                    continue;
+                int64_t x;
+                if (t == MSOC_TYPE_INT) {
+                    int32_t y;
+                    memcpy(&y, src + 4 * i, 4);
+                    x = y;
+                } else {
+                    memcpy(&x, src + 8 * i, 8);
+                }
+                if (t == MSOC_TYPE_REAL) {
+                    double f, fmin, fmax;
+                    memcpy(&f, &x, 8);
+                    if (f != f)
+                        continue;
+                    if (!bc->has_zone) {
+                        bc->zmin = bc->zmax = x;
+                        bc->has_zone = true;
+                        continue;
+                    }
+                    memcpy(&fmin, &bc->zmin, 8);
+                    memcpy(&fmax, &bc->zmax, 8);
+                    if (f < fmin)
+                        bc->zmin = x;
+                    if (f > fmax)
+                        bc->zmax = x;
+                    continue;
+                }
+                if (!bc->has_zone) {
+                    bc->zmin = bc->zmax = x;
+                    bc->has_zone = true;
+                } else {
+                    if (x < bc->zmin)
+                        bc->zmin = x;
+                    if (x > bc->zmax)
+                        bc->zmax = x;
+                }
+            }
+        }
+    }
+    bc->enc = (uint8_t)(enc | (has_nulls ? ENC_NULLS : 0));
+}
+
+static void put_u8(msoc_buf *b, uint8_t v) { stor_append(b, &v, 1); }
+static void put_u16(msoc_buf *b, uint16_t v) { stor_append(b, &v, 2); }
+static void put_u32(msoc_buf *b, uint32_t v) { stor_append(b, &v, 4); }
+static void put_u64(msoc_buf *b, uint64_t v) { stor_append(b, &v, 8); }
+static void put_i64(msoc_buf *b, int64_t v) { stor_append(b, &v, 8); }
+
+msoc_status msoc_stor__extent_write(const char *dir, const stor_rowset *rs,
+                                    const msoc_stor_table_def *def,
+                                    const stor_extent_params *ep, char **path_out,
+                                    msoc_error *err)
+{
+    size_t n = rs->n_rows, n_cols = rs->n_cols;
+    size_t brows = ep->block_rows ? ep->block_rows : 65536;
+    size_t n_blocks = (n + brows - 1) / brows;
+    msoc_buf out, raw, comp;
+    msoc_buf_init(&out, (size_t)1 << 40);
+    msoc_buf_init(&raw, RAW_MAX);
+    msoc_buf_init(&comp, RAW_MAX + (RAW_MAX >> 4));
+    char hdr[HDR_LEN] = {0};
+    memcpy(hdr, STOR_EXT_MAGIC, 8);
+    uint32_t ver = STOR_EXT_VERSION;
+    memcpy(hdr + 8, &ver, 4);
+    stor_append(&out, hdr, HDR_LEN);
+    stor_blockcol *bcs = msoc_calloc(n_blocks * (n_cols + 1) + 1, sizeof *bcs);
+    ZSTD_CCtx *zc = ep->codec == MSOC_STOR_CODEC_ZSTD ? ZSTD_createCCtx() : NULL;
+    int time_col = -1;
+    if (def->timestamp_col != NULL && def->timestamp_col[0] != '\0') {
+        int tc = msoc_stor_table_col_index(def, def->timestamp_col, strlen(def->timestamp_col));
+        if (tc >= 0 && (size_t)tc < n_cols && rs->cols[tc].type == MSOC_TYPE_DATETIME)
+            time_col = tc;
+    }
+    msoc_datetime tmin = MSOC_TIME_NULL, tmax = MSOC_TIME_NULL, imin = MSOC_TIME_NULL,
+                  imax = MSOC_TIME_NULL;
+    stor_colvec ingest_col;
+    memset(&ingest_col, 0, sizeof ingest_col);
+    ingest_col.type = MSOC_TYPE_DATETIME;
+    ingest_col.data = rs->ingest;
+    for (size_t b = 0; b < n_blocks; b++) {
+        size_t r0 = b * brows, nr = n - r0 < brows ? n - r0 : brows;
+        for (size_t c = 0; c <= n_cols; c++) {
+            const stor_colvec *cv = c < n_cols ? &rs->cols[c] : &ingest_col;
+            stor_blockcol *bc = &bcs[b * (n_cols + 1) + c];
+            msoc_buf_reset(&raw);
+            encode_block(cv->type, cv, cv->has_nulls ? (const uint8_t *)cv->nulls.data : NULL,
+                         r0, nr, &raw, bc);
+            bc->raw_len = (uint32_t)raw.len;
+            bc->off = out.len;
+            const char *blk = raw.data;
+            size_t blen = raw.len;
+            bc->codec = MSOC_STOR_CODEC_NONE;
+            if (ep->codec == MSOC_STOR_CODEC_ZSTD && raw.len > 64) {
+                size_t bound = ZSTD_compressBound(raw.len);
+                msoc_buf_reset(&comp);
+                char *dst = stor_reserve(&comp, bound);
+                size_t z = ZSTD_compressCCtx(zc, dst, bound, raw.data, raw.len,
+                                             ep->zstd_level ? ep->zstd_level : 3);
+                if (!ZSTD_isError(z) && z < raw.len) {
+                    blk = dst;
+                    blen = z;
+                    bc->codec = MSOC_STOR_CODEC_ZSTD;
+                }
+            } else if (ep->codec == MSOC_STOR_CODEC_LZ4 && raw.len > 64 &&
+                       raw.len < (size_t)LZ4_MAX_INPUT_SIZE) {
+                int bound = LZ4_compressBound((int)raw.len);
+                msoc_buf_reset(&comp);
+                char *dst = stor_reserve(&comp, (size_t)bound);
+                int z = LZ4_compress_default(raw.data, dst, (int)raw.len, bound);
+                if (z > 0 && (size_t)z < raw.len) {
+                    blk = dst;
+                    blen = (size_t)z;
+                    bc->codec = MSOC_STOR_CODEC_LZ4;
+                }
+            }
+            bc->comp_len = (uint32_t)blen;
+            bc->hash = XXH3_64bits(blk, blen);
+            stor_append(&out, blk, blen);
+            if (c == (size_t)time_col && bc->has_zone) {
+                if (tmin == MSOC_TIME_NULL || bc->zmin < tmin)
+                    tmin = bc->zmin;
+                if (tmax == MSOC_TIME_NULL || bc->zmax > tmax)
+                    tmax = bc->zmax;
+            }
+            if (c == n_cols && bc->has_zone) {
+                if (imin == MSOC_TIME_NULL || bc->zmin < imin)
+                    imin = bc->zmin;
+                if (imax == MSOC_TIME_NULL || bc->zmax > imax)
+                    imax = bc->zmax;
+            }
+        }
+    }
+    ZSTD_freeCCtx(zc);
+    size_t footer_off = out.len;
+    put_u32(&out, (uint32_t)n_cols);
+    for (size_t c = 0; c < n_cols; c++) {
+        const char *name = c < def->n_cols ? def->cols[c].name : "";
+        put_u16(&out, (uint16_t)strlen(name));
+        stor_append(&out, name, strlen(name));
+        put_u8(&out, (uint8_t)rs->cols[c].type);
+    }
+    put_u32(&out, (uint32_t)time_col);
+    put_u64(&out, n);
+    put_u32(&out, (uint32_t)n_blocks);
+    put_u64(&out, ep->id);
+    put_u64(&out, ep->wal_upto);
+    put_u32(&out, (uint32_t)ep->n_supersedes);
+    for (size_t i = 0; i < ep->n_supersedes; i++)
+        put_u64(&out, ep->supersedes[i]);
+    put_i64(&out, tmin);
+    put_i64(&out, tmax);
+    put_i64(&out, imin);
+    put_i64(&out, imax);
+    for (size_t b = 0; b < n_blocks; b++) {
+        size_t r0 = b * brows;
+        put_u32(&out, (uint32_t)(n - r0 < brows ? n - r0 : brows));
+        for (size_t c = 0; c <= n_cols; c++) {
+            const stor_blockcol *bc = &bcs[b * (n_cols + 1) + c];
+            put_u64(&out, bc->off);
+            put_u32(&out, bc->comp_len);
+            put_u32(&out, bc->raw_len);
+            put_u8(&out, bc->codec);
+            put_u8(&out, bc->enc);
+            put_u8(&out, bc->has_zone ? 1 : 0);
+            put_i64(&out, bc->zmin);
+            put_i64(&out, bc->zmax);
+            put_u64(&out, bc->hash);
+        }
+    }
+    size_t footer_len = out.len - footer_off;
+    uint64_t fh = XXH3_64bits(out.data + footer_off, footer_len);
+    put_u64(&out, footer_off);
+    put_u64(&out, footer_len);
+    put_u64(&out, fh);
+    stor_append(&out, STOR_EXT_END, 8);
+    msoc_free(bcs);
+    msoc_buf_fini(&raw);
+    msoc_buf_fini(&comp);
+
+    char name[64];
+    snprintf(name, sizeof name, "e-%016" PRIx64 ".ext", ep->id);
+    char *path = msoc_stor__path(dir, name, NULL, NULL);
+    msoc_status st = msoc_stor__write_file_atomic(path, out.data, out.len, err);
+    msoc_buf_fini(&out);
+    if (st != MSOC_OK) {
+        msoc_free(path);
+        return st;
+    }
+    *path_out = path;
+    return MSOC_OK;
+}
+
+/* ---- reader ---- */
+
+typedef struct rd {
+    const uint8_t *p, *end;
+    bool is_bad;
+} rd;
+
+static bool rd_take(rd *r, void *out, size_t n)
+{
+    if (r->is_bad || (size_t)(r->end - r->p) < n) {
+        r->is_bad = true;
+        if (out != NULL)
+            memset(out, 0, n);
+        return false;
+    }
+    if (out != NULL)
+        memcpy(out, r->p, n);
+    r->p += n;
+    return true;
+}
+
+static uint8_t rd_u8(rd *r) { uint8_t v; rd_take(r, &v, 1); return v; }
+static uint16_t rd_u16(rd *r) { uint16_t v; rd_take(r, &v, 2); return v; }
+static uint32_t rd_u32(rd *r) { uint32_t v; rd_take(r, &v, 4); return v; }
+static uint64_t rd_u64(rd *r) { uint64_t v; rd_take(r, &v, 8); return v; }
+
+static void extent_free(stor_extent *e)
+{
+    if (e == NULL)
+        return;
+    for (size_t i = 0; i < e->n_cols; i++)
+        msoc_free(e->col_names[i]);
+    msoc_free(e->col_names);
+    msoc_free(e->col_types);
+    msoc_free(e->block_rows);
+    msoc_free(e->blocks);
+    msoc_free(e->supersedes);
+    msoc_free(e->path);
+    msoc_free(e);
+}
+
+msoc_status msoc_stor__extent_open_mem(const char *path, const uint8_t *p, size_t len,
+                                       stor_extent **out, msoc_error *err)
+{
+    stor_extent *e = msoc_calloc(1, sizeof *e);
+    atomic_init(&e->refs, 1);
+    e->path = msoc_strdup(path);
+    e->map = p;
+    e->map_len = len;
+    const char *why = NULL;
+    if (len < HDR_LEN + TRL_LEN) {
+        why = "file too short for header and trailer";
+        goto bad;
+    }
+    if (memcmp(p, STOR_EXT_MAGIC, 8) != 0) {
+        why = "bad magic";
+        goto bad;
+    }
+    uint32_t ver;
+    memcpy(&ver, p + 8, 4);
+    if (ver != STOR_EXT_VERSION) {
+        why = "unsupported format version";
+        goto bad;
+    }
+    const uint8_t *trl = p + len - TRL_LEN;
+    if (memcmp(trl + 24, STOR_EXT_END, 8) != 0) {
+        why = "bad trailer (truncated file?)";
+        goto bad;
+    }
+    uint64_t foff, flen, fh;
+    memcpy(&foff, trl, 8);
+    memcpy(&flen, trl + 8, 8);
+    memcpy(&fh, trl + 16, 8);
+    if (foff < HDR_LEN || foff > len - TRL_LEN || flen != len - TRL_LEN - foff) {
+        why = "footer location out of range";
+        goto bad;
+    }
+    if (XXH3_64bits(p + foff, flen) != fh) {
+        why = "footer checksum mismatch";
+        goto bad;
+    }
+    rd r = {p + foff, p + foff + flen, false};
+    uint32_t n_cols = rd_u32(&r);
+    if (n_cols > 65535 || (size_t)n_cols * 3 > flen) {
+        why = "column count out of range";
+        goto bad;
+    }
+    e->n_cols = n_cols;
+    e->col_names = msoc_calloc(n_cols + 1, sizeof *e->col_names);
+    e->col_types = msoc_calloc(n_cols + 1, sizeof *e->col_types);
+    for (size_t c = 0; c < n_cols; c++) {
+        uint16_t nl = rd_u16(&r);
+        char *name = msoc_calloc(1, (size_t)nl + 1);
+        rd_take(&r, name, nl);
+        e->col_names[c] = name;
+        uint8_t t = rd_u8(&r);
+        if (t == 0 || t >= MSOC__TYPE_COUNT) {
+            why = "bad column type";
+            goto bad;
+        }
+        e->col_types[c] = (msoc_type)t;
+    }
+    int32_t tc = (int32_t)rd_u32(&r);
+    if (tc < -1 || tc >= (int32_t)n_cols || (tc >= 0 && e->col_types[tc] != MSOC_TYPE_DATETIME)) {
+        why = "bad time column";
+        goto bad;
+    }
+    e->time_col = tc;
+    e->n_rows = rd_u64(&r);
+    uint32_t n_blocks = rd_u32(&r);
+    e->id = rd_u64(&r);
+    e->wal_upto = rd_u64(&r);
+    uint32_t n_sup = rd_u32(&r);
+    if (r.is_bad || n_sup > flen / 8 || n_blocks > flen / 4) {
+        why = "footer counts out of range";
+        goto bad;
+    }
+    e->n_supersedes = n_sup;
+    e->supersedes = msoc_calloc(n_sup + 1, sizeof *e->supersedes);
+    for (size_t i = 0; i < n_sup; i++)
+        e->supersedes[i] = rd_u64(&r);
+    e->time_min = (int64_t)rd_u64(&r);
+    e->time_max = (int64_t)rd_u64(&r);
+    e->ingest_min = (int64_t)rd_u64(&r);
+    e->ingest_max = (int64_t)rd_u64(&r);
+    size_t per_block = 4 + (size_t)(n_cols + 1) * 43;
+    if (r.is_bad || (size_t)(r.end - r.p) != per_block * n_blocks) {
+        why = "block table size mismatch";
+        goto bad;
+    }
+    e->n_blocks = n_blocks;
+    e->block_rows = msoc_calloc(n_blocks + 1, sizeof *e->block_rows);
+    e->blocks = msoc_calloc((size_t)n_blocks * (n_cols + 1) + 1, sizeof *e->blocks);
+    uint64_t total = 0;
+    for (size_t b = 0; b < n_blocks; b++) {
+        e->block_rows[b] = rd_u32(&r);
+        total += e->block_rows[b];
+        for (size_t c = 0; c <= n_cols; c++) {
+            stor_blockcol *bc = &e->blocks[b * (n_cols + 1) + c];
+            bc->off = rd_u64(&r);
+            bc->comp_len = rd_u32(&r);
+            bc->raw_len = rd_u32(&r);
+            bc->codec = rd_u8(&r);
+            bc->enc = rd_u8(&r);
+            bc->has_zone = rd_u8(&r) != 0;
+            bc->zmin = (int64_t)rd_u64(&r);
+            bc->zmax = (int64_t)rd_u64(&r);
+            bc->hash = rd_u64(&r);
+            if (bc->off < HDR_LEN || bc->off > foff || bc->comp_len > foff - bc->off ||
+                bc->codec > MSOC_STOR_CODEC_LZ4 ||
+                (bc->codec == MSOC_STOR_CODEC_NONE && bc->comp_len != bc->raw_len)) {
+                why = "block location out of range";
+                goto bad;
+            }
+        }
+    }
+    if (r.is_bad || total != e->n_rows) {
+        why = "row counts do not add up";
+        goto bad;
+    }
+    *out = e;
+    return MSOC_OK;
+bad:
+    msoc_fail(err, MSOC_CORRUPT, "%s: corrupt extent: %s", path, why);
+    e->map = NULL;
+    extent_free(e);
+    return MSOC_CORRUPT;
+}
+
+msoc_status msoc_stor__extent_open(const char *path, stor_extent **out, msoc_error *err)
+{
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return msoc_fail(err, MSOC_IO, "%s: cannot open: %s", path, strerror(errno));
+    struct stat stt;
+    if (fstat(fd, &stt) != 0) {
+        close(fd);
+        return msoc_fail(err, MSOC_IO, "%s: cannot stat", path);
+    }
+    size_t len = (size_t)stt.st_size;
+    if (len < HDR_LEN + TRL_LEN) {
+        close(fd);
+        return msoc_fail(err, MSOC_CORRUPT, "%s: corrupt extent: file too short (%zu bytes)",
+                         path, len);
+    }
+    void *m = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (m == MAP_FAILED)
+        return msoc_fail(err, MSOC_IO, "%s: mmap failed: %s", path, strerror(errno));
+    msoc_status st = msoc_stor__extent_open_mem(path, m, len, out, err);
+    if (st != MSOC_OK) {
+        munmap(m, len);
+        return st;
+    }
+    (*out)->refs = 1;
+    return MSOC_OK;
+}
+
+void msoc_stor__extent_ref(stor_extent *e)
+{
+    atomic_fetch_add(&e->refs, 1);
+}
+
+void msoc_stor__extent_unref(stor_extent *e)
+{
+    if (e == NULL || atomic_fetch_sub(&e->refs, 1) != 1)
+        return;
+    if (e->map != NULL)
+        munmap((void *)(uintptr_t)e->map, e->map_len);
+    extent_free(e);
+}
+
+static msoc_status corrupt_block(const stor_extent *e, size_t b, size_t c, const char *why,
+                                 msoc_error *err)
+{
+    return msoc_fail(err, MSOC_CORRUPT, "%s: corrupt extent: block %zu column %s: %s", e->path,
+                     b, c < e->n_cols ? e->col_names[c] : "$IngestionTime", why);
+}
+
+/* An 8-aligned copy when p is not aligned (mmap offsets are arbitrary). */
+static const void *aligned(msoc_arena *a, const uint8_t *p, size_t len)
+{
+    if (((uintptr_t)p & 7) == 0)
+        return p;
+    return msoc_arena_memdup(a, p, len ? len : 1);
+}
+
+msoc_status msoc_stor__extent_read_col(const stor_extent *e, size_t b, size_t c,
+                                       msoc_arena *arena, msoc_col *out, msoc_error *err)
+{
+    const stor_blockcol *bc = &e->blocks[b * (e->n_cols + 1) + c];
+    size_t n = e->block_rows[b];
+    msoc_type t = c < e->n_cols ? e->col_types[c] : MSOC_TYPE_DATETIME;
+    memset(out, 0, sizeof *out);
+    out->type = t;
+    out->n = n;
+    const uint8_t *blk = e->map + bc->off;
+    if (XXH3_64bits(blk, bc->comp_len) != bc->hash)
+        return corrupt_block(e, b, c, "checksum mismatch", err);
+    if (bc->raw_len > RAW_MAX)
+        return corrupt_block(e, b, c, "raw length out of range", err);
+    const uint8_t *raw = blk;
+    if (bc->codec != MSOC_STOR_CODEC_NONE) {
+        uint8_t *dst = msoc_arena_alloc(arena, (size_t)bc->raw_len + 1);
+        if (dst == NULL)
+            return msoc_arena_fail(arena, err);
+        if (bc->codec == MSOC_STOR_CODEC_ZSTD) {
+            size_t z = ZSTD_decompress(dst, bc->raw_len, blk, bc->comp_len);
+            if (ZSTD_isError(z) || z != bc->raw_len)
+                return corrupt_block(e, b, c, "zstd decompression failed", err);
+        } else {
+            int z = LZ4_decompress_safe((const char *)blk, (char *)dst, (int)bc->comp_len,
+                                        (int)bc->raw_len);
+            if (z < 0 || (uint32_t)z != bc->raw_len)
+                return corrupt_block(e, b, c, "lz4 decompression failed", err);
+        }
+        raw = dst;
+    }
+    rd r = {raw, raw + bc->raw_len, false};
+    size_t nb = (n + 7) / 8;
+    if (bc->enc & ENC_NULLS) {
+        const uint8_t *bm = r.p;
+        if (!rd_take(&r, NULL, nb))
+            return corrupt_block(e, b, c, "truncated null bitmap", err);
+        out->nulls = bm;
+    }
+    uint8_t enc = bc->enc & 0x7f;
+    size_t w = msoc_stor__type_width(t);
+    if (w > 0) {
+        const uint8_t *vals = r.p;
+        if (n > 0 && (size_t)(r.end - r.p) / w < n)
+            return corrupt_block(e, b, c, "truncated values", err);
+        r.p += w * n;
+        if (enc == ENC_DELTA && w == 8) {
+            int64_t *dst = msoc_arena_alloc(arena, 8 * n + 8);
+            if (dst == NULL)
+                return msoc_arena_fail(arena, err);
+            uint64_t acc = 0;
+            for (size_t i = 0; i < n; i++) {
+                uint64_t d;
+                memcpy(&d, vals + 8 * i, 8);
+                acc += d;
+                dst[i] = (int64_t)acc;
+            }
+            out->v.i64 = dst;
+        } else if (enc == ENC_PLAIN) {
+            const void *p = aligned(arena, vals, w * n);
+            if (p == NULL)
+                return msoc_arena_fail(arena, err);
+            out->v.u8 = p; /* the union member matching t aliases the same pointer */
+        } else {
+            return corrupt_block(e, b, c, "unknown encoding", err);
+        }
+    } else if (enc == ENC_PLAIN) {
+        const uint8_t *op = r.p;
+        if (!rd_take(&r, NULL, 4 * (n + 1)))
+            return corrupt_block(e, b, c, "truncated offsets", err);
+        const uint32_t *offs = aligned(arena, op, 4 * (n + 1));
+        if (offs == NULL)
+            return msoc_arena_fail(arena, err);
+        size_t avail = (size_t)(r.end - r.p);
+        if (offs[0] != 0)
+            return corrupt_block(e, b, c, "offsets do not start at 0", err);
+        for (size_t i = 0; i < n; i++)
+            if (offs[i + 1] < offs[i])
+                return corrupt_block(e, b, c, "offsets not ascending", err);
+        if (offs[n] != avail)
+            return corrupt_block(e, b, c, "string bytes length mismatch", err);
+        out->v.str.offsets = offs;
+        out->v.str.bytes = (const char *)r.p;
+        r.p = r.end;
+    } else if (enc == ENC_DICT) {
+        uint32_t nd = rd_u32(&r);
+        if (r.is_bad || nd == 0 || nd > 65536 || (size_t)nd > n)
+            return corrupt_block(e, b, c, "bad dictionary size", err);
+        const uint8_t *op = r.p;
+        if (!rd_take(&r, NULL, 4 * ((size_t)nd + 1)))
+            return corrupt_block(e, b, c, "truncated dictionary", err);
+        const uint32_t *doffs = aligned(arena, op, 4 * ((size_t)nd + 1));
+        if (doffs == NULL)
+            return msoc_arena_fail(arena, err);
+        if (doffs[0] != 0)
+            return corrupt_block(e, b, c, "dictionary offsets do not start at 0", err);
+        for (size_t i = 0; i < nd; i++)
+            if (doffs[i + 1] < doffs[i])
+                return corrupt_block(e, b, c, "dictionary offsets not ascending", err);
+        const uint8_t *dbytes = r.p;
+        if (!rd_take(&r, NULL, doffs[nd]))
+            return corrupt_block(e, b, c, "truncated dictionary bytes", err);
+        size_t cw = nd <= 256 ? 1 : 2;
+        if ((size_t)(r.end - r.p) != cw * n)
+            return corrupt_block(e, b, c, "dictionary codes length mismatch", err);
+        uint32_t *codes = msoc_arena_alloc(arena, 4 * n + 4);
+        msoc_col *dict = msoc_arena_calloc(arena, 1, sizeof *dict);
+        if (codes == NULL || dict == NULL)
+            return msoc_arena_fail(arena, err);
+        for (size_t i = 0; i < n; i++) {
+            uint32_t k;
+            if (cw == 1) {
+                k = r.p[i];
+            } else {
+                uint16_t k16;
+                memcpy(&k16, r.p + 2 * i, 2);
+                k = k16;
+            }
+            if (k >= nd)
+                return corrupt_block(e, b, c, "dictionary code out of range", err);
+            codes[i] = k;
+        }
+        dict->type = t;
+        dict->n = nd;
+        dict->v.str.offsets = doffs;
+        dict->v.str.bytes = (const char *)dbytes;
+        out->dict_codes = codes;
+        out->dict = dict;
+        r.p = r.end;
+    } else {
+        return corrupt_block(e, b, c, "unknown encoding", err);
+    }
+    if (r.p != r.end)
+        return corrupt_block(e, b, c, "trailing bytes in block", err);
+    if (t == MSOC_TYPE_STRING)
+        out->nulls = NULL;
+    return MSOC_OK;
+}
+
+static void col_value(const msoc_col *c, size_t i, msoc_stor_value *v)
+{
+    memset(v, 0, sizeof *v);
+    if (msoc_col_is_null(c, i)) {
+        v->is_null = true;
+        return;
+    }
+    switch (c->type) {
+    case MSOC_TYPE_BOOL: v->v.b = c->v.u8[i] != 0; break;
+    case MSOC_TYPE_INT: v->v.i64 = c->v.i32[i]; break;
+    case MSOC_TYPE_LONG:
+    case MSOC_TYPE_DATETIME:
+    case MSOC_TYPE_TIMESPAN: v->v.i64 = c->v.i64[i]; break;
+    case MSOC_TYPE_REAL: v->v.f64 = c->v.f64[i]; break;
+    default: {
+        const msoc_col *s = c->dict_codes != NULL ? c->dict : c;
+        size_t k = c->dict_codes != NULL ? c->dict_codes[i] : i;
+        v->v.s.ptr = s->v.str.bytes + s->v.str.offsets[k];
+        v->v.s.len = s->v.str.offsets[k + 1] - s->v.str.offsets[k];
+    }
+    }
+}
+
+msoc_status msoc_stor__extent_to_rowset(const stor_extent *e, const msoc_stor_table_def *def,
+                                        stor_rowset *rs, msoc_error *err)
+{
+    int *map = msoc_malloc((def->n_cols + 1) * sizeof *map);
+    for (size_t i = 0; i < def->n_cols; i++) {
+        map[i] = -1;
+        for (size_t c = 0; c < e->n_cols; c++)
+            if (strcmp(e->col_names[c], def->cols[i].name) == 0 &&
+                e->col_types[c] == def->cols[i].type)
+                map[i] = (int)c;
+    }
+    msoc_stor_value *vals = msoc_calloc(def->n_cols + 1, sizeof *vals);
+    msoc_col *cols = msoc_calloc(e->n_cols + 1, sizeof *cols);
+    msoc_arena *a = msoc_arena_new(NULL, 0, "compact");
+    msoc_status st = MSOC_OK;
+    for (size_t b = 0; b < e->n_blocks && st == MSOC_OK; b++) {
+        msoc_arena_reset(a);
+        for (size_t c = 0; c <= e->n_cols && st == MSOC_OK; c++)
+            st = msoc_stor__extent_read_col(e, b, c, a, &cols[c], err);
+        for (size_t i = 0; i < e->block_rows[b] && st == MSOC_OK; i++) {
+            for (size_t k = 0; k < def->n_cols; k++) {
+                if (map[k] < 0) {
+                    memset(&vals[k], 0, sizeof vals[k]);
+                    vals[k].is_null = true;
+                } else {
+                    col_value(&cols[map[k]], i, &vals[k]);
+                }
+            }
+            size_t row = rs->n_rows;
+            st = msoc_stor__rowset_add(rs, def, vals, err);
+            if (st == MSOC_OK) {
+                int64_t t = cols[e->n_cols].v.i64[i];
+                memcpy(rs->ingest.data + 8 * row, &t, 8);
+            }
+        }
+    }
+    msoc_arena_free(a);
+    msoc_free(cols);
+    msoc_free(vals);
+    msoc_free(map);
+    return st;
+}

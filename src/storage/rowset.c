@@ -1,0 +1,379 @@
+/* Columnar row sets: the pending rows of an appender, a table's memtable and
+ * the payload of a WAL record all share this layout (docs/storage.md, "WAL"). */
+#include <string.h>
+
+#include "core/mem.h"
+#include "stor_int.h"
+
+#define BUF_MAX ((size_t)3 << 30)
+#define STR_MAX ((size_t)16 << 20)
+
+size_t msoc_stor__type_width(msoc_type t)
+{
+    switch (t) {
+    case MSOC_TYPE_BOOL: return 1;
+    case MSOC_TYPE_INT: return 4;
+    case MSOC_TYPE_LONG:
+    case MSOC_TYPE_DATETIME:
+    case MSOC_TYPE_TIMESPAN:
+    case MSOC_TYPE_REAL: return 8;
+    default: return 0;
+    }
+}
+
+bool msoc_stor__is_strlike(msoc_type t)
+{
+    return msoc_stor__type_width(t) == 0;
+}
+
+static void colvec_init(stor_colvec *c, msoc_type t, size_t n_null_rows)
+{
+    memset(c, 0, sizeof *c);
+    c->type = t;
+    msoc_buf_init(&c->data, BUF_MAX);
+    msoc_buf_init(&c->offs, BUF_MAX);
+    msoc_buf_init(&c->nulls, BUF_MAX);
+    if (msoc_stor__is_strlike(t)) {
+        uint32_t z = 0;
+        stor_append(&c->offs, &z, 4);
+        for (size_t i = 0; i < n_null_rows; i++)
+            stor_append(&c->offs, &z, 4);
+    } else {
+        char *p = stor_reserve(&c->data, n_null_rows * msoc_stor__type_width(t));
+        memset(p, 0, n_null_rows * msoc_stor__type_width(t));
+        c->data.len += n_null_rows * msoc_stor__type_width(t);
+    }
+    size_t nb = (n_null_rows + 7) / 8;
+    char *bm = stor_reserve(&c->nulls, nb + 1);
+    memset(bm, 0, nb + 1);
+    c->nulls.len = nb;
+    if (n_null_rows > 0 && t != MSOC_TYPE_STRING) {
+        for (size_t i = 0; i < n_null_rows; i++)
+            c->nulls.data[i >> 3] = (char)(c->nulls.data[i >> 3] | (1 << (i & 7)));
+        c->has_nulls = true;
+    }
+}
+
+static void colvec_fini(stor_colvec *c)
+{
+    msoc_buf_fini(&c->data);
+    msoc_buf_fini(&c->offs);
+    msoc_buf_fini(&c->nulls);
+}
+
+void msoc_stor__rowset_init(stor_rowset *rs, const msoc_stor_table_def *def)
+{
+    memset(rs, 0, sizeof *rs);
+    msoc_buf_init(&rs->ingest, BUF_MAX);
+    if (def != NULL)
+        msoc_stor__rowset_widen(rs, def);
+}
+
+void msoc_stor__rowset_fini(stor_rowset *rs)
+{
+    for (size_t i = 0; i < rs->n_cols; i++)
+        colvec_fini(&rs->cols[i]);
+    msoc_free(rs->cols);
+    msoc_buf_fini(&rs->ingest);
+    memset(rs, 0, sizeof *rs);
+}
+
+void msoc_stor__rowset_clear(stor_rowset *rs)
+{
+    for (size_t i = 0; i < rs->n_cols; i++) {
+        stor_colvec *c = &rs->cols[i];
+        msoc_type t = c->type;
+        colvec_fini(c);
+        colvec_init(c, t, 0);
+    }
+    msoc_buf_reset(&rs->ingest);
+    rs->n_rows = 0;
+    rs->bytes = 0;
+}
+
+static void add_cols(stor_rowset *rs, size_t n_cols, const msoc_type *types)
+{
+    if (n_cols <= rs->n_cols)
+        return;
+    if (n_cols > rs->cap_cols) {
+        rs->cols = msoc_realloc(rs->cols, n_cols * sizeof *rs->cols);
+        rs->cap_cols = n_cols;
+    }
+    for (size_t i = rs->n_cols; i < n_cols; i++)
+        colvec_init(&rs->cols[i], types[i], rs->n_rows);
+    rs->n_cols = n_cols;
+}
+
+void msoc_stor__rowset_widen(stor_rowset *rs, const msoc_stor_table_def *def)
+{
+    if (def->n_cols <= rs->n_cols)
+        return;
+    msoc_type *types = msoc_malloc(def->n_cols * sizeof *types);
+    for (size_t i = 0; i < def->n_cols; i++)
+        types[i] = def->cols[i].type;
+    add_cols(rs, def->n_cols, types);
+    msoc_free(types);
+}
+
+static void set_null(stor_colvec *c, size_t row)
+{
+    c->nulls.data[row >> 3] = (char)(c->nulls.data[row >> 3] | (1 << (row & 7)));
+    c->has_nulls = true;
+}
+
+msoc_status msoc_stor__rowset_add(stor_rowset *rs, const msoc_stor_table_def *def,
+                                  const msoc_stor_value *vals, msoc_error *err)
+{
+    msoc_stor__rowset_widen(rs, def);
+    size_t row = rs->n_rows;
+    size_t add_bytes = 0;
+    for (size_t i = 0; i < def->n_cols; i++) {
+        if (msoc_stor__is_strlike(def->cols[i].type) && !vals[i].is_null) {
+            if (vals[i].v.s.len > STR_MAX)
+                return msoc_fail(err, MSOC_TOOBIG, "column %s: value of %zu bytes exceeds %zu",
+                                 def->cols[i].name, vals[i].v.s.len, STR_MAX);
+            add_bytes += vals[i].v.s.len;
+            if (rs->cols[i].data.len + vals[i].v.s.len >= UINT32_MAX)
+                return msoc_fail(err, MSOC_TOOBIG,
+                                 "pending batch exceeds 4 GiB in column %s; commit more often",
+                                 def->cols[i].name);
+        }
+    }
+    if (rs->ingest.len + 64 >= BUF_MAX / 2)
+        return msoc_fail(err, MSOC_TOOBIG, "pending batch exceeds its cap; commit more often");
+    for (size_t i = 0; i < rs->n_cols; i++) {
+        stor_colvec *c = &rs->cols[i];
+        if ((row & 7) == 0)
+            msoc_buf_putc(&c->nulls, 0);
+        bool is_partition = i < def->n_cols &&
+                            (def->cols[i].flags & (MSOC_STOR_COL_TENANT | MSOC_STOR_COL_WORKSPACE));
+        const msoc_stor_value *v = i < def->n_cols && !is_partition ? &vals[i] : NULL;
+        bool is_null = v == NULL || v->is_null;
+        size_t w = msoc_stor__type_width(c->type);
+        if (w == 0) {
+            if (!is_null)
+                stor_append(&c->data, v->v.s.ptr, v->v.s.len);
+            else if (c->type != MSOC_TYPE_STRING && !is_partition)
+                set_null(c, row);
+            uint32_t off = (uint32_t)c->data.len;
+            stor_append(&c->offs, &off, 4);
+        } else {
+            uint8_t tmp[8] = {0};
+            if (is_null) {
+                set_null(c, row);
+            } else if (c->type == MSOC_TYPE_BOOL) {
+                tmp[0] = v->v.b ? 1 : 0;
+            } else if (c->type == MSOC_TYPE_INT) {
+                int32_t x = (int32_t)v->v.i64;
+                memcpy(tmp, &x, 4);
+            } else if (c->type == MSOC_TYPE_REAL) {
+                memcpy(tmp, &v->v.f64, 8);
+            } else {
+                memcpy(tmp, &v->v.i64, 8);
+            }
+            stor_append(&c->data, tmp, w);
+        }
+    }
+    int64_t zero = 0;
+    stor_append(&rs->ingest, &zero, 8);
+    rs->n_rows++;
+    rs->bytes += add_bytes + 8 * rs->n_cols;
+    return MSOC_OK;
+}
+
+void msoc_stor__rowset_set_ingest(stor_rowset *rs, size_t from, msoc_datetime t)
+{
+    int64_t *p = (int64_t *)(void *)rs->ingest.data;
+    for (size_t i = from; i < rs->n_rows; i++)
+        p[i] = t;
+}
+
+static void append_bits(stor_colvec *dst, size_t dst_rows, const uint8_t *src, size_t n,
+                        bool is_all_set)
+{
+    size_t need = (dst_rows + n + 7) / 8;
+    if (need > dst->nulls.len) {
+        size_t extra = need - dst->nulls.len;
+        char *p = stor_reserve(&dst->nulls, extra);
+        memset(p, 0, extra);
+        dst->nulls.len = need;
+    }
+    uint8_t *bm = (uint8_t *)dst->nulls.data;
+    for (size_t i = 0; i < n; i++) {
+        if (is_all_set || (src != NULL && stor_bit(src, i))) {
+            size_t r = dst_rows + i;
+            bm[r >> 3] = (uint8_t)(bm[r >> 3] | (1 << (r & 7)));
+            dst->has_nulls = true;
+        }
+    }
+}
+
+void msoc_stor__rowset_append(stor_rowset *dst, const stor_rowset *src)
+{
+    if (src->n_cols > dst->n_cols) {
+        msoc_type *types = msoc_malloc(src->n_cols * sizeof *types);
+        for (size_t i = 0; i < src->n_cols; i++)
+            types[i] = src->cols[i].type;
+        add_cols(dst, src->n_cols, types);
+        msoc_free(types);
+    }
+    size_t n = src->n_rows;
+    for (size_t i = 0; i < dst->n_cols; i++) {
+        stor_colvec *d = &dst->cols[i];
+        size_t w = msoc_stor__type_width(d->type);
+        if (i < src->n_cols) {
+            const stor_colvec *s = &src->cols[i];
+            if (w == 0) {
+                uint32_t base = (uint32_t)d->data.len;
+                stor_append(&d->data, s->data.data, s->data.len);
+                const uint32_t *so = (const uint32_t *)(const void *)s->offs.data;
+                uint32_t *p = (uint32_t *)(void *)stor_reserve(&d->offs, 4 * n);
+                for (size_t r = 0; r < n; r++)
+                    p[r] = base + so[r + 1];
+                d->offs.len += 4 * n;
+            } else {
+                stor_append(&d->data, s->data.data, w * n);
+            }
+            append_bits(d, dst->n_rows, s->has_nulls ? (const uint8_t *)s->nulls.data : NULL,
+                        n, false);
+        } else {
+            if (w == 0) {
+                uint32_t off = (uint32_t)d->data.len;
+                for (size_t r = 0; r < n; r++)
+                    stor_append(&d->offs, &off, 4);
+            } else {
+                char *p = stor_reserve(&d->data, w * n);
+                memset(p, 0, w * n);
+                d->data.len += w * n;
+            }
+            append_bits(d, dst->n_rows, NULL, n, d->type != MSOC_TYPE_STRING);
+        }
+    }
+    stor_append(&dst->ingest, src->ingest.data, 8 * n);
+    dst->n_rows += n;
+    dst->bytes += src->bytes;
+}
+
+/* WAL payload: u32 n_rows, u32 n_cols, i64 ingestion time, then per column
+ * u8 type, u8 has_nulls, [bitmap], values or (u32 offsets[n+1], u32 bytes_len,
+ * bytes). Ingestion time is the same for every row of a record. */
+void msoc_stor__rowset_encode(const stor_rowset *rs, msoc_buf *out)
+{
+    uint32_t hdr[2] = {(uint32_t)rs->n_rows, (uint32_t)rs->n_cols};
+    stor_append(out, hdr, 8);
+    int64_t t = rs->n_rows > 0 ? ((const int64_t *)(const void *)rs->ingest.data)[0] : 0;
+    stor_append(out, &t, 8);
+    size_t nb = (rs->n_rows + 7) / 8;
+    for (size_t i = 0; i < rs->n_cols; i++) {
+        const stor_colvec *c = &rs->cols[i];
+        uint8_t h[2] = {(uint8_t)c->type, c->has_nulls ? 1 : 0};
+        stor_append(out, h, 2);
+        if (c->has_nulls)
+            stor_append(out, c->nulls.data, nb);
+        if (msoc_stor__is_strlike(c->type)) {
+            stor_append(out, c->offs.data, 4 * (rs->n_rows + 1));
+            stor_append(out, c->data.data, c->data.len);
+        } else {
+            stor_append(out, c->data.data, c->data.len);
+        }
+    }
+}
+
+msoc_status msoc_stor__rowset_decode(const char *p, size_t len, stor_rowset *rs,
+                                     msoc_error *err)
+{
+    const char *end = p + len;
+    if (len < 16)
+        return msoc_fail(err, MSOC_CORRUPT, "WAL record too short");
+    uint32_t hdr[2];
+    memcpy(hdr, p, 8);
+    int64_t t;
+    memcpy(&t, p + 8, 8);
+    p += 16;
+    size_t n = hdr[0], n_cols = hdr[1];
+    if (n_cols > 100000 || n > len)
+        return msoc_fail(err, MSOC_CORRUPT, "WAL record header out of range");
+    msoc_stor__rowset_init(rs, NULL);
+    msoc_type *types = msoc_calloc(n_cols + 1, sizeof *types);
+    size_t nb = (n + 7) / 8;
+    const char *q = p;
+    /* First pass: validate and collect the types. */
+    for (size_t i = 0; i < n_cols; i++) {
+        if (end - q < 2)
+            goto bad;
+        uint8_t ty = (uint8_t)q[0], hn = (uint8_t)q[1];
+        q += 2;
+        if (ty == 0 || ty >= MSOC__TYPE_COUNT || hn > 1)
+            goto bad;
+        types[i] = (msoc_type)ty;
+        if (hn) {
+            if ((size_t)(end - q) < nb)
+                goto bad;
+            q += nb;
+        }
+        size_t w = msoc_stor__type_width(types[i]);
+        if (w == 0) {
+            if ((size_t)(end - q) < 4 * (n + 1))
+                goto bad;
+            uint32_t prev = 0;
+            for (size_t r = 0; r <= n; r++) {
+                uint32_t o;
+                memcpy(&o, q + 4 * r, 4);
+                if ((r == 0 && o != 0) || o < prev)
+                    goto bad;
+                prev = o;
+            }
+            q += 4 * (n + 1);
+            if ((size_t)(end - q) < prev)
+                goto bad;
+            q += prev;
+        } else {
+            if ((size_t)(end - q) / w < n)
+                goto bad;
+            q += w * n;
+        }
+    }
+    if (q != end)
+        goto bad;
+    add_cols(rs, n_cols, types);
+    q = p;
+    for (size_t i = 0; i < n_cols; i++) {
+        stor_colvec *c = &rs->cols[i];
+        bool hn = q[1] != 0;
+        q += 2;
+        msoc_buf_reset(&c->nulls);
+        if (hn) {
+            stor_append(&c->nulls, q, nb);
+            q += nb;
+            c->has_nulls = true;
+        } else {
+            char *z = stor_reserve(&c->nulls, nb);
+            memset(z, 0, nb);
+            c->nulls.len = nb;
+        }
+        if (msoc_stor__is_strlike(c->type)) {
+            msoc_buf_reset(&c->offs);
+            stor_append(&c->offs, q, 4 * (n + 1));
+            uint32_t blen;
+            memcpy(&blen, q + 4 * n, 4);
+            q += 4 * (n + 1);
+            stor_append(&c->data, q, blen);
+            q += blen;
+            rs->bytes += blen;
+        } else {
+            size_t w = msoc_stor__type_width(c->type);
+            stor_append(&c->data, q, w * n);
+            q += w * n;
+        }
+    }
+    for (size_t r = 0; r < n; r++)
+        stor_append(&rs->ingest, &t, 8);
+    rs->n_rows = n;
+    rs->bytes += 8 * n * n_cols;
+    msoc_free(types);
+    return MSOC_OK;
+bad:
+    msoc_free(types);
+    msoc_stor__rowset_fini(rs);
+    return msoc_fail(err, MSOC_CORRUPT, "WAL record payload is malformed");
+}
