@@ -1,9 +1,143 @@
-/* multisoc serve: the HTTP server and the web UI (issue #7). */
+/* multisoc serve: the HTTP server (Graph-compatible and native APIs, the web UI)
+ * over DATA/multisoc.db. Runs until SIGINT or SIGTERM. */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "auth/auth.h"
 #include "cli.h"
+#include "core/mem.h"
+#include "core/str.h"
+#include "http/http.h"
+#include "soc/soc.h"
+
+static const cli_opt serve_opts[] = {
+    {"data", 'd', "DIR", "the data directory (created if missing)", NULL},
+    {"listen", 'l', "ADDR:PORT", "address and port to listen on (port 0: any free port)", "127.0.0.1:8080"},
+    {"tls-cert", 0, "FILE", "PEM certificate: serve HTTPS (needs --tls-key)", NULL},
+    {"tls-key", 0, "FILE", "PEM private key for --tls-cert", NULL},
+    {"threads", 0, "N", "HTTP worker threads (0: one per CPU)", "0"},
+    {"max-body", 0, "BYTES", "largest request body accepted", "16777216"},
+    {"web", 0, "DIR", "static files of the web UI (default: build/web, else web/)", NULL},
+    {"home-cloud", 0, "CLOUD", "the instance's cloud when the database is created", "Commercial"},
+    {0},
+};
+
+static const cli_spec serve_spec = {
+    "serve --data DIR [--listen ADDR:PORT] [--tls-cert F --tls-key F]",
+    "Serves the Graph-compatible security API (/v1.0/security/incidents, /alerts_v2),\n"
+    "the native API (/api/...), login/logout and the web UI. Hunting and the Kusto REST\n"
+    "endpoints answer 503 until the KQL engine is built in. Prints the URL it serves on\n"
+    "and runs until interrupted.",
+    serve_opts, 0, 0,
+    "example:\n  multisoc serve --data ./data --listen 0.0.0.0:8443 --tls-cert cert.pem --tls-key key.pem",
+};
+
+static char *read_file(const char *path, msoc_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        msoc_fail(err, MSOC_IO, "cannot open %s", path);
+        return NULL;
+    }
+    msoc_buf b;
+    msoc_buf_init(&b, 1 << 20);
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        if (msoc_buf_append(&b, chunk, n) != MSOC_OK)
+            break;
+    fclose(f);
+    if (msoc_buf_check(&b, path, err) != MSOC_OK) {
+        msoc_buf_fini(&b);
+        return NULL;
+    }
+    size_t len;
+    return msoc_buf_steal(&b, &len);
+}
 
 int cli_cmd_serve(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    return cli_unavailable("serve", "the HTTP server and the web UI (issue #7)");
+    cli_args a;
+    int rc = cli_parse(&serve_spec, argc, argv, &a);
+    if (rc)
+        return CLI_EXIT(rc);
+    const char *data = cli_get(&a, "data");
+    if (!data) {
+        fprintf(stderr, "multisoc serve: --data DIR is required\n");
+        return 2;
+    }
+    long long threads, max_body;
+    if (!cli_get_i64(&a, "threads", 0, 1024, &threads) ||
+        !cli_get_i64(&a, "max-body", 1024, 1LL << 32, &max_body))
+        return 2;
+    msoc_error err;
+    msoc_error_clear(&err);
+    msoc_http_config hc;
+    memset(&hc, 0, sizeof hc);
+    char addr[64];
+    if (msoc_http_parse_listen(cli_get(&a, "listen"), addr, &hc.port, &err) != MSOC_OK)
+        return cli_report("serve", &err);
+    hc.listen_addr = addr;
+    hc.n_threads = (unsigned)threads;
+    hc.max_body = (size_t)max_body;
+    hc.logger = cli_logger();
+    char *cert = NULL, *key = NULL;
+    if (cli_has(&a, "tls-cert") != cli_has(&a, "tls-key")) {
+        fprintf(stderr, "multisoc serve: --tls-cert and --tls-key go together\n");
+        return 2;
+    }
+    if (cli_has(&a, "tls-cert")) {
+        cert = read_file(cli_get(&a, "tls-cert"), &err);
+        key = cert ? read_file(cli_get(&a, "tls-key"), &err) : NULL;
+        if (!cert || !key) {
+            msoc_free(cert);
+            return cli_report("serve", &err);
+        }
+        hc.tls_cert_pem = cert;
+        hc.tls_key_pem = key;
+    }
+    msoc_soc_config sc = {MSOC_SOC_CLOUD_COMMERCIAL, 0, 0};
+    msoc_soc *db = NULL;
+    msoc_auth *auth = NULL;
+    msoc_api *api = NULL;
+    msoc_http_server *srv = NULL;
+    rc = 1;
+    if (msoc_soc_cloud_parse(cli_get(&a, "home-cloud"), &sc.home_cloud, &err) != MSOC_OK ||
+        msoc_soc_open(data, &sc, &db, &err) != MSOC_OK || msoc_auth_new(db, NULL, &auth, &err) != MSOC_OK) {
+        cli_report("serve", &err);
+        goto done;
+    }
+    msoc_api_config ac = {cli_get(&a, "web"), cli_logger()};
+    if (msoc_api_new(db, auth, &ac, &api, &err) != MSOC_OK) {
+        cli_report("serve", &err);
+        goto done;
+    }
+    /* Block the stop signals before any thread starts so only sigwait sees them. */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    if (msoc_http_start(&hc, msoc_api_handle, api, &srv, &err) != MSOC_OK) {
+        cli_report("serve", &err);
+        goto done;
+    }
+    printf("multisoc: serving on %s://%s%s%s:%u (data %s)\n", cert ? "https" : "http",
+           strchr(addr, ':') ? "[" : "", addr, strchr(addr, ':') ? "]" : "",
+           (unsigned)msoc_http_port(srv), data);
+    fflush(stdout);
+    int sig = 0;
+    sigwait(&set, &sig);
+    msoc_log(cli_logger(), MSOC_LOG_INFO, "serve: stopping on signal %d", sig);
+    rc = 0;
+done:
+    msoc_http_stop(srv);
+    msoc_api_free(api);
+    msoc_auth_free(auth);
+    msoc_soc_close(db);
+    msoc_free(cert);
+    msoc_free(key);
+    return rc;
 }
