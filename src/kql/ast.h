@@ -40,14 +40,18 @@ typedef struct msoc_kql_value {
         msoc_timespan ts;   /* TIMESPAN (ticks) */
     } v;
     msoc_str s;         /* STRING: decoded bytes; GUID and DECIMAL: their text as written
-                         * (trimmed); REAL: "nan", "+inf", "-inf" for those values */
+                         * (trimmed); REAL: "nan", "+inf", "-inf" for those values;
+                         * DATETIME/TIMESPAN: set only when core cannot read the text
+                         * (Kusto's parser accepts any text there): s = the text, value
+                         * MSOC_TIME_NULL, is_null false; plan must reject it. */
 } msoc_kql_value;
 
 #define MSOC_KQL_KINDS(X) \
     /* ---- statements ---------------------------------------------------------- */ \
     X(SCRIPT)        /* args = statements in order: LET, SET, DECLARE, ALIAS, PATTERN,    \
-                      * or a query expression (any expression node, usually PIPE).        \
-                      * flags & MSOC_KQL_F_COMMAND when the text is a control command. */ \
+                      * RESTRICT, or a query expression (any expression node, usually      \
+                      * PIPE); empty for a text of only comments. With flags &            \
+                      * MSOC_KQL_F_COMMAND, args = COMMAND nodes (or PIPE over one). */ \
     X(LET)           /* name = bound name; a = value: an expression, a PIPE, or FUNC.     \
                       * flags & MSOC_KQL_F_VIEW for `let f = view () {...}`. */           \
     X(FUNC)          /* a user function (let f = (x:long, T:(*)) { ... }):                 \
@@ -98,6 +102,7 @@ typedef struct msoc_kql_value {
     X(PARAM)         /* operator option name=value (kind=inner, hint.strategy=shuffle,     \
                       * withsource=T, isfuzzy=true, render with(title="x")): name (dots    \
                       * kept); a = value (NAME for bare words, LIT otherwise, or any expr). \
+                      * args = further values of a list property (ycolumns=a, b).    \
                       * The parameter list sits in the operator's `params`. */            \
     X(DEFAULT)       /* make-series aggregate with `default = v`: a = item; b = value. */ \
     X(MV_ITEM)       /* mv-expand/mv-apply item: a = expression or ASSIGN; b = TYPE       \
@@ -106,12 +111,14 @@ typedef struct msoc_kql_value {
                       * (may be ASSIGN); c = `by` aggregate (may be ASSIGN) or NULL;       \
                       * d = `with others =` value or NULL; flags ASC/DESC. */             \
     X(SCAN_STEP)     /* scan step: name; flags OPTIONAL; a = predicate;                   \
-                      * args = ASSIGN nodes after `=>`. */                                 \
+                      * args = ASSIGN nodes after `=>`; params = output=all|last|none. */                                 \
     X(COMMAND)       /* a control command: name = the command words, lowercased and       \
                       * space-separated (".show tables", ".create table"); args = the     \
-                      * remaining parts: NAME/LIT/SCHEMA/PARAM nodes as recognised; a =  \
-                      * query after `<|` or NULL; lit.s = raw text of an `.ingest inline`  \
-                      * payload. */                                                        \
+                      * remaining parts: NAME (words), LIT, TOKEN (punctuation; "(" and   \
+                      * "[" hold their contents in args), BLOCK ({...} bodies); a = what  \
+                      * follows `<|`: a query, a nested COMMAND, a BLOCK of statements   \
+                      * (flags BRACES when written in {...}), or NULL; lit.s = raw text   \
+                      * of an `.ingest inline` payload. */                                                        \
     /* ---- tabular operators (in a PIPE's args; sources may also stand alone) ---- */ \
     X(OP_WHERE)      /* where/filter: a = predicate; params. */                           \
     X(OP_PROJECT)    /* args = columns: NAME, WILDCARD, ASSIGN, or any expression. */      \
@@ -181,6 +188,8 @@ typedef struct msoc_kql_value {
                       * expressions. Parsed for completeness only. */                     \
     X(OP_LEGACY)     /* any other known operator kept as tokens: name = operator;          \
                       * args = TOKEN/NAME nodes. */                                        \
+    X(RESTRICT)      /* restrict access to (...): args = the entity expressions. */       \
+    X(ENTITY_GROUP)  /* entity_group [e1, e2]: args = entity expressions. */             \
     X(TOKEN)         /* one punctuation token kept verbatim inside a COMMAND or OP_LEGACY:  \
                       * name = its text ("(", "=", ","). */
 
@@ -214,7 +223,8 @@ typedef enum msoc_kql_kind {
     X(LIKE_CS, "likecs") X(NOT_LIKE_CS, "notlikecs") \
     X(IN, "in") X(NOT_IN, "!in") X(IN_CI, "in~") X(NOT_IN_CI, "!in~") \
     X(HAS_ANY, "has_any") X(HAS_ALL, "has_all") \
-    X(BETWEEN, "between") X(NOT_BETWEEN, "!between")
+    X(BETWEEN, "between") X(NOT_BETWEEN, "!between") \
+    X(SEARCH_HAS, ":") /* search predicate Col:"text" (has on one column) */
 
 typedef enum msoc_kql_op {
     MSOC_KQL_OP_NONE = 0,

@@ -41,6 +41,7 @@ typedef enum msoc_kql_tok_kind {
     MSOC_KQL_TOK_DASHGT,   /* -> (graph syntax) */
     MSOC_KQL_TOK_DASHDASH, /* -- (graph syntax) */
     MSOC_KQL_TOK_TILDE,    /* ~ (in~, !in~) */
+    MSOC_KQL_TOK_GUID,     /* a bare GUID (command syntax: .drop extent <guid>) */
     MSOC_KQL__TOK_COUNT
 } msoc_kql_tok_kind;
 
@@ -78,6 +79,8 @@ typedef struct msoc_kql_parser {
     msoc_arena *arena;
     uint32_t depth, max_depth;
     bool failed;
+    bool in_command;   /* a '.' starting a line begins the next command */
+    bool in_where;     /* `where a = 1` reads '=' as '==' (Kusto tolerates it there) */
     msoc_kql_diag_code *diag;
     msoc_error *err;
 } msoc_kql_parser;
@@ -117,6 +120,9 @@ msoc_kql_node *msoc_kql__operator(kp *p);
 bool msoc_kql__is_source_op(kp *p);
 msoc_kql_node *msoc_kql__source_op(kp *p);
 msoc_kql_node *msoc_kql__command(kp *p);
+/* True when the current token is a '.' that starts a line and a command word. */
+bool msoc_kql__at_command_start(kp *p);
+msoc_kql_node *msoc_kql__block(kp *p);
 /* let/set/declare/alias or a query; in_block admits only let and queries. */
 msoc_kql_node *msoc_kql__statement(kp *p, bool in_block);
 bool msoc_kql__enter(kp *p);

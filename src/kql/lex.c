@@ -32,6 +32,27 @@ static bool is_ident_char(unsigned char c)
     return is_ident_start(c) || (c >= '0' && c <= '9');
 }
 
+/* Byte length of a Unicode space (NBSP, U+2000-U+200B, U+2028/9, U+202F, U+205F,
+ * U+3000, BOM) at s[i], or 0. Kusto treats them as whitespace. */
+static size_t uspace_len(const char *s, size_t len, size_t i)
+{
+    const unsigned char *u = (const unsigned char *)s + i;
+    size_t left = len - i;
+    if (left >= 2 && u[0] == 0xC2 && u[1] == 0xA0)
+        return 2;
+    if (left < 3)
+        return 0;
+    if (u[0] == 0xE2 && u[1] == 0x80 && (u[2] <= 0x8B || u[2] == 0xA8 || u[2] == 0xA9 || u[2] == 0xAF))
+        return 3;
+    if (u[0] == 0xE2 && u[1] == 0x81 && u[2] == 0x9F)
+        return 3;
+    if (u[0] == 0xE3 && u[1] == 0x80 && u[2] == 0x80)
+        return 3;
+    if (u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF)
+        return 3;
+    return 0;
+}
+
 static bool is_digit(unsigned char c)
 {
     return c >= '0' && c <= '9';
@@ -174,6 +195,28 @@ static bool is_rawlit_name(const char *p, size_t n)
     return false;
 }
 
+/* 8-4-4-4-12 hex digits at s[i] not followed by a name character. */
+static size_t guid_len(const char *s, size_t len, size_t i)
+{
+    static const int groups[] = {8, 4, 4, 4, 12};
+    size_t k = i;
+    for (int g = 0; g < 5; g++) {
+        if (g > 0) {
+            if (k >= len || s[k] != '-')
+                return 0;
+            k++;
+        }
+        for (int d = 0; d < groups[g]; d++, k++) {
+            char c = k < len ? s[k] : 0;
+            if (!((c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')))
+                return 0;
+        }
+    }
+    if (k < len && is_ident_char((unsigned char)s[k]))
+        return 0;
+    return k - i;
+}
+
 static msoc_status lex_number(lexer *lx, bool ws)
 {
     const char *s = lx->s;
@@ -195,6 +238,10 @@ static msoc_status lex_number(lexer *lx, bool ws)
             i++;
             while (i < lx->len && is_digit((unsigned char)s[i]))
                 i++;
+        } else if (i < lx->len && s[i] == '.' &&
+                   (i + 1 >= lx->len || (s[i + 1] != '.' && !is_ident_start((unsigned char)s[i + 1])))) {
+            kind = MSOC_KQL_TOK_REAL; /* 0. is a real */
+            i++;
         }
         if (i < lx->len && (s[i] == 'e' || s[i] == 'E')) {
             size_t k = i + 1;
@@ -219,8 +266,12 @@ static msoc_status lex_number(lexer *lx, bool ws)
                 return st;
             }
         }
-        /* Kusto lexes 1a as a number then a name; names cannot start with digits,
-         * so this is always an error the user should see here. */
+        /* Kusto accepts names that start with digits (let 2022List = ...). */
+        if (kind == MSOC_KQL_TOK_INT && s[start + 1] != 'x' && s[start + 1] != 'X') {
+            msoc_status st = push(lx, MSOC_KQL_TOK_IDENT, start, u, ws);
+            lx->i = u;
+            return st;
+        }
         return lex_fail(lx, start, MSOC_KQL_DIAG_BAD_NUMBER,
                         "'%.*s' is neither a number nor a timespan (units: d, h, m, s, ms, "
                         "microsecond, tick)",
@@ -277,11 +328,20 @@ static msoc_status lex_one(lexer *lx, bool ws)
         lx->i = end;
         return st;
     }
+    if (((c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')) && i + 36 <= n) {
+        size_t g = guid_len(s, n, i);
+        if (g) {
+            msoc_status st = push(lx, MSOC_KQL_TOK_GUID, i, i + g, ws);
+            lx->i = i + g;
+            return st;
+        }
+    }
     if (is_digit(c))
         return lex_number(lx, ws);
     if (is_ident_start(c) || (c == '$' && i + 1 < n && is_ident_start((unsigned char)c1))) {
         size_t k = i + 1;
-        while (k < n && is_ident_char((unsigned char)s[k]))
+        while (k < n && is_ident_char((unsigned char)s[k]) &&
+               ((unsigned char)s[k] < 0xC2 || !uspace_len(s, n, k)))
             k++;
         if (is_rawlit_name(s + i, k - i)) {
             size_t p = k;
@@ -423,21 +483,18 @@ msoc_status msoc_kql__lex(const char *text, size_t len, msoc_arena *arena, msoc_
             continue;
         }
         /* #connect and other client directives: a '#' line is skipped like a comment. */
-        if (c == '#' && lx.i == lx.line_start) {
+        bool line_start = c == '#';
+        for (size_t k = lx.line_start; line_start && k < lx.i; k++)
+            line_start = text[k] == ' ' || text[k] == '\t';
+        if (line_start) {
             while (lx.i < len && text[lx.i] != '\n')
                 lx.i++;
             ws = true;
             continue;
         }
-        /* UTF-8 BOM and non-breaking spaces count as whitespace. */
-        if ((unsigned char)c == 0xEF && lx.i + 2 < len &&
-            (unsigned char)text[lx.i + 1] == 0xBB && (unsigned char)text[lx.i + 2] == 0xBF) {
-            lx.i += 3;
-            ws = true;
-            continue;
-        }
-        if ((unsigned char)c == 0xC2 && lx.i + 1 < len && (unsigned char)text[lx.i + 1] == 0xA0) {
-            lx.i += 2;
+        size_t us = (unsigned char)c >= 0xC2 ? uspace_len(text, len, lx.i) : 0;
+        if (us) {
+            lx.i += us;
             ws = true;
             continue;
         }

@@ -279,7 +279,14 @@ msoc_kql_node *msoc_kql__type(kp *p)
         return NULL;
     }
     msoc_type ty;
-    if (!msoc_type_parse(p->text + t->off, t->len, &ty)) {
+    char lower[16];
+    bool known = msoc_type_parse(p->text + t->off, t->len, &ty);
+    if (!known && t->len < sizeof lower) { /* Kusto also takes DateTime, String, ... */
+        for (uint32_t k = 0; k < t->len; k++)
+            lower[k] = msoc_ascii_lower(p->text[t->off + k]);
+        known = msoc_type_parse(lower, t->len, &ty);
+    }
+    if (!known) {
         char b[64];
         msoc_kql__fail(p, t, MSOC_KQL_DIAG_BAD_TYPE,
                        "unknown type %s; use bool, int, long, real, decimal, string, datetime, "
@@ -487,11 +494,9 @@ static msoc_kql_node *rawlit(kp *p)
         if (is_null)
             nd->lit.v.dt = MSOC_TIME_NULL;
         else if (!msoc_datetime_parse_fast(body.ptr, body.len, &nd->lit.v.dt)) {
-            msoc_kql__fail(p, t, MSOC_KQL_DIAG_BAD_LITERAL,
-                           "malformed datetime literal %s; use ISO 8601 such as "
-                           "datetime(2024-01-31T08:00:00Z)",
-                           msoc_kql__tok_desc(p, t, b, sizeof b));
-            return NULL;
+            /* Kusto's parser accepts any text here; the binder reports it. */
+            nd->lit.v.dt = MSOC_TIME_NULL;
+            nd->lit.s = msoc_str_dup(p->arena, body);
         }
     } else {
         nd = lit_node(p, t, MSOC_TYPE_TIMESPAN);
@@ -500,11 +505,8 @@ static msoc_kql_node *rawlit(kp *p)
         if (is_null)
             nd->lit.v.ts = MSOC_TIME_NULL;
         else if (!msoc_timespan_parse_fast(body.ptr, body.len, &nd->lit.v.ts)) {
-            msoc_kql__fail(p, t, MSOC_KQL_DIAG_BAD_LITERAL,
-                           "malformed timespan literal %s; use forms such as time(1d), "
-                           "time(01:30:00) or time(2.5h)",
-                           msoc_kql__tok_desc(p, t, b, sizeof b));
-            return NULL;
+            nd->lit.v.ts = MSOC_TIME_NULL;
+            nd->lit.s = msoc_str_dup(p->arena, body);
         }
     }
     nd->lit.is_null = is_null;
@@ -864,7 +866,8 @@ static msoc_kql_node *call_expr(kp *p, msoc_kql_node *receiver)
     snprintf(opener, sizeof opener, "%.*s(", (int)(t->len > 60 ? 60 : t->len), p->text + t->off);
     /* typeof(string) and typeof(a:string, ...) take types, not expressions. */
     if (tok_is_word(p, t, "typeof") && !receiver) {
-        if (msoc_kql__peek(p, 1)->kind == MSOC_KQL_TOK_COLON) {
+        if (msoc_kql__peek(p, 1)->kind == MSOC_KQL_TOK_COLON ||
+            msoc_kql__is(p, MSOC_KQL_TOK_STAR)) {
             p->pos--;
             msoc_kql_node *sch = msoc_kql__schema(p);
             if (!sch)
@@ -894,13 +897,36 @@ static msoc_kql_node *postfix(kp *p, msoc_kql_node *base)
     while (base && !p->failed) {
         const msoc_kql_tok *t = msoc_kql__peek(p, 0);
         if (t->kind == MSOC_KQL_TOK_DOT) {
+            if (p->in_command && msoc_kql__at_command_start(p))
+                break;
             p->pos++;
             const msoc_kql_tok *m = msoc_kql__peek(p, 0);
+            if (m->kind == MSOC_KQL_TOK_STAR && base->kind != MSOC_KQL_LIT) { /* database("x").* */
+                msoc_kql_node *nd = msoc_kql__node(p, MSOC_KQL_MEMBER, NULL);
+                if (!nd)
+                    return NULL;
+                nd->line = base->line;
+                nd->col = base->col;
+                nd->off = base->off;
+                nd->a = base;
+                nd->name = msoc_str_c("*");
+                p->pos++;
+                msoc_kql__finish(p, nd);
+                base = nd;
+                continue;
+            }
             if (m->kind == MSOC_KQL_TOK_LBRACKET && !msoc_kql__is_name_start(p))
                 continue; /* x.[0] is x[0] */
             if (m->kind == MSOC_KQL_TOK_IDENT && msoc_kql__peek(p, 1)->kind == MSOC_KQL_TOK_LPAREN) {
                 base = call_expr(p, base);
                 continue;
+            }
+            if (tok_is_word(p, m, "external_data") || tok_is_word(p, m, "set")) {
+                msoc_kql__fail(p, m, MSOC_KQL_DIAG_EXPECTED,
+                               "'%.*s' is a keyword; write it as ['%.*s'] to use it as a property "
+                               "name", (int)m->len, p->text + m->off, (int)m->len,
+                               p->text + m->off);
+                return NULL;
             }
             msoc_kql_node *nm = msoc_kql__name(p, "a property name after '.'");
             msoc_kql_node *nd = msoc_kql__node(p, MSOC_KQL_MEMBER, NULL);
@@ -911,6 +937,19 @@ static msoc_kql_node *postfix(kp *p, msoc_kql_node *base)
             nd->off = base->off;
             nd->a = base;
             nd->name = nm->name;
+            const msoc_kql_tok *st = msoc_kql__peek(p, 0);
+            if (st->kind == MSOC_KQL_TOK_STAR && !st->has_ws_before) { /* db.Table* */
+                char *w = msoc_arena_alloc(p->arena, nm->name.len + 2);
+                if (!w) {
+                    msoc_kql__fail_oom(p);
+                    return NULL;
+                }
+                memcpy(w, nm->name.ptr, nm->name.len);
+                w[nm->name.len] = '*';
+                w[nm->name.len + 1] = 0;
+                nd->name = msoc_str_make(w, nm->name.len + 1);
+                p->pos++;
+            }
             msoc_kql__finish(p, nd);
             base = nd;
         } else if (t->kind == MSOC_KQL_TOK_LBRACKET) {
@@ -958,6 +997,22 @@ static msoc_kql_node *primary(kp *p)
         break;
     case MSOC_KQL_TOK_IDENT: {
         const msoc_kql_tok *n1 = msoc_kql__peek(p, 1);
+        if (n1->kind == MSOC_KQL_TOK_LBRACKET && tok_is_word(p, t, "entity_group")) {
+            msoc_kql_node *eg = msoc_kql__node(p, MSOC_KQL_ENTITY_GROUP, t);
+            if (!eg)
+                return NULL;
+            p->pos += 2;
+            uint32_t cap = 0;
+            while (!p->failed && !msoc_kql__is(p, MSOC_KQL_TOK_RBRACKET)) {
+                msoc_kql__list_push(p, &eg->args, msoc_kql__pipe_expr(p), &cap);
+                if (!msoc_kql__accept(p, MSOC_KQL_TOK_COMMA))
+                    break;
+            }
+            if (p->failed || !expect_close(p, n1, MSOC_KQL_TOK_RBRACKET, "entity_group ["))
+                return NULL;
+            msoc_kql__finish(p, eg);
+            return postfix(p, eg);
+        }
         if (n1->kind == MSOC_KQL_TOK_LPAREN) {
             if (is_typed_lit_word(p, t, &ty))
                 return postfix(p, typed_lit(p, ty));
@@ -1083,7 +1138,15 @@ static msoc_kql_op peek_cmp_op(kp *p, uint32_t *n_toks)
     const msoc_kql_tok *t = msoc_kql__peek(p, 0);
     *n_toks = 1;
     switch (t->kind) {
+    case MSOC_KQL_TOK_ASSIGN: /* Kusto tolerates `where a = 1` */
+        return p->in_where ? MSOC_KQL_OP_EQ : MSOC_KQL_OP_NONE;
     case MSOC_KQL_TOK_EQ: return MSOC_KQL_OP_EQ;
+    case MSOC_KQL_TOK_COLON: {
+        msoc_kql_tok_kind k1 = (msoc_kql_tok_kind)msoc_kql__peek(p, 1)->kind;
+        return (k1 == MSOC_KQL_TOK_STRING || k1 == MSOC_KQL_TOK_INT || k1 == MSOC_KQL_TOK_REAL)
+                   ? MSOC_KQL_OP_SEARCH_HAS
+                   : MSOC_KQL_OP_NONE;
+    }
     case MSOC_KQL_TOK_NE: return MSOC_KQL_OP_NE;
     case MSOC_KQL_TOK_EQ_CI: return MSOC_KQL_OP_EQ_CI;
     case MSOC_KQL_TOK_NE_CI: return MSOC_KQL_OP_NE_CI;
@@ -1288,7 +1351,7 @@ static msoc_kql_node *param_decls(kp *p, msoc_kql_list *out)
 
 
 /* { statements; result } */
-static msoc_kql_node *block(kp *p)
+msoc_kql_node *msoc_kql__block(kp *p)
 {
     const msoc_kql_tok *open = msoc_kql__peek(p, 0);
     msoc_kql_node *nd = msoc_kql__node(p, MSOC_KQL_BLOCK, open);
@@ -1351,7 +1414,7 @@ static msoc_kql_node *let_stmt(kp *p)
             nd->flags |= MSOC_KQL_F_VIEW;
         if (!param_decls(p, &fn->args))
             return NULL;
-        fn->a = block(p);
+        fn->a = msoc_kql__block(p);
         msoc_kql__finish(p, fn);
         nd->a = fn;
     } else {
@@ -1446,6 +1509,29 @@ static msoc_kql_node *alias_stmt(kp *p)
     return p->failed ? NULL : nd;
 }
 
+/* restrict access to (T1, T2, ...) */
+static msoc_kql_node *restrict_stmt(kp *p)
+{
+    const msoc_kql_tok *kw = msoc_kql__peek(p, 0);
+    msoc_kql_node *nd = msoc_kql__node(p, MSOC_KQL_RESTRICT, kw);
+    p->pos += 2;
+    if (!nd || !msoc_kql__expect_word(p, "to"))
+        return NULL;
+    const msoc_kql_tok *open = msoc_kql__peek(p, 0);
+    if (!msoc_kql__expect(p, MSOC_KQL_TOK_LPAREN, "after 'restrict access to'"))
+        return NULL;
+    uint32_t cap = 0;
+    while (!p->failed && !msoc_kql__is(p, MSOC_KQL_TOK_RPAREN)) {
+        msoc_kql__list_push(p, &nd->args, msoc_kql__expr(p), &cap);
+        if (!msoc_kql__accept(p, MSOC_KQL_TOK_COMMA))
+            break;
+    }
+    if (p->failed || !expect_close(p, open, MSOC_KQL_TOK_RPAREN, "("))
+        return NULL;
+    msoc_kql__finish(p, nd);
+    return nd;
+}
+
 msoc_kql_node *msoc_kql__statement(kp *p, bool in_block)
 {
     const msoc_kql_tok *t = msoc_kql__peek(p, 0);
@@ -1460,6 +1546,8 @@ msoc_kql_node *msoc_kql__statement(kp *p, bool in_block)
             return declare_stmt(p);
         if (!in_block && tok_is_word(p, t, "alias") && msoc_kql__is_word(p, 1, "database"))
             return alias_stmt(p);
+        if (!in_block && tok_is_word(p, t, "restrict") && msoc_kql__is_word(p, 1, "access"))
+            return restrict_stmt(p);
     }
     return msoc_kql__pipe_expr(p);
 }
@@ -1476,13 +1564,24 @@ static msoc_kql_node *script(kp *p)
     char b[64];
     if (msoc_kql__is(p, MSOC_KQL_TOK_DOT) && msoc_kql__peek(p, 1)->kind == MSOC_KQL_TOK_IDENT &&
         !msoc_kql__peek(p, 1)->has_ws_before) {
+        /* Control commands: one or more, each starting a line. */
         root->flags |= MSOC_KQL_F_COMMAND;
-        msoc_kql__list_push(p, &root->args, msoc_kql__command(p), &cap);
-        msoc_kql__accept(p, MSOC_KQL_TOK_SEMI);
-        if (!p->failed && !msoc_kql__is(p, MSOC_KQL_TOK_EOF))
-            msoc_kql__fail(p, NULL, MSOC_KQL_DIAG_TRAILING,
-                           "unexpected %s after the end of the command",
-                           msoc_kql__tok_desc(p, msoc_kql__peek(p, 0), b, sizeof b));
+        p->in_command = true;
+        while (!p->failed) {
+            while (msoc_kql__accept(p, MSOC_KQL_TOK_SEMI)) {
+            }
+            if (msoc_kql__is(p, MSOC_KQL_TOK_EOF))
+                break;
+            if (!msoc_kql__is(p, MSOC_KQL_TOK_DOT) ||
+                msoc_kql__peek(p, 1)->kind != MSOC_KQL_TOK_IDENT) {
+                msoc_kql__fail(p, NULL, MSOC_KQL_DIAG_TRAILING,
+                               "unexpected %s after the end of the command; a new command "
+                               "starts with '.' on its own line",
+                               msoc_kql__tok_desc(p, msoc_kql__peek(p, 0), b, sizeof b));
+                break;
+            }
+            msoc_kql__list_push(p, &root->args, msoc_kql__command(p), &cap);
+        }
         root->end = (uint32_t)p->len;
         return p->failed ? NULL : root;
     }
@@ -1515,10 +1614,6 @@ static msoc_kql_node *script(kp *p)
                            "unexpected %s; expected '|' before the next operator or ';' "
                            "between statements", msoc_kql__tok_desc(p, t, b, sizeof b));
         }
-    }
-    if (!p->failed && root->args.n == 0) {
-        msoc_kql__fail(p, NULL, MSOC_KQL_DIAG_EMPTY, "the text holds no query (only comments "
-                       "or whitespace)");
     }
     root->end = (uint32_t)p->len;
     return p->failed ? NULL : root;

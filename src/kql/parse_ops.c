@@ -47,7 +47,8 @@ static bool is_param_here(kp *p, const char *allowed)
 static msoc_kql_node *param_value(kp *p)
 {
     const msoc_kql_tok *t = PEEK(0);
-    if (t->kind == MSOC_KQL_TOK_IDENT && !tok_word(p, t, "true") && !tok_word(p, t, "false"))
+    if ((t->kind == MSOC_KQL_TOK_IDENT && !tok_word(p, t, "true") && !tok_word(p, t, "false")) ||
+        msoc_kql__is_name_start(p))
         return msoc_kql__name(p, NULL);
     if (t->kind == MSOC_KQL_TOK_LPAREN)
         return msoc_kql__expr(p);
@@ -91,8 +92,19 @@ static void with_props(kp *p, msoc_kql_node *op, uint32_t *cap)
             msoc_kql__name(p, "a property name");
             return;
         }
-        PUSH(&op->params, one_param(p), cap);
+        msoc_kql_node *pr = one_param(p);
+        PUSH(&op->params, pr, cap);
         if (!ACCEPT(MSOC_KQL_TOK_COMMA))
+            break;
+        /* ycolumns=a, b: further values of a list-valued property */
+        uint32_t c2 = 0;
+        while (pr && !p->failed && msoc_kql__is_name_start(p) &&
+               PEEK(IS(MSOC_KQL_TOK_IDENT) ? 1 : 3)->kind != MSOC_KQL_TOK_ASSIGN) {
+            PUSH(&pr->args, msoc_kql__name(p, NULL), &c2);
+            if (!ACCEPT(MSOC_KQL_TOK_COMMA))
+                break;
+        }
+        if (IS(MSOC_KQL_TOK_RPAREN))
             break;
     }
     if (!p->failed && !ACCEPT(MSOC_KQL_TOK_RPAREN)) {
@@ -305,7 +317,10 @@ static msoc_kql_node *op_where(kp *p, msoc_kql_node *op)
 {
     uint32_t cap = 0;
     params(p, op, "hint", &cap);
+    bool saved = p->in_where;
+    p->in_where = true;
     op->a = msoc_kql__expr(p);
+    p->in_where = saved;
     return op;
 }
 
@@ -676,7 +691,7 @@ static msoc_kql_node *op_make_series(kp *p, msoc_kql_node *op)
             op->c = msoc_kql__expr(p);
         if (!p->failed && ACCEPT_WORD("to"))
             op->d = msoc_kql__expr(p);
-        if (!p->failed && msoc_kql__expect_word(p, "step"))
+        if (!p->failed && ACCEPT_WORD("step"))
             op->e = msoc_kql__expr(p);
     }
     if (!p->failed && ACCEPT_WORD("by"))
@@ -835,6 +850,10 @@ static msoc_kql_node *op_scan(kp *p, msoc_kql_node *op)
         st->name = nm->name;
         if (ACCEPT_WORD("optional"))
             st->flags |= MSOC_KQL_F_OPTIONAL;
+        if (WORD("output") && PEEK(1)->kind == MSOC_KQL_TOK_ASSIGN) {
+            uint32_t c3 = 0;
+            PUSH(&st->params, one_param(p), &c3);
+        }
         if (!msoc_kql__expect(p, MSOC_KQL_TOK_COLON, "after the step name"))
             break;
         st->a = msoc_kql__expr(p);
@@ -923,8 +942,9 @@ static msoc_kql_node *op_find(kp *p, msoc_kql_node *op)
             msoc_kql__fail(p, NULL, MSOC_KQL_DIAG_EXPECTED,
                            "expected ')' to close 'in (' opened at %u:%u", open->line, open->col);
     }
-    if (p->failed || !msoc_kql__expect_word(p, "where"))
+    if (p->failed)
         return op;
+    ACCEPT_WORD("where");
     op->a = msoc_kql__expr(p);
     if (p->failed)
         return op;
@@ -937,7 +957,18 @@ static msoc_kql_node *op_find(kp *p, msoc_kql_node *op)
         p->pos += nt;
         uint32_t c2 = 0;
         do {
-            if (!PUSH(&op->keys, name_or_wildcard(p, true), &c2))
+            msoc_kql_node *col = name_or_wildcard(p, false);
+            if (col && col->kind == MSOC_KQL_NAME && ACCEPT(MSOC_KQL_TOK_COLON)) {
+                msoc_kql_node *cd = msoc_kql__node(p, MSOC_KQL_COLDEF, NULL);
+                if (!cd)
+                    break;
+                cd->line = col->line;
+                cd->col = col->col;
+                cd->name = col->name;
+                cd->a = msoc_kql__type(p);
+                col = cd;
+            }
+            if (!PUSH(&op->keys, col, &c2))
                 break;
         } while (ACCEPT(MSOC_KQL_TOK_COMMA));
     }
@@ -965,7 +996,9 @@ static msoc_kql_node *op_legacy(kp *p, msoc_kql_node *op)
         msoc_kql_tok_kind k = (msoc_kql_tok_kind)PEEK(0)->kind;
         if (k == MSOC_KQL_TOK_EOF || (depth == 0 && (k == MSOC_KQL_TOK_PIPE ||
                                                      k == MSOC_KQL_TOK_SEMI ||
-                                                     k == MSOC_KQL_TOK_RPAREN)))
+                                                     k == MSOC_KQL_TOK_RPAREN ||
+                                                     k == MSOC_KQL_TOK_RBRACE ||
+                                                     k == MSOC_KQL_TOK_RBRACKET)))
             break;
         if (k == MSOC_KQL_TOK_LPAREN || k == MSOC_KQL_TOK_LBRACKET || k == MSOC_KQL_TOK_LBRACE)
             depth++;
@@ -1041,6 +1074,9 @@ static const struct {
     {"graph-mark-components", MSOC_KQL_OP_GRAPH_OP, op_legacy},
     {"project-smart", MSOC_KQL_OP_LEGACY, op_legacy},
     {"macro-expand", MSOC_KQL_OP_LEGACY, op_legacy},
+    {"project-by-names", MSOC_KQL_OP_LEGACY, op_legacy},
+    {"inline_external_table", MSOC_KQL_OP_LEGACY, op_legacy},
+    {"graph-match", MSOC_KQL_OP_GRAPH_OP, op_legacy},
 };
 
 static int find_op(const char *w)
@@ -1117,7 +1153,7 @@ bool msoc_kql__is_source_op(kp *p)
                 k1 == MSOC_KQL_TOK_RPAREN || k1 == MSOC_KQL_TOK_COMMA || k1 == MSOC_KQL_TOK_DOT ||
                 k1 == MSOC_KQL_TOK_ASSIGN || k1 == MSOC_KQL_TOK_LBRACKET;
     if (tok_word(p, t, "print"))
-        return k1 != MSOC_KQL_TOK_DOT && k1 != MSOC_KQL_TOK_ASSIGN && k1 != MSOC_KQL_TOK_LBRACKET;
+        return k1 != MSOC_KQL_TOK_DOT && k1 != MSOC_KQL_TOK_ASSIGN;
     if (tok_word(p, t, "range"))
         return k1 == MSOC_KQL_TOK_IDENT || k1 == MSOC_KQL_TOK_LBRACKET;
     if (tok_word(p, t, "union") || tok_word(p, t, "search") || tok_word(p, t, "find") ||
@@ -1126,6 +1162,11 @@ bool msoc_kql__is_source_op(kp *p)
     if (tok_word(p, t, "datatable") || tok_word(p, t, "externaldata") ||
         tok_word(p, t, "external_data"))
         return k1 == MSOC_KQL_TOK_LPAREN || k1 == MSOC_KQL_TOK_IDENT;
+    if (tok_word(p, t, "inline_external_table"))
+        return k1 == MSOC_KQL_TOK_LPAREN;
+    if (tok_word(p, t, "macro") && k1 == MSOC_KQL_TOK_MINUS && !n1->has_ws_before &&
+        msoc_kql__is_word(p, 2, "expand"))
+        return true;
     return false;
 }
 
@@ -1205,6 +1246,10 @@ msoc_kql_node *msoc_kql__source_op(kp *p)
         return run_op(p, find_op("find"), 1, t);
     if (tok_word(p, t, "evaluate"))
         return run_op(p, find_op("evaluate"), 1, t);
+    if (tok_word(p, t, "inline_external_table"))
+        return run_op(p, find_op("inline_external_table"), 1, t);
+    if (tok_word(p, t, "macro"))
+        return run_op(p, find_op("macro-expand"), 3, t);
     if (!msoc_kql__enter(p))
         return NULL;
     if (tok_word(p, t, "print")) {
