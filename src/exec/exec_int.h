@@ -1,0 +1,213 @@
+/* exec internals: shared by the .c files of src/exec only. */
+#ifndef MSOC_EXEC_EXEC_INT_H
+#define MSOC_EXEC_EXEC_INT_H
+
+#include <jansson.h>
+#include <stdatomic.h>
+
+#include "core/datetime.h"
+#include "core/hashmap.h"
+#include "core/vec.h"
+#include "exec.h"
+
+struct msoc_exec_query {
+    msoc_arena *arena;
+    msoc_exec_options opts;
+    msoc_vec jsons;          /* json_t * owned by the query (one ref each) */
+    int64_t deadline_ns;
+    atomic_bool is_cancelled;
+    msoc_hashmap shared;     /* materialize(): node id -> msoc_exec_table * */
+    msoc_error *err;
+};
+typedef struct msoc_exec_query xq;
+
+/* One scalar value. */
+typedef struct xval {
+    msoc_type t;
+    bool is_null;
+    int64_t i;
+    double r;
+    msoc_str s;
+    json_t *d;
+} xval;
+
+static inline xval xv_null(msoc_type t)
+{
+    xval v = {0};
+    v.t = t;
+    v.is_null = true;
+    return v;
+}
+static inline xval xv_long(int64_t i)
+{
+    xval v = {0};
+    v.t = MSOC_TYPE_LONG;
+    v.i = i;
+    return v;
+}
+static inline xval xv_typed_i(msoc_type t, int64_t i)
+{
+    xval v = {0};
+    v.t = t;
+    v.i = i;
+    return v;
+}
+static inline xval xv_real(double r)
+{
+    xval v = {0};
+    v.t = MSOC_TYPE_REAL;
+    v.r = r;
+    return v;
+}
+static inline xval xv_bool(bool b)
+{
+    xval v = {0};
+    v.t = MSOC_TYPE_BOOL;
+    v.i = b;
+    return v;
+}
+static inline xval xv_str(msoc_str s)
+{
+    xval v = {0};
+    v.t = MSOC_TYPE_STRING;
+    v.s = s;
+    return v;
+}
+static inline xval xv_dyn(json_t *d)
+{
+    xval v = {0};
+    v.t = MSOC_TYPE_DYNAMIC;
+    v.d = d;
+    v.is_null = d == NULL || json_is_null(d);
+    return v;
+}
+
+static inline bool xtype_is_int(msoc_type t)
+{
+    return t == MSOC_TYPE_BOOL || t == MSOC_TYPE_INT || t == MSOC_TYPE_LONG ||
+           t == MSOC_TYPE_DATETIME || t == MSOC_TYPE_TIMESPAN;
+}
+static inline bool xtype_is_real(msoc_type t)
+{
+    return t == MSOC_TYPE_REAL || t == MSOC_TYPE_DECIMAL;
+}
+static inline bool xtype_is_str(msoc_type t)
+{
+    return t == MSOC_TYPE_STRING || t == MSOC_TYPE_GUID;
+}
+static inline bool xtype_is_num(msoc_type t)
+{
+    return t == MSOC_TYPE_INT || t == MSOC_TYPE_LONG || t == MSOC_TYPE_REAL ||
+           t == MSOC_TYPE_DECIMAL;
+}
+
+/* ---- memory (value.c) ---- */
+/* Allocation that reports the budget failure into q->err and returns NULL. */
+void *msoc_exec__alloc(xq *q, size_t size);
+void *msoc_exec__calloc(xq *q, size_t n, size_t size);
+msoc_str msoc_exec__strdup(xq *q, const char *p, size_t len);
+/* Hands one reference of j to the query (freed with it); returns j. */
+json_t *msoc_exec__own(xq *q, json_t *j);
+/* Fails with MSOC_TIMEOUT/MSOC_CANCELLED when the query must stop. */
+msoc_status msoc_exec__check(xq *q);
+
+/* ---- columns and tables (value.c) ---- */
+msoc_exec_col *msoc_exec__col_new(xq *q, msoc_type t, size_t n);
+void msoc_exec__col_set_null(xq *q, msoc_exec_col *c, size_t row);
+static inline bool xcol_null(const msoc_exec_col *c, size_t row)
+{
+    return c->nulls != NULL && c->nulls[row];
+}
+xval msoc_exec__col_get(const msoc_exec_col *c, size_t row);
+/* Stores v (converted to the column's type) at row. */
+void msoc_exec__col_set(xq *q, msoc_exec_col *c, size_t row, xval v);
+/* Rows sel[0..n) of c (sel NULL: the first n rows). */
+msoc_exec_col *msoc_exec__col_gather(xq *q, const msoc_exec_col *c, const size_t *sel, size_t n);
+/* A constant column. */
+msoc_exec_col *msoc_exec__col_const(xq *q, xval v, msoc_type t, size_t n);
+msoc_exec_table *msoc_exec__table_new(xq *q, size_t n_cols, size_t n_rows);
+msoc_exec_table *msoc_exec__table_gather(xq *q, const msoc_exec_table *t, const size_t *sel, size_t n);
+
+/* ---- values (value.c) ---- */
+/* Converts v to type t with KQL's to* semantics (null when it does not convert). */
+xval msoc_exec__convert(xq *q, xval v, msoc_type t);
+/* v as a dynamic value (strings stay strings, datetimes become strings). */
+json_t *msoc_exec__to_json(xq *q, xval v);
+/* A dynamic value read as a scalar (numbers -> long/real, strings, bools). */
+xval msoc_exec__from_json(json_t *j);
+/* tostring(). */
+msoc_str msoc_exec__to_text(xq *q, xval v);
+msoc_status msoc_exec__val_text(xval v, msoc_buf *out);
+/* Compact JSON with shortest reals (Kusto's spelling). */
+msoc_status msoc_exec__json_write(const json_t *j, msoc_buf *out);
+/* Total order for sort/min/max: nulls first; numbers across types. */
+int msoc_exec__cmp(xval a, xval b);
+bool msoc_exec__eq(xval a, xval b);
+uint64_t msoc_exec__hash(xval v);
+bool msoc_exec__json_eq(const json_t *a, const json_t *b);
+/* Kusto's dynamic type name ("long", "string", "array", "dictionary"...). */
+const char *msoc_exec__json_type(const json_t *j);
+/* Parses text as JSON (parse_json semantics: invalid text -> the string). */
+json_t *msoc_exec__parse_json(xq *q, msoc_str s);
+/* Real formatting as Kusto's tostring (shortest; "1" for 1.0). */
+msoc_status msoc_exec__real_text(double r, msoc_buf *out);
+
+/* ---- expressions (expr.c) and functions (fn_*.c) ---- */
+msoc_status msoc_exec__eval(xq *q, const msoc_plan_expr *e, const msoc_exec_table *in,
+                            msoc_exec_col **out);
+/* A scalar row function: out = f(args). */
+typedef void (*xrow_fn)(xq *q, const xval *args, size_t n_args, xval *out);
+/* A vectorised function: fills out (already typed, n rows). */
+typedef msoc_status (*xvec_fn)(xq *q, const msoc_plan_expr *e, msoc_exec_col **args,
+                               size_t n_args, size_t n, msoc_exec_col *out);
+typedef struct xfn_impl {
+    xrow_fn row;
+    xvec_fn vec;
+    bool is_null_propagating; /* a null argument makes the result null (row fns) */
+} xfn_impl;
+/* The implementation table, indexed by msoc_plan_fn; filled by each fn_*.c. */
+const xfn_impl *msoc_exec__fn_impl(msoc_plan_fn fn);
+void msoc_exec__fn_register_ops(xfn_impl *t);
+void msoc_exec__fn_register_string(xfn_impl *t);
+void msoc_exec__fn_register_math(xfn_impl *t);
+void msoc_exec__fn_register_time(xfn_impl *t);
+void msoc_exec__fn_register_dynamic(xfn_impl *t);
+void msoc_exec__fn_register_misc(xfn_impl *t);
+/* Window functions over a whole column in row order (fn_window.c). */
+msoc_status msoc_exec__window(xq *q, const msoc_plan_expr *e, msoc_exec_col **args,
+                              size_t n_args, size_t n, msoc_exec_col *out);
+/* has-term matching, shared with the string scans. */
+bool msoc_exec__has_term(msoc_str hay, msoc_str term, bool is_cs);
+bool msoc_exec__contains(msoc_str hay, msoc_str needle, bool is_cs);
+
+/* ---- regex (regex.c): PCRE2 with a per-query cache ---- */
+typedef struct xregex xregex;
+xregex *msoc_exec__regex(xq *q, msoc_str pattern);
+/* Match at start offset; groups[2*i], groups[2*i+1] are byte offsets (-1 unset). */
+int msoc_exec__regex_match(xregex *re, msoc_str subject, size_t start, long *groups, int max_groups);
+
+/* ---- operators (op_*.c) ---- */
+msoc_status msoc_exec__node(xq *q, const msoc_plan_node *n, const msoc_exec_table **out);
+msoc_status msoc_exec__op_scan(xq *q, const msoc_plan_node *n, const msoc_exec_table **out);
+msoc_status msoc_exec__op_values(xq *q, const msoc_plan_node *n, const msoc_exec_table **out);
+msoc_status msoc_exec__op_range(xq *q, const msoc_plan_node *n, const msoc_exec_table **out);
+msoc_status msoc_exec__op_filter(xq *q, const msoc_plan_node *n, const msoc_exec_table *in,
+                                 const msoc_exec_table **out);
+msoc_status msoc_exec__op_project(xq *q, const msoc_plan_node *n, const msoc_exec_table *in,
+                                  const msoc_exec_table **out);
+msoc_status msoc_exec__op_agg(xq *q, const msoc_plan_node *n, const msoc_exec_table *in,
+                              const msoc_exec_table **out);
+msoc_status msoc_exec__op_sort(xq *q, const msoc_plan_node *n, const msoc_exec_table *in,
+                               const msoc_exec_table **out);
+msoc_status msoc_exec__op_join(xq *q, const msoc_plan_node *n, const msoc_exec_table *l,
+                               const msoc_exec_table *r, const msoc_exec_table **out);
+msoc_status msoc_exec__op_union(xq *q, const msoc_plan_node *n, const msoc_exec_table **ins,
+                                const msoc_exec_table **out);
+msoc_status msoc_exec__op_mvexpand(xq *q, const msoc_plan_node *n, const msoc_exec_table *in,
+                                   const msoc_exec_table **out);
+
+/* Row hashing/equality over several key columns (joins, summarize, distinct). */
+uint64_t msoc_exec__row_hash(msoc_exec_col **cols, size_t n_cols, size_t row);
+bool msoc_exec__row_eq(msoc_exec_col **a, size_t ra, msoc_exec_col **b, size_t rb, size_t n_cols);
+
+#endif

@@ -1,0 +1,185 @@
+/* join: hash join on equality keys. The hash table is built on the right input
+ * (Kusto's convention: put the smaller table on the right; the optimiser may swap
+ * sides), probed with the left. innerunique, Kusto's default, first keeps one left
+ * row per distinct key. Null keys never match. */
+#include <string.h>
+
+#include "exec_int.h"
+
+static bool key_has_null(msoc_exec_col **k, size_t n_keys, size_t row)
+{
+    for (size_t i = 0; i < n_keys; i++) {
+        xval v = msoc_exec__col_get(k[i], row);
+        if (v.is_null && !xtype_is_str(v.t))
+            return true;
+    }
+    return false;
+}
+
+typedef struct pair_buf {
+    int64_t *l, *r; /* -1 = no row (outer side) */
+    size_t n, cap;
+} pair_buf;
+
+static bool pair_push(xq *q, pair_buf *p, int64_t l, int64_t r)
+{
+    if (p->n == p->cap) {
+        size_t nc = p->cap ? p->cap * 2 : 1024;
+        int64_t *nl = msoc_exec__alloc(q, nc * sizeof *nl);
+        int64_t *nr = msoc_exec__alloc(q, nc * sizeof *nr);
+        if (nl == NULL || nr == NULL)
+            return false;
+        if (p->n) {
+            memcpy(nl, p->l, p->n * sizeof *nl);
+            memcpy(nr, p->r, p->n * sizeof *nr);
+        }
+        p->l = nl;
+        p->r = nr;
+        p->cap = nc;
+    }
+    p->l[p->n] = l;
+    p->r[p->n] = r;
+    p->n++;
+    return true;
+}
+
+static msoc_exec_col *gather_opt(xq *q, const msoc_exec_col *c, const int64_t *rows, size_t n)
+{
+    msoc_exec_col *o = msoc_exec__col_new(q, c->type, n);
+    if (o == NULL)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (rows[i] < 0)
+            msoc_exec__col_set_null(q, o, i);
+        else
+            msoc_exec__col_set(q, o, i, msoc_exec__col_get(c, (size_t)rows[i]));
+    }
+    return o;
+}
+
+msoc_status msoc_exec__op_join(xq *q, const msoc_plan_node *n, const msoc_exec_table *l,
+                               const msoc_exec_table *r, const msoc_exec_table **out)
+{
+    size_t nk = n->n_join_keys;
+    msoc_exec_col **lk = msoc_exec__calloc(q, nk + 1, sizeof *lk);
+    msoc_exec_col **rk = msoc_exec__calloc(q, nk + 1, sizeof *rk);
+    if (lk == NULL || rk == NULL)
+        return q->err->code;
+    for (size_t i = 0; i < nk; i++) {
+        lk[i] = l->cols[n->left_keys[i]];
+        rk[i] = r->cols[n->right_keys[i]];
+    }
+    msoc_plan_join_kind kind = n->join_kind;
+    /* innerunique: one left row per distinct key */
+    size_t nl = l->n_rows, nr = r->n_rows;
+    uint8_t *l_skip = msoc_exec__calloc(q, nl + 1, 1);
+    uint8_t *l_hit = msoc_exec__calloc(q, nl + 1, 1);
+    uint8_t *r_hit = msoc_exec__calloc(q, nr + 1, 1);
+    if (l_skip == NULL || l_hit == NULL || r_hit == NULL)
+        return q->err->code;
+    size_t cap = 16;
+    while (cap < (nr > nl ? nr : nl) * 2)
+        cap <<= 1;
+    if (kind == MSOC_PLAN_JOIN_INNERUNIQUE) {
+        int64_t *seen = msoc_exec__calloc(q, cap, sizeof *seen);
+        if (seen == NULL)
+            return q->err->code;
+        for (size_t i = 0; i < nl; i++) {
+            if (key_has_null(lk, nk, i))
+                continue;
+            uint64_t h = msoc_exec__row_hash(lk, nk, i);
+            size_t s = (size_t)h & (cap - 1);
+            for (;;) {
+                if (seen[s] == 0) {
+                    seen[s] = (int64_t)i + 1;
+                    break;
+                }
+                if (msoc_exec__row_eq(lk, (size_t)seen[s] - 1, lk, i, nk)) {
+                    l_skip[i] = 1;
+                    break;
+                }
+                s = (s + 1) & (cap - 1);
+            }
+        }
+    }
+    /* build on the right: buckets with chains */
+    int64_t *head = msoc_exec__calloc(q, cap, sizeof *head);
+    int64_t *next = msoc_exec__calloc(q, nr + 1, sizeof *next);
+    uint64_t *rh = msoc_exec__calloc(q, nr + 1, sizeof *rh);
+    if (head == NULL || next == NULL || rh == NULL)
+        return q->err->code;
+    for (size_t j = nr; j-- > 0;) {
+        if (key_has_null(rk, nk, j))
+            continue;
+        rh[j] = msoc_exec__row_hash(rk, nk, j);
+        size_t s = (size_t)rh[j] & (cap - 1);
+        next[j] = head[s];
+        head[s] = (int64_t)j + 1;
+    }
+    pair_buf pairs = {0};
+    bool is_emit_pairs = kind == MSOC_PLAN_JOIN_INNER || kind == MSOC_PLAN_JOIN_INNERUNIQUE ||
+                         kind == MSOC_PLAN_JOIN_LEFTOUTER || kind == MSOC_PLAN_JOIN_RIGHTOUTER ||
+                         kind == MSOC_PLAN_JOIN_FULLOUTER;
+    for (size_t i = 0; i < nl; i++) {
+        if (l_skip[i] || key_has_null(lk, nk, i))
+            continue;
+        uint64_t h = msoc_exec__row_hash(lk, nk, i);
+        for (int64_t e = head[(size_t)h & (cap - 1)]; e != 0; e = next[e - 1]) {
+            size_t j = (size_t)e - 1;
+            if (rh[j] != h || !msoc_exec__row_eq(lk, i, rk, j, nk))
+                continue;
+            l_hit[i] = 1;
+            r_hit[j] = 1;
+            if (is_emit_pairs && !pair_push(q, &pairs, (int64_t)i, (int64_t)j))
+                return q->err->code;
+        }
+        if ((i & 0xffff) == 0xffff) {
+            msoc_status st = msoc_exec__check(q);
+            if (st != MSOC_OK)
+                return st;
+        }
+    }
+    switch (kind) {
+    case MSOC_PLAN_JOIN_LEFTOUTER:
+    case MSOC_PLAN_JOIN_FULLOUTER:
+        for (size_t i = 0; i < nl; i++)
+            if (!l_hit[i] && !pair_push(q, &pairs, (int64_t)i, -1))
+                return q->err->code;
+        if (kind == MSOC_PLAN_JOIN_LEFTOUTER)
+            break;
+        /* fall through */
+    case MSOC_PLAN_JOIN_RIGHTOUTER:
+        for (size_t j = 0; j < nr; j++)
+            if (!r_hit[j] && !pair_push(q, &pairs, -1, (int64_t)j))
+                return q->err->code;
+        break;
+    case MSOC_PLAN_JOIN_LEFTANTI:
+    case MSOC_PLAN_JOIN_LEFTSEMI:
+        for (size_t i = 0; i < nl; i++)
+            if ((l_hit[i] != 0) == (kind == MSOC_PLAN_JOIN_LEFTSEMI) && !pair_push(q, &pairs, (int64_t)i, -1))
+                return q->err->code;
+        break;
+    case MSOC_PLAN_JOIN_RIGHTANTI:
+    case MSOC_PLAN_JOIN_RIGHTSEMI:
+        for (size_t j = 0; j < nr; j++)
+            if ((r_hit[j] != 0) == (kind == MSOC_PLAN_JOIN_RIGHTSEMI) && !pair_push(q, &pairs, -1, (int64_t)j))
+                return q->err->code;
+        break;
+    default: break;
+    }
+    msoc_exec_table *t = msoc_exec__table_new(q, n->n_cols, pairs.n);
+    if (t == NULL)
+        return q->err->code;
+    for (size_t c = 0; c < n->n_cols; c++) {
+        int src = n->join_out[c];
+        t->names[c] = n->cols[c].name;
+        if (src >= 0)
+            t->cols[c] = gather_opt(q, l->cols[src], pairs.l, pairs.n);
+        else
+            t->cols[c] = gather_opt(q, r->cols[-src - 1], pairs.r, pairs.n);
+        if (t->cols[c] == NULL)
+            return q->err->code;
+    }
+    *out = t;
+    return MSOC_OK;
+}

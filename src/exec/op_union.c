@@ -1,0 +1,40 @@
+/* union: stacks its inputs; the binder computed the output schema (outer union of
+ * columns by name and type) and each input's column mapping. */
+#include "exec_int.h"
+
+msoc_status msoc_exec__op_union(xq *q, const msoc_plan_node *n, const msoc_exec_table **ins,
+                                const msoc_exec_table **out)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < n->n_inputs; i++)
+        total += ins[i]->n_rows;
+    msoc_exec_table *t = msoc_exec__table_new(q, n->n_cols, total);
+    if (t == NULL)
+        return q->err->code;
+    for (size_t c = 0; c < n->n_cols; c++) {
+        t->names[c] = n->cols[c].name;
+        t->cols[c] = msoc_exec__col_new(q, n->cols[c].type, total);
+        if (t->cols[c] == NULL)
+            return q->err->code;
+        for (size_t r = 0; r < total; r++)
+            msoc_exec__col_set_null(q, t->cols[c], r);
+    }
+    size_t base = 0;
+    for (size_t i = 0; i < n->n_inputs; i++) {
+        const msoc_exec_table *in = ins[i];
+        for (size_t c = 0; c < in->n_cols; c++) {
+            int dst = n->union_map[i][c];
+            if (dst < 0)
+                continue;
+            for (size_t r = 0; r < in->n_rows; r++)
+                msoc_exec__col_set(q, t->cols[dst], base + r, msoc_exec__col_get(in->cols[c], r));
+        }
+        if (n->withsource >= 0) {
+            for (size_t r = 0; r < in->n_rows; r++)
+                msoc_exec__col_set(q, t->cols[n->withsource], base + r, xv_str(n->source_names[i]));
+        }
+        base += in->n_rows;
+    }
+    *out = t;
+    return q->err->code;
+}

@@ -1,0 +1,1241 @@
+/* Binding statements and tabular operators into plan nodes. Tables resolve through
+ * the catalog, whose partitions are the only ones a SCAN may name. */
+#include <stdio.h>
+
+#include "kql/kql.h"
+#include "plan_int.h"
+
+msoc_plan_node *msoc_plan__node(binder *b, msoc_plan_kind kind, msoc_plan_node *input, size_t n_cols)
+{
+    msoc_plan_node *n = msoc_plan__alloc(b, sizeof *n);
+    if (n == NULL)
+        return NULL;
+    n->kind = kind;
+    n->id = b->next_id++;
+    n->n_cols = n_cols;
+    n->cols = msoc_plan__alloc(b, (n_cols + 1) * sizeof *n->cols);
+    n->limit = -1;
+    n->time_col = -1;
+    n->withsource = -1;
+    n->expand_index_col = -1;
+    n->time_lo = INT64_MIN;
+    n->time_hi = INT64_MAX;
+    if (n->cols == NULL)
+        return NULL;
+    if (input) {
+        n->inputs = msoc_plan__alloc(b, sizeof *n->inputs);
+        if (n->inputs == NULL)
+            return NULL;
+        n->inputs[0] = input;
+        n->n_inputs = 1;
+    }
+    return n;
+}
+
+static msoc_status fail_at(binder *b, const msoc_kql_node *e, msoc_status code, const char *what)
+{
+    return msoc_fail_pos(b->err, code, e->line, e->col, "%s", what);
+}
+
+static const msoc_kql_node *param_of(const msoc_kql_node *op, const char *name)
+{
+    for (uint32_t i = 0; i < op->params.n; i++) {
+        const msoc_kql_node *p = op->params.items[i];
+        if (msoc_str_ieq_c(p->name, name))
+            return p->a;
+    }
+    return NULL;
+}
+
+/* A PROJECT node over in with room for n_cols outputs. */
+static msoc_plan_node *project_node(binder *b, msoc_plan_node *in, size_t n_cols)
+{
+    msoc_plan_node *n = msoc_plan__node(b, MSOC_PLAN_PROJECT, in, n_cols);
+    if (n == NULL)
+        return NULL;
+    n->n_exprs = n_cols;
+    n->exprs = msoc_plan__alloc(b, (n_cols + 1) * sizeof *n->exprs);
+    return n->exprs ? n : NULL;
+}
+
+static msoc_plan_node *identity_project(binder *b, msoc_plan_node *in, size_t extra)
+{
+    msoc_plan_node *n = project_node(b, in, in->n_cols + extra);
+    if (n == NULL)
+        return NULL;
+    for (size_t i = 0; i < in->n_cols; i++) {
+        n->cols[i] = in->cols[i];
+        n->exprs[i] = msoc_plan__col_ref(b, in, (int)i);
+        if (n->exprs[i] == NULL)
+            return NULL;
+    }
+    n->n_cols = in->n_cols;
+    n->n_exprs = in->n_cols;
+    return n;
+}
+
+static void add_col(msoc_plan_node *n, msoc_str name, msoc_type t, msoc_plan_expr *e)
+{
+    n->cols[n->n_cols].name = name;
+    n->cols[n->n_cols].type = t;
+    n->exprs[n->n_cols] = e;
+    n->n_cols++;
+    n->n_exprs = n->n_cols;
+}
+
+static msoc_str column_n(binder *b, size_t k)
+{
+    char buf[32];
+    int len = snprintf(buf, sizeof buf, "Column%zu", k);
+    return msoc_plan__str(b, buf, (size_t)len);
+}
+
+static bool wildcard_match(msoc_str pat, msoc_str s)
+{
+    size_t p = 0, i = 0, star = (size_t)-1, mark = 0;
+    while (i < s.len) {
+        if (p < pat.len && pat.ptr[p] == '*') {
+            star = p++;
+            mark = i;
+        } else if (p < pat.len && pat.ptr[p] == s.ptr[i]) {
+            p++;
+            i++;
+        } else if (star != (size_t)-1) {
+            p = star + 1;
+            i = ++mark;
+        } else {
+            return false;
+        }
+    }
+    while (p < pat.len && pat.ptr[p] == '*')
+        p++;
+    return p == pat.len;
+}
+
+/* ---- sources ---- */
+
+static const msoc_stor_table_def *find_table(binder *b, msoc_str name)
+{
+    if (b->cat->find_table)
+        return b->cat->find_table(b->cat->ctx, name.ptr, name.len);
+    return msoc_stor_builtin_find(name.ptr, name.len);
+}
+
+/* A scan of table over the authorised partitions (restricted to workspace when
+ * given). */
+static msoc_status scan_node(binder *b, const msoc_kql_node *pos, msoc_str name, msoc_str workspace,
+                             msoc_plan_node **out)
+{
+    const msoc_stor_table_def *t = find_table(b, name);
+    if (t == NULL)
+        return msoc_fail_pos(b->err, MSOC_SEMANTIC, pos->line, pos->col, "unknown table '%.*s'",
+                             (int)name.len, name.ptr);
+    msoc_plan_node *n = msoc_plan__node(b, MSOC_PLAN_SCAN, NULL, t->n_cols);
+    if (n == NULL)
+        return b->err->code;
+    n->table_def = t;
+    n->table_name = msoc_str_c(t->name);
+    n->scan_cols = msoc_plan__alloc(b, (t->n_cols + 1) * sizeof *n->scan_cols);
+    msoc_plan_part *parts = msoc_plan__alloc(b, (b->cat->n_parts + 1) * sizeof *parts);
+    if (n->scan_cols == NULL || parts == NULL)
+        return b->err->code;
+    for (size_t i = 0; i < t->n_cols; i++) {
+        n->cols[i].name = msoc_str_c(t->cols[i].name);
+        n->cols[i].type = t->cols[i].type;
+        n->scan_cols[i] = (int)i;
+        if (t->timestamp_col && strcmp(t->timestamp_col, t->cols[i].name) == 0)
+            n->time_col = (int)i;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < b->cat->n_parts; i++) {
+        msoc_plan_part p = b->cat->parts[i];
+        if (workspace.ptr) {
+            if (p.workspace.ptr && p.workspace.len && !msoc_str_eq(p.workspace, workspace))
+                continue;
+            p.workspace = workspace;
+        }
+        parts[k++] = p;
+    }
+    n->parts = parts;
+    n->n_parts = k;
+    *out = n;
+    return MSOC_OK;
+}
+
+static msoc_status bind_datatable(binder *b, const msoc_kql_node *op, msoc_plan_node **out)
+{
+    const msoc_kql_node *schema = op->a;
+    size_t nc = schema ? schema->args.n : 0;
+    if (nc == 0)
+        return fail_at(b, op, MSOC_SEMANTIC, "datatable needs a schema");
+    size_t nv = op->args.n;
+    if (nv % nc != 0)
+        return msoc_fail_pos(b->err, MSOC_SEMANTIC, op->line, op->col,
+                             "datatable has %zu values, not a multiple of its %zu columns", nv, nc);
+    msoc_plan_node *n = msoc_plan__node(b, MSOC_PLAN_VALUES, NULL, nc);
+    if (n == NULL)
+        return b->err->code;
+    n->n_rows = nv / nc;
+    n->n_exprs = nv;
+    n->exprs = msoc_plan__alloc(b, (nv + 1) * sizeof *n->exprs);
+    if (n->exprs == NULL)
+        return b->err->code;
+    for (size_t c = 0; c < nc; c++) {
+        const msoc_kql_node *cd = schema->args.items[c];
+        n->cols[c].name = cd->name;
+        n->cols[c].type = cd->a ? (msoc_type)cd->a->op : MSOC_TYPE_STRING;
+    }
+    for (size_t i = 0; i < nv; i++) {
+        msoc_status st = msoc_plan__bind_expr(b, op->args.items[i], NULL, &n->exprs[i]);
+        if (st != MSOC_OK)
+            return st;
+    }
+    *out = n;
+    return MSOC_OK;
+}
+
+static msoc_status bind_print(binder *b, const msoc_kql_node *op, msoc_plan_node **out)
+{
+    size_t nc = op->args.n;
+    msoc_plan_node *n = msoc_plan__node(b, MSOC_PLAN_VALUES, NULL, nc);
+    if (n == NULL)
+        return b->err->code;
+    n->n_rows = 1;
+    n->n_exprs = nc;
+    n->exprs = msoc_plan__alloc(b, (nc + 1) * sizeof *n->exprs);
+    if (n->exprs == NULL)
+        return b->err->code;
+    size_t unnamed = 0;
+    for (size_t i = 0; i < nc; i++) {
+        const msoc_kql_node *item = op->args.items[i];
+        msoc_str name = MSOC_STR_NULL;
+        if (item->kind == MSOC_KQL_ASSIGN) {
+            name = item->args.items[0]->name;
+            item = item->a;
+        }
+        msoc_status st = msoc_plan__bind_expr(b, item, NULL, &n->exprs[i]);
+        if (st != MSOC_OK)
+            return st;
+        if (name.ptr == NULL) {
+            char buf[32];
+            int len = snprintf(buf, sizeof buf, "print_%zu", unnamed);
+            name = msoc_plan__str(b, buf, (size_t)len);
+        }
+        unnamed++;
+        n->cols[i].name = name;
+        n->cols[i].type = n->exprs[i]->type == MSOC_TYPE_NULL ? MSOC_TYPE_STRING : n->exprs[i]->type;
+    }
+    *out = n;
+    return MSOC_OK;
+}
+
+static msoc_status bind_range(binder *b, const msoc_kql_node *op, msoc_plan_node **out)
+{
+    msoc_plan_node *n = msoc_plan__node(b, MSOC_PLAN_RANGE, NULL, 1);
+    if (n == NULL)
+        return b->err->code;
+    n->n_exprs = 3;
+    n->exprs = msoc_plan__alloc(b, 4 * sizeof *n->exprs);
+    if (n->exprs == NULL)
+        return b->err->code;
+    const msoc_kql_node *parts[3] = {op->a, op->b, op->c};
+    for (int i = 0; i < 3; i++) {
+        if (parts[i] == NULL)
+            return fail_at(b, op, MSOC_SEMANTIC, "range needs from, to and step");
+        msoc_status st = msoc_plan__bind_expr(b, parts[i], NULL, &n->exprs[i]);
+        if (st != MSOC_OK)
+            return st;
+    }
+    msoc_type t = n->exprs[0]->type;
+    if (t == MSOC_TYPE_INT)
+        t = MSOC_TYPE_LONG;
+    if (n->exprs[1]->type == MSOC_TYPE_REAL || n->exprs[2]->type == MSOC_TYPE_REAL)
+        if (t == MSOC_TYPE_LONG)
+            t = MSOC_TYPE_REAL;
+    n->cols[0].name = op->name;
+    n->cols[0].type = t;
+    *out = n;
+    return MSOC_OK;
+}
+
+/* union: the outer union of the inputs' columns by name. */
+static msoc_status make_union(binder *b, const msoc_kql_node *op, msoc_plan_node **ins, size_t n_in,
+                              msoc_str *src_names, msoc_plan_node **out)
+{
+    size_t total = 1;
+    for (size_t i = 0; i < n_in; i++)
+        total += ins[i]->n_cols;
+    msoc_plan_node *n = msoc_plan__node(b, MSOC_PLAN_UNION, NULL, total);
+    if (n == NULL)
+        return b->err->code;
+    n->n_cols = 0;
+    n->inputs = ins;
+    n->n_inputs = n_in;
+    n->union_map = msoc_plan__alloc(b, (n_in + 1) * sizeof *n->union_map);
+    if (n->union_map == NULL)
+        return b->err->code;
+    const msoc_kql_node *ws = param_of(op, "withsource");
+    if (ws) {
+        n->withsource = 0;
+        n->cols[0].name = ws->name.ptr ? ws->name : ws->lit.s;
+        n->cols[0].type = MSOC_TYPE_STRING;
+        n->n_cols = 1;
+        n->source_names = src_names;
+    }
+    const msoc_kql_node *kind = param_of(op, "kind");
+    bool is_inner = kind && msoc_str_eq_c(kind->name, "inner");
+    for (size_t i = 0; i < n_in; i++) {
+        n->union_map[i] = msoc_plan__alloc(b, (ins[i]->n_cols + 1) * sizeof(int));
+        if (n->union_map[i] == NULL)
+            return b->err->code;
+        for (size_t c = 0; c < ins[i]->n_cols; c++) {
+            int found = -1;
+            for (size_t k = 0; k < n->n_cols; k++) {
+                if ((int)k == n->withsource)
+                    continue;
+                if (msoc_str_eq(n->cols[k].name, ins[i]->cols[c].name) &&
+                    n->cols[k].type == ins[i]->cols[c].type)
+                    found = (int)k;
+            }
+            if (found < 0) {
+                /* same name, other type: name_type */
+                msoc_str name = ins[i]->cols[c].name;
+                for (size_t k = 0; k < n->n_cols; k++) {
+                    if (msoc_str_eq(n->cols[k].name, name)) {
+                        char buf[300];
+                        int len = snprintf(buf, sizeof buf, "%.*s_%s", (int)name.len, name.ptr,
+                                           msoc_type_name(ins[i]->cols[c].type));
+                        name = msoc_plan__str(b, buf, (size_t)len);
+                        break;
+                    }
+                }
+                found = (int)n->n_cols;
+                n->cols[n->n_cols].name = name;
+                n->cols[n->n_cols].type = ins[i]->cols[c].type;
+                n->n_cols++;
+            }
+            n->union_map[i][c] = found;
+        }
+    }
+    if (is_inner) {
+        /* keep only columns present in every input */
+        msoc_plan_node *p = project_node(b, n, n->n_cols);
+        if (p == NULL)
+            return b->err->code;
+        p->n_cols = 0;
+        for (size_t k = 0; k < n->n_cols; k++) {
+            bool is_all = (int)k == n->withsource;
+            if (!is_all) {
+                is_all = true;
+                for (size_t i = 0; i < n_in; i++) {
+                    bool has = false;
+                    for (size_t c = 0; c < ins[i]->n_cols; c++)
+                        has |= n->union_map[i][c] == (int)k;
+                    is_all &= has;
+                }
+            }
+            if (is_all)
+                add_col(p, n->cols[k].name, n->cols[k].type, msoc_plan__col_ref(b, n, (int)k));
+        }
+        *out = p;
+        return MSOC_OK;
+    }
+    *out = n;
+    return MSOC_OK;
+}
+
+static msoc_status bind_union(binder *b, const msoc_kql_node *op, msoc_plan_node *first,
+                              msoc_plan_node **out)
+{
+    size_t n_in = op->args.n + (first ? 1 : 0);
+    msoc_plan_node **ins = msoc_plan__alloc(b, (n_in + 64) * sizeof *ins);
+    msoc_str *names = msoc_plan__alloc(b, (n_in + 64) * sizeof *names);
+    if (ins == NULL || names == NULL)
+        return b->err->code;
+    size_t k = 0;
+    if (first) {
+        names[k] = MSOC_STR("union_arg0");
+        ins[k++] = first;
+    }
+    for (uint32_t i = 0; i < op->args.n; i++) {
+        const msoc_kql_node *t = op->args.items[i];
+        if (t->kind == MSOC_KQL_WILDCARD) {
+            /* every catalog table matching the pattern (built-ins only) */
+            for (size_t j = 0; j < msoc_stor_builtin_count() && k < n_in + 63; j++) {
+                const msoc_stor_table_def *d = msoc_stor_builtin_at(j);
+                if (!wildcard_match(t->name, msoc_str_c(d->name)))
+                    continue;
+                msoc_status st = scan_node(b, t, msoc_str_c(d->name), MSOC_STR_NULL, &ins[k]);
+                if (st != MSOC_OK)
+                    return st;
+                names[k++] = msoc_str_c(d->name);
+            }
+            continue;
+        }
+        msoc_status st = msoc_plan__bind_tabular(b, t, &ins[k]);
+        if (st != MSOC_OK)
+            return st;
+        names[k] = t->kind == MSOC_KQL_NAME ? t->name : MSOC_STR("union_arg");
+        k++;
+    }
+    return make_union(b, op, ins, k, names, out);
+}
+
+/* ---- operators ---- */
+
+static msoc_status bind_project(binder *b, const msoc_kql_node *op, msoc_plan_node *in,
+                                msoc_plan_node **out)
+{
+    msoc_plan_node *n = project_node(b, in, in->n_cols + op->args.n + 1);
+    if (n == NULL)
+        return b->err->code;
+    n->n_cols = 0;
+    size_t unnamed = 0;
+    for (uint32_t i = 0; i < op->args.n; i++) {
+        const msoc_kql_node *item = op->args.items[i];
+        if (item->kind == MSOC_KQL_WILDCARD || item->kind == MSOC_KQL_STAR) {
+            for (size_t c = 0; c < in->n_cols; c++)
+                if (item->kind == MSOC_KQL_STAR || wildcard_match(item->name, in->cols[c].name))
+                    add_col(n, in->cols[c].name, in->cols[c].type, msoc_plan__col_ref(b, in, (int)c));
+            continue;
+        }
+        msoc_str name = MSOC_STR_NULL;
+        const msoc_kql_node *ex = item;
+        if (item->kind == MSOC_KQL_ASSIGN) {
+            name = item->args.items[0]->name;
+            ex = item->a;
+        }
+        msoc_plan_expr *e;
+        msoc_status st = msoc_plan__bind_expr(b, ex, in, &e);
+        if (st != MSOC_OK)
+            return st;
+        if (name.ptr == NULL)
+            name = msoc_plan__expr_name(b, ex);
+        if (name.ptr == NULL)
+            name = column_n(b, ++unnamed);
+        add_col(n, name, e->type == MSOC_TYPE_NULL ? MSOC_TYPE_STRING : e->type, e);
+    }
+    *out = n;
+    return MSOC_OK;
+}
+
+static msoc_status bind_extend(binder *b, const msoc_kql_node *op, msoc_plan_node *in,
+                               msoc_plan_node **out)
+{
+    msoc_plan_node *cur = in;
+    size_t unnamed = 0;
+    for (uint32_t i = 0; i < op->args.n; i++) {
+        const msoc_kql_node *item = op->args.items[i];
+        msoc_str names[16];
+        size_t n_names = 0;
+        const msoc_kql_node *ex = item;
+        if (item->kind == MSOC_KQL_ASSIGN) {
+            for (uint32_t k = 0; k < item->args.n && k < 16; k++)
+                names[n_names++] = item->args.items[k]->name;
+            ex = item->a;
+        }
+        msoc_plan_expr *e;
+        msoc_status st = msoc_plan__bind_expr(b, ex, cur, &e);
+        if (st != MSOC_OK)
+            return st;
+        if (n_names == 0) {
+            msoc_str nm = msoc_plan__expr_name(b, ex);
+            names[n_names++] = nm.ptr ? nm : column_n(b, ++unnamed);
+        }
+        msoc_plan_node *n = identity_project(b, cur, 1);
+        if (n == NULL)
+            return b->err->code;
+        msoc_type t = e->type == MSOC_TYPE_NULL ? MSOC_TYPE_STRING : e->type;
+        int existing = msoc_plan__find_col(n, names[0]);
+        if (existing >= 0) {
+            n->exprs[existing] = e;
+            n->cols[existing].type = t;
+        } else {
+            add_col(n, names[0], t, e);
+        }
+        cur = n;
+    }
+    *out = cur;
+    return MSOC_OK;
+}
+
+static msoc_status bind_project_away(binder *b, const msoc_kql_node *op, msoc_plan_node *in,
+                                     bool is_keep, msoc_plan_node **out)
+{
+    msoc_plan_node *n = project_node(b, in, in->n_cols);
+    if (n == NULL)
+        return b->err->code;
+    n->n_cols = 0;
+    for (size_t c = 0; c < in->n_cols; c++) {
+        bool is_listed = false;
+        for (uint32_t i = 0; i < op->args.n; i++) {
+            const msoc_kql_node *it = op->args.items[i];
+            if ((it->kind == MSOC_KQL_NAME && msoc_str_eq(it->name, in->cols[c].name)) ||
+                (it->kind == MSOC_KQL_WILDCARD && wildcard_match(it->name, in->cols[c].name)))
+                is_listed = true;
+        }
+        if (is_listed == is_keep)
+            add_col(n, in->cols[c].name, in->cols[c].type, msoc_plan__col_ref(b, in, (int)c));
+    }
+    for (uint32_t i = 0; i < op->args.n; i++) {
+        const msoc_kql_node *it = op->args.items[i];
+        if (it->kind == MSOC_KQL_NAME && msoc_plan__find_col(in, it->name) < 0)
+            return msoc_fail_pos(b->err, MSOC_SEMANTIC, it->line, it->col, "unknown column '%.*s'",
+                                 (int)it->name.len, it->name.ptr);
+    }
+    *out = n;
+    return MSOC_OK;
+}
+
+static msoc_status bind_rename(binder *b, const msoc_kql_node *op, msoc_plan_node *in,
+                               msoc_plan_node **out)
+{
+    msoc_plan_node *n = identity_project(b, in, 0);
+    if (n == NULL)
+        return b->err->code;
+    for (uint32_t i = 0; i < op->args.n; i++) {
+        const msoc_kql_node *it = op->args.items[i];
+        if (it->kind != MSOC_KQL_ASSIGN || it->a == NULL || it->a->kind != MSOC_KQL_NAME)
+            return fail_at(b, it, MSOC_SEMANTIC, "project-rename expects new = old");
+        int c = msoc_plan__find_col(in, it->a->name);
+        if (c < 0)
+            return msoc_fail_pos(b->err, MSOC_SEMANTIC, it->a->line, it->a->col,
+                                 "unknown column '%.*s'", (int)it->a->name.len, it->a->name.ptr);
+        n->cols[c].name = it->args.items[0]->name;
+    }
+    *out = n;
+    return MSOC_OK;
+}
+
+static msoc_status bind_reorder(binder *b, const msoc_kql_node *op, msoc_plan_node *in,
+                                msoc_plan_node **out)
+{
+    msoc_plan_node *n = project_node(b, in, in->n_cols);
+    uint8_t *used = msoc_plan__alloc(b, in->n_cols + 1);
+    if (n == NULL || used == NULL)
+        return b->err->code;
+    n->n_cols = 0;
+    for (uint32_t i = 0; i < op->args.n; i++) {
+        const msoc_kql_node *it = op->args.items[i];
+        if (it->kind == MSOC_KQL_SORT_KEY)
+            it = it->a;
+        for (size_t c = 0; c < in->n_cols; c++) {
+            if (used[c])
+                continue;
+            if ((it->kind == MSOC_KQL_NAME && msoc_str_eq(it->name, in->cols[c].name)) ||
+                (it->kind == MSOC_KQL_WILDCARD && wildcard_match(it->name, in->cols[c].name))) {
+                used[c] = 1;
+                add_col(n, in->cols[c].name, in->cols[c].type, msoc_plan__col_ref(b, in, (int)c));
+            }
+        }
+    }
+    for (size_t c = 0; c < in->n_cols; c++)
+        if (!used[c])
+            add_col(n, in->cols[c].name, in->cols[c].type, msoc_plan__col_ref(b, in, (int)c));
+    *out = n;
+    return MSOC_OK;
+}
+
+static msoc_status bind_sort(binder *b, const msoc_kql_list *keys, msoc_plan_node *in, int64_t limit,
+                             msoc_plan_node **out)
+{
+    msoc_plan_node *n = msoc_plan__node(b, MSOC_PLAN_SORT, in, in->n_cols);
+    if (n == NULL)
+        return b->err->code;
+    memcpy(n->cols, in->cols, in->n_cols * sizeof *n->cols);
+    n->n_keys = keys->n;
+    n->keys = msoc_plan__alloc(b, (keys->n + 1) * sizeof *n->keys);
+    if (n->keys == NULL)
+        return b->err->code;
+    for (uint32_t i = 0; i < keys->n; i++) {
+        const msoc_kql_node *k = keys->items[i];
+        const msoc_kql_node *ex = k->kind == MSOC_KQL_SORT_KEY ? k->a : k;
+        uint32_t fl = k->kind == MSOC_KQL_SORT_KEY ? k->flags : 0;
+        msoc_status st = msoc_plan__bind_expr(b, ex, in, &n->keys[i].expr);
+        if (st != MSOC_OK)
+            return st;
+        n->keys[i].is_desc = !(fl & MSOC_KQL_F_ASC);
+        n->keys[i].is_nulls_first = (fl & MSOC_KQL_F_NULLS_FIRST) ? true
+                                  : (fl & MSOC_KQL_F_NULLS_LAST) ? false
+                                                                 : !n->keys[i].is_desc;
+    }
+    n->limit = limit;
+    *out = n;
+    return MSOC_OK;
+}
+
+static msoc_status const_long(binder *b, const msoc_kql_node *e, int64_t *out)
+{
+    msoc_plan_expr *x;
+    msoc_status st = msoc_plan__bind_expr(b, e, NULL, &x);
+    if (st != MSOC_OK)
+        return st;
+    if (x->kind != MSOC_PLAN_X_LIT || x->lit.is_null)
+        return fail_at(b, e, MSOC_UNSUPPORTED, "not supported: a non-constant row count");
+    *out = x->type == MSOC_TYPE_REAL ? (int64_t)x->lit.r : x->lit.i;
+    return MSOC_OK;
+}
+
+static msoc_status bind_distinct(binder *b, const msoc_kql_node *op, msoc_plan_node *in,
+                                 msoc_plan_node **out)
+{
+    size_t nk = 0;
+    bool is_star = op->args.n == 1 && op->args.items[0]->kind == MSOC_KQL_STAR;
+    size_t max = is_star ? in->n_cols : op->args.n;
+    msoc_plan_node *n = msoc_plan__node(b, MSOC_PLAN_AGG, in, max);
+    if (n == NULL)
+        return b->err->code;
+    n->exprs = msoc_plan__alloc(b, (max + 1) * sizeof *n->exprs);
+    if (n->exprs == NULL)
+        return b->err->code;
+    for (size_t i = 0; i < max; i++) {
+        msoc_plan_expr *e;
+        msoc_str name;
+        if (is_star) {
+            e = msoc_plan__col_ref(b, in, (int)i);
+            name = in->cols[i].name;
+        } else {
+            const msoc_kql_node *it = op->args.items[i];
+            const msoc_kql_node *ex = it->kind == MSOC_KQL_ASSIGN ? it->a : it;
+            msoc_status st = msoc_plan__bind_expr(b, ex, in, &e);
+            if (st != MSOC_OK)
+                return st;
+            name = it->kind == MSOC_KQL_ASSIGN ? it->args.items[0]->name : msoc_plan__expr_name(b, ex);
+            if (name.ptr == NULL)
+                name = column_n(b, i + 1);
+        }
+        n->exprs[nk] = e;
+        n->cols[nk].name = name;
+        n->cols[nk].type = e->type;
+        nk++;
+    }
+    n->n_exprs = nk;
+    n->n_cols = nk;
+    *out = n;
+    return MSOC_OK;
+}
+
+/* join / lookup */
+static msoc_status bind_join(binder *b, const msoc_kql_node *op, msoc_plan_node *left,
+                             bool is_lookup, msoc_plan_node **out)
+{
+    msoc_plan_node *right;
+    msoc_status st = msoc_plan__bind_tabular(b, op->a, &right);
+    if (st != MSOC_OK)
+        return st;
+    msoc_plan_join_kind kind = is_lookup ? MSOC_PLAN_JOIN_LEFTOUTER : MSOC_PLAN_JOIN_INNERUNIQUE;
+    const msoc_kql_node *kp = param_of(op, "kind");
+    if (kp) {
+        static const struct {
+            const char *name;
+            msoc_plan_join_kind k;
+        } kinds[] = {
+            {"innerunique", MSOC_PLAN_JOIN_INNERUNIQUE}, {"inner", MSOC_PLAN_JOIN_INNER},
+            {"leftouter", MSOC_PLAN_JOIN_LEFTOUTER},     {"rightouter", MSOC_PLAN_JOIN_RIGHTOUTER},
+            {"fullouter", MSOC_PLAN_JOIN_FULLOUTER},     {"outer", MSOC_PLAN_JOIN_FULLOUTER},
+            {"leftanti", MSOC_PLAN_JOIN_LEFTANTI},       {"anti", MSOC_PLAN_JOIN_LEFTANTI},
+            {"leftantisemi", MSOC_PLAN_JOIN_LEFTANTI},   {"rightanti", MSOC_PLAN_JOIN_RIGHTANTI},
+            {"rightantisemi", MSOC_PLAN_JOIN_RIGHTANTI}, {"leftsemi", MSOC_PLAN_JOIN_LEFTSEMI},
+            {"rightsemi", MSOC_PLAN_JOIN_RIGHTSEMI},
+        };
+        msoc_str kn = kp->name.ptr ? kp->name : kp->lit.s;
+        bool is_found = false;
+        for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+            if (msoc_str_eq_c(kn, kinds[i].name)) {
+                kind = kinds[i].k;
+                is_found = true;
+            }
+        }
+        if (!is_found)
+            return msoc_fail_pos(b->err, MSOC_UNSUPPORTED, kp->line, kp->col,
+                                 "not supported: join kind '%.*s'", (int)kn.len, kn.ptr);
+    }
+    size_t nk = op->keys.n;
+    msoc_plan_node *n = msoc_plan__node(b, MSOC_PLAN_JOIN, NULL, left->n_cols + right->n_cols);
+    if (n == NULL)
+        return b->err->code;
+    n->inputs = msoc_plan__alloc(b, 2 * sizeof *n->inputs);
+    n->left_keys = msoc_plan__alloc(b, (nk + 1) * sizeof(int));
+    n->right_keys = msoc_plan__alloc(b, (nk + 1) * sizeof(int));
+    n->join_out = msoc_plan__alloc(b, (left->n_cols + right->n_cols + 1) * sizeof(int));
+    if (n->inputs == NULL || n->left_keys == NULL || n->right_keys == NULL || n->join_out == NULL)
+        return b->err->code;
+    n->inputs[0] = left;
+    n->inputs[1] = right;
+    n->n_inputs = 2;
+    n->join_kind = kind;
+    bool *is_same_name_key = msoc_plan__alloc(b, (right->n_cols + 1) * sizeof(bool));
+    if (is_same_name_key == NULL)
+        return b->err->code;
+    for (size_t i = 0; i < nk; i++) {
+        const msoc_kql_node *k = op->keys.items[i];
+        int lc = -1, rc = -1;
+        if (k->kind == MSOC_KQL_NAME) {
+            lc = msoc_plan__find_col(left, k->name);
+            rc = msoc_plan__find_col(right, k->name);
+            if (rc >= 0)
+                is_same_name_key[rc] = true;
+        } else if (k->kind == MSOC_KQL_BINARY && k->op == MSOC_KQL_OP_EQ) {
+            const msoc_kql_node *sides[2] = {k->a, k->b};
+            for (int s = 0; s < 2; s++) {
+                const msoc_kql_node *m = sides[s];
+                if (m->kind != MSOC_KQL_MEMBER || m->a == NULL || m->a->kind != MSOC_KQL_NAME)
+                    return fail_at(b, m, MSOC_UNSUPPORTED, "not supported: join condition (use $left.X == $right.Y)");
+                if (msoc_str_eq_c(m->a->name, "$left"))
+                    lc = msoc_plan__find_col(left, m->name);
+                else
+                    rc = msoc_plan__find_col(right, m->name);
+            }
+        } else {
+            return fail_at(b, k, MSOC_UNSUPPORTED, "not supported: join condition");
+        }
+        if (lc < 0 || rc < 0)
+            return msoc_fail_pos(b->err, MSOC_SEMANTIC, k->line, k->col,
+                                 "join key not found on the %s side", lc < 0 ? "left" : "right");
+        n->left_keys[i] = lc;
+        n->right_keys[i] = rc;
+    }
+    n->n_join_keys = nk;
+    n->n_cols = 0;
+    bool is_left_only = kind == MSOC_PLAN_JOIN_LEFTANTI || kind == MSOC_PLAN_JOIN_LEFTSEMI;
+    bool is_right_only = kind == MSOC_PLAN_JOIN_RIGHTANTI || kind == MSOC_PLAN_JOIN_RIGHTSEMI;
+    if (!is_right_only) {
+        for (size_t c = 0; c < left->n_cols; c++) {
+            n->cols[n->n_cols] = left->cols[c];
+            n->join_out[n->n_cols++] = (int)c;
+        }
+    }
+    if (!is_left_only) {
+        for (size_t c = 0; c < right->n_cols; c++) {
+            if (is_lookup && is_same_name_key[c])
+                continue;
+            msoc_str name = right->cols[c].name;
+            if (!is_right_only) {
+                for (int suffix = 1; msoc_plan__find_col(n, name) >= 0 && suffix < 100; suffix++) {
+                    char buf[300];
+                    int len = snprintf(buf, sizeof buf, "%.*s%d", (int)right->cols[c].name.len,
+                                       right->cols[c].name.ptr, suffix);
+                    name = msoc_plan__str(b, buf, (size_t)len);
+                }
+            }
+            n->cols[n->n_cols].name = name;
+            n->cols[n->n_cols].type = right->cols[c].type;
+            n->join_out[n->n_cols++] = -(int)c - 1;
+        }
+    }
+    *out = n;
+    return MSOC_OK;
+}
+
+static msoc_status bind_mv_expand(binder *b, const msoc_kql_node *op, msoc_plan_node *in,
+                                  msoc_plan_node **out)
+{
+    /* First make every expanded item a column (extend for expressions). */
+    msoc_plan_node *cur = in;
+    size_t ni = op->args.n;
+    int *cols = msoc_plan__alloc(b, (ni + 1) * sizeof(int));
+    msoc_type *types = msoc_plan__alloc(b, (ni + 1) * sizeof(msoc_type));
+    if (cols == NULL || types == NULL)
+        return b->err->code;
+    for (size_t i = 0; i < ni; i++) {
+        const msoc_kql_node *it = op->args.items[i];
+        const msoc_kql_node *ex = it->kind == MSOC_KQL_MV_ITEM ? it->a : it;
+        types[i] = (it->kind == MSOC_KQL_MV_ITEM && it->b) ? (msoc_type)it->b->op : MSOC_TYPE_DYNAMIC;
+        if (ex->kind == MSOC_KQL_NAME && msoc_plan__find_col(cur, ex->name) >= 0) {
+            cols[i] = msoc_plan__find_col(cur, ex->name);
+            continue;
+        }
+        msoc_str name;
+        const msoc_kql_node *val = ex;
+        if (ex->kind == MSOC_KQL_ASSIGN) {
+            name = ex->args.items[0]->name;
+            val = ex->a;
+        } else {
+            name = msoc_plan__expr_name(b, ex);
+            if (name.ptr == NULL)
+                name = MSOC_STR("expanded");
+        }
+        msoc_plan_expr *e;
+        msoc_status st = msoc_plan__bind_expr(b, val, cur, &e);
+        if (st != MSOC_OK)
+            return st;
+        msoc_plan_node *p = identity_project(b, cur, 1);
+        if (p == NULL)
+            return b->err->code;
+        int existing = msoc_plan__find_col(p, name);
+        if (existing >= 0) {
+            p->exprs[existing] = e;
+            p->cols[existing].type = MSOC_TYPE_DYNAMIC;
+            cols[i] = existing;
+        } else {
+            cols[i] = (int)p->n_cols;
+            add_col(p, name, MSOC_TYPE_DYNAMIC, e);
+        }
+        if (e->type != MSOC_TYPE_DYNAMIC) {
+            msoc_plan_expr *cast = msoc_plan__alloc(b, sizeof *cast);
+            if (cast == NULL)
+                return b->err->code;
+            cast->kind = MSOC_PLAN_X_CAST;
+            cast->type = MSOC_TYPE_DYNAMIC;
+            cast->args = msoc_plan__alloc(b, sizeof *cast->args);
+            if (cast->args == NULL)
+                return b->err->code;
+            cast->args[0] = e;
+            cast->n_args = 1;
+            p->exprs[cols[i]] = cast;
+        }
+        cur = p;
+    }
+    const msoc_kql_node *idx = param_of(op, "with_itemindex");
+    msoc_plan_node *n = msoc_plan__node(b, MSOC_PLAN_MVEXPAND, cur, cur->n_cols + 1);
+    if (n == NULL)
+        return b->err->code;
+    memcpy(n->cols, cur->cols, cur->n_cols * sizeof *n->cols);
+    for (size_t i = 0; i < ni; i++)
+        n->cols[cols[i]].type = types[i];
+    n->n_cols = cur->n_cols;
+    if (idx) {
+        n->expand_index_col = (int)n->n_cols;
+        n->cols[n->n_cols].name = idx->name.ptr ? idx->name : idx->lit.s;
+        n->cols[n->n_cols].type = MSOC_TYPE_LONG;
+        n->n_cols++;
+    }
+    n->expand_cols = cols;
+    n->expand_types = types;
+    n->n_expand = ni;
+    if (op->c) {
+        msoc_status st = const_long(b, op->c, &n->limit);
+        if (st != MSOC_OK)
+            return st;
+    }
+    *out = n;
+    return MSOC_OK;
+}
+
+/* parse: the pattern becomes one regular expression; each column is extracted
+ * from its group. */
+static msoc_status bind_parse(binder *b, const msoc_kql_node *op, msoc_plan_node *in,
+                              bool is_where, msoc_plan_node **out)
+{
+    msoc_buf re;
+    msoc_buf_init(&re, 1 << 20);
+    const msoc_kql_node *kind = param_of(op, "kind");
+    bool is_regex = kind && msoc_str_eq_c(kind->name.ptr ? kind->name : kind->lit.s, "regex");
+    msoc_buf_append_c(&re, "^");
+    size_t n_groups = 0;
+    const msoc_kql_node *cols[64];
+    for (uint32_t i = 0; i < op->args.n; i++) {
+        const msoc_kql_node *it = op->args.items[i];
+        bool is_last = i + 1 == op->args.n;
+        if (it->kind == MSOC_KQL_LIT) {
+            if (is_regex) {
+                msoc_buf_append_str(&re, it->lit.s);
+            } else {
+                for (size_t k = 0; k < it->lit.s.len; k++) {
+                    char c = it->lit.s.ptr[k];
+                    if (strchr("\\^$.|?*+()[]{}", c))
+                        msoc_buf_putc(&re, '\\');
+                    msoc_buf_putc(&re, c);
+                }
+            }
+        } else if (it->kind == MSOC_KQL_STAR) {
+            msoc_buf_append_c(&re, is_last ? ".*" : ".*?");
+        } else if (it->kind == MSOC_KQL_COLDEF && n_groups < 64) {
+            msoc_type t = it->a ? (msoc_type)it->a->op : MSOC_TYPE_STRING;
+            const char *g = is_last ? "(.*)" : "(.*?)";
+            if (t == MSOC_TYPE_LONG || t == MSOC_TYPE_INT)
+                g = "(-?\\d+)";
+            else if (t == MSOC_TYPE_REAL)
+                g = "(-?\\d+(?:\\.\\d+)?(?:[eE][-+]?\\d+)?)";
+            msoc_buf_append_c(&re, g);
+            cols[n_groups++] = it;
+        }
+    }
+    if (!is_regex && op->args.n > 0 && op->args.items[op->args.n - 1]->kind == MSOC_KQL_LIT)
+        msoc_buf_append_c(&re, "$");
+    else if (!is_regex)
+        msoc_buf_append_c(&re, "$");
+    msoc_str pattern = msoc_plan__str(b, re.data ? re.data : "", re.len);
+    msoc_buf_fini(&re);
+    msoc_plan_expr *src;
+    msoc_status st = msoc_plan__bind_expr(b, op->a, in, &src);
+    if (st != MSOC_OK)
+        return st;
+    msoc_plan_node *p = identity_project(b, in, n_groups + 1);
+    if (p == NULL)
+        return b->err->code;
+    for (size_t g = 0; g < n_groups; g++) {
+        msoc_type t = cols[g]->a ? (msoc_type)cols[g]->a->op : MSOC_TYPE_STRING;
+        msoc_plan_expr *args[4];
+        args[0] = msoc_plan__alloc(b, sizeof *args[0]);
+        args[1] = msoc_plan__alloc(b, sizeof *args[1]);
+        if (args[0] == NULL || args[1] == NULL)
+            return b->err->code;
+        args[0]->kind = MSOC_PLAN_X_LIT;
+        args[0]->type = args[0]->lit.type = MSOC_TYPE_STRING;
+        args[0]->lit.s = pattern;
+        args[1]->kind = MSOC_PLAN_X_LIT;
+        args[1]->type = args[1]->lit.type = MSOC_TYPE_LONG;
+        args[1]->lit.i = (int64_t)g + 1;
+        args[2] = src;
+        args[3] = msoc_plan__lit_null(b, t);
+        msoc_plan_expr *e = msoc_plan__call(b, MSOC_PLAN_FN_EXTRACT, args, 4, cols[g]);
+        if (e == NULL || args[3] == NULL)
+            return b->err->code;
+        e->type = t;
+        int existing = msoc_plan__find_col(p, cols[g]->name);
+        if (existing >= 0) {
+            p->exprs[existing] = e;
+            p->cols[existing].type = t;
+        } else {
+            add_col(p, cols[g]->name, t, e);
+        }
+    }
+    if (is_where) {
+        msoc_plan_expr *args[2];
+        args[0] = src;
+        args[1] = msoc_plan__alloc(b, sizeof *args[1]);
+        if (args[1] == NULL)
+            return b->err->code;
+        args[1]->kind = MSOC_PLAN_X_LIT;
+        args[1]->type = args[1]->lit.type = MSOC_TYPE_STRING;
+        args[1]->lit.s = pattern;
+        msoc_plan_node *f = msoc_plan__node(b, MSOC_PLAN_FILTER, in, in->n_cols);
+        if (f == NULL)
+            return b->err->code;
+        memcpy(f->cols, in->cols, in->n_cols * sizeof *f->cols);
+        f->pred = msoc_plan__call(b, MSOC_PLAN_FN_MATCHES_REGEX, args, 2, op);
+        p->inputs[0] = f;
+    }
+    *out = p;
+    return MSOC_OK;
+}
+
+static msoc_status bind_getschema(binder *b, msoc_plan_node *in, msoc_plan_node **out)
+{
+    msoc_plan_node *n = msoc_plan__node(b, MSOC_PLAN_VALUES, NULL, 4);
+    if (n == NULL)
+        return b->err->code;
+    static const char *names[] = {"ColumnName", "ColumnOrdinal", "DataType", "ColumnType"};
+    static const msoc_type types[] = {MSOC_TYPE_STRING, MSOC_TYPE_INT, MSOC_TYPE_STRING, MSOC_TYPE_STRING};
+    for (int i = 0; i < 4; i++) {
+        n->cols[i].name = msoc_str_c(names[i]);
+        n->cols[i].type = types[i];
+    }
+    n->n_rows = in->n_cols;
+    n->n_exprs = in->n_cols * 4;
+    n->exprs = msoc_plan__alloc(b, (n->n_exprs + 1) * sizeof *n->exprs);
+    if (n->exprs == NULL)
+        return b->err->code;
+    for (size_t r = 0; r < in->n_cols; r++) {
+        for (int c = 0; c < 4; c++) {
+            msoc_plan_expr *x = msoc_plan__alloc(b, sizeof *x);
+            if (x == NULL)
+                return b->err->code;
+            x->kind = MSOC_PLAN_X_LIT;
+            x->type = x->lit.type = types[c];
+            if (c == 0)
+                x->lit.s = in->cols[r].name;
+            else if (c == 1)
+                x->lit.i = (int64_t)r;
+            else if (c == 2)
+                x->lit.s = msoc_str_c(msoc_type_clr_name(in->cols[r].type));
+            else
+                x->lit.s = msoc_str_c(msoc_type_name(in->cols[r].type));
+            n->exprs[r * 4 + (size_t)c] = x;
+        }
+    }
+    *out = n;
+    return MSOC_OK;
+}
+
+static msoc_status bind_operator(binder *b, const msoc_kql_node *op, msoc_plan_node *in,
+                                 msoc_plan_node **out)
+{
+    msoc_status st;
+    switch (op->kind) {
+    case MSOC_KQL_OP_WHERE: {
+        msoc_plan_node *n = msoc_plan__node(b, MSOC_PLAN_FILTER, in, in->n_cols);
+        if (n == NULL)
+            return b->err->code;
+        memcpy(n->cols, in->cols, in->n_cols * sizeof *n->cols);
+        st = msoc_plan__bind_expr(b, op->a, in, &n->pred);
+        *out = n;
+        return st;
+    }
+    case MSOC_KQL_OP_PROJECT: return bind_project(b, op, in, out);
+    case MSOC_KQL_OP_EXTEND: return bind_extend(b, op, in, out);
+    case MSOC_KQL_OP_SERIALIZE:
+        if (op->args.n == 0) {
+            *out = in;
+            return MSOC_OK;
+        }
+        return bind_extend(b, op, in, out);
+    case MSOC_KQL_OP_PROJECT_AWAY: return bind_project_away(b, op, in, false, out);
+    case MSOC_KQL_OP_PROJECT_KEEP: return bind_project_away(b, op, in, true, out);
+    case MSOC_KQL_OP_PROJECT_RENAME: return bind_rename(b, op, in, out);
+    case MSOC_KQL_OP_PROJECT_REORDER: return bind_reorder(b, op, in, out);
+    case MSOC_KQL_OP_SUMMARIZE:
+    case MSOC_KQL_OP_COUNT: return msoc_plan__bind_summarize(b, op, in, out);
+    case MSOC_KQL_OP_TAKE: {
+        msoc_plan_node *n = msoc_plan__node(b, MSOC_PLAN_LIMIT, in, in->n_cols);
+        if (n == NULL)
+            return b->err->code;
+        memcpy(n->cols, in->cols, in->n_cols * sizeof *n->cols);
+        *out = n;
+        return const_long(b, op->a, &n->limit);
+    }
+    case MSOC_KQL_OP_TOP: {
+        int64_t lim;
+        st = const_long(b, op->a, &lim);
+        if (st != MSOC_OK)
+            return st;
+        return bind_sort(b, &op->args, in, lim < 0 ? 0 : lim, out);
+    }
+    case MSOC_KQL_OP_SORT: return bind_sort(b, &op->args, in, -1, out);
+    case MSOC_KQL_OP_DISTINCT: return bind_distinct(b, op, in, out);
+    case MSOC_KQL_OP_JOIN: return bind_join(b, op, in, false, out);
+    case MSOC_KQL_OP_LOOKUP: return bind_join(b, op, in, true, out);
+    case MSOC_KQL_OP_UNION: return bind_union(b, op, in, out);
+    case MSOC_KQL_OP_MV_EXPAND: return bind_mv_expand(b, op, in, out);
+    case MSOC_KQL_OP_PARSE: return bind_parse(b, op, in, false, out);
+    case MSOC_KQL_OP_PARSE_WHERE: return bind_parse(b, op, in, true, out);
+    case MSOC_KQL_OP_RENDER:
+        *out = in;
+        return MSOC_OK;
+    case MSOC_KQL_OP_AS: {
+        bind_sym *s = msoc_plan__alloc(b, sizeof *s);
+        if (s == NULL)
+            return b->err->code;
+        s->name = op->name;
+        s->kind = SYM_TABLE;
+        s->node = in;
+        s->next = b->syms;
+        b->syms = s;
+        *out = in;
+        return MSOC_OK;
+    }
+    case MSOC_KQL_OP_GETSCHEMA: return bind_getschema(b, in, out);
+    case MSOC_KQL_OP_EXTERNALDATA:
+        return fail_at(b, op, MSOC_UNSUPPORTED, "not supported: externaldata (no network access from queries)");
+    default:
+        return msoc_fail_pos(b->err, MSOC_UNSUPPORTED, op->line, op->col, "not supported: %s",
+                             msoc_kql_kind_name(op->kind));
+    }
+}
+
+static msoc_status bind_tabular_call(binder *b, const msoc_kql_node *e, msoc_plan_node **out)
+{
+    msoc_str name = e->name;
+    if (msoc_str_eq_c(name, "materialize") && e->args.n == 1) {
+        msoc_plan_node *in;
+        msoc_status st = msoc_plan__bind_tabular(b, e->args.items[0], &in);
+        if (st != MSOC_OK)
+            return st;
+        msoc_plan_node *n = msoc_plan__node(b, MSOC_PLAN_SHARED, in, in->n_cols);
+        if (n == NULL)
+            return b->err->code;
+        memcpy(n->cols, in->cols, in->n_cols * sizeof *n->cols);
+        *out = n;
+        return MSOC_OK;
+    }
+    if (msoc_str_eq_c(name, "table") && e->args.n >= 1 && e->args.items[0]->kind == MSOC_KQL_LIT) {
+        msoc_str tn = e->args.items[0]->lit.s;
+        bind_sym *s = msoc_plan__lookup(b, tn);
+        if (s && s->kind == SYM_TABLE) {
+            *out = s->node;
+            return MSOC_OK;
+        }
+        return scan_node(b, e, tn, MSOC_STR_NULL, out);
+    }
+    bind_sym *sym = msoc_plan__lookup(b, name);
+    if (sym && sym->kind == SYM_FUNC) {
+        const msoc_kql_node *f = sym->func;
+        bind_sym *saved = b->syms, *chain = saved;
+        for (uint32_t i = 0; i < f->args.n; i++) {
+            const msoc_kql_node *p = f->args.items[i];
+            const msoc_kql_node *arg = i < e->args.n ? e->args.items[i] : p->b;
+            if (arg && arg->kind == MSOC_KQL_NAMED_ARG)
+                arg = arg->a;
+            if (arg == NULL)
+                return fail_at(b, e, MSOC_SEMANTIC, "missing function argument");
+            bind_sym *s = msoc_plan__alloc(b, sizeof *s);
+            if (s == NULL)
+                return b->err->code;
+            s->name = p->name;
+            msoc_status st;
+            if (p->a && p->a->kind == MSOC_KQL_SCHEMA) {
+                s->kind = SYM_TABLE;
+                st = msoc_plan__bind_tabular(b, arg, &s->node);
+            } else {
+                s->kind = SYM_SCALAR;
+                st = msoc_plan__bind_expr(b, arg, NULL, &s->expr);
+            }
+            if (st != MSOC_OK)
+                return st;
+            s->next = chain;
+            chain = s;
+        }
+        b->syms = chain;
+        msoc_status st = MSOC_OK;
+        const msoc_kql_node *body = f->a, *res = NULL;
+        for (uint32_t i = 0; body && i < body->args.n && st == MSOC_OK; i++) {
+            const msoc_kql_node *stmt = body->args.items[i];
+            if (stmt->kind != MSOC_KQL_LET) {
+                res = stmt;
+                continue;
+            }
+            bind_sym *s = msoc_plan__alloc(b, sizeof *s);
+            if (s == NULL)
+                return b->err->code;
+            s->name = stmt->name;
+            if (stmt->a && stmt->a->kind == MSOC_KQL_FUNC) {
+                s->kind = SYM_FUNC;
+                s->func = stmt->a;
+            } else if (msoc_plan__is_tabular(b, stmt->a)) {
+                s->kind = SYM_TABLE;
+                st = msoc_plan__bind_tabular(b, stmt->a, &s->node);
+            } else {
+                s->kind = SYM_SCALAR;
+                st = msoc_plan__bind_expr(b, stmt->a, NULL, &s->expr);
+            }
+            s->next = b->syms;
+            b->syms = s;
+        }
+        if (st == MSOC_OK)
+            st = res ? msoc_plan__bind_tabular(b, res, out)
+                     : fail_at(b, e, MSOC_SEMANTIC, "function has no result");
+        b->syms = saved;
+        return st;
+    }
+    return msoc_fail_pos(b->err, MSOC_UNSUPPORTED, e->line, e->col, "not supported: %.*s() as a table",
+                         (int)name.len, name.ptr);
+}
+
+msoc_status msoc_plan__bind_tabular(binder *b, const msoc_kql_node *e, msoc_plan_node **out)
+{
+    if (e == NULL)
+        return msoc_fail(b->err, MSOC_SEMANTIC, "missing tabular expression");
+    if (++b->depth > 200) {
+        b->depth--;
+        return fail_at(b, e, MSOC_LIMIT, "query nested too deeply");
+    }
+    msoc_status st = MSOC_OK;
+    msoc_plan_node *cur = NULL;
+    switch (e->kind) {
+    case MSOC_KQL_PIPE: {
+        uint32_t first = 0;
+        if (e->a) {
+            st = msoc_plan__bind_tabular(b, e->a, &cur);
+        } else if (e->args.n > 0) {
+            st = msoc_plan__bind_tabular(b, e->args.items[0], &cur);
+            first = 1;
+        } else {
+            st = fail_at(b, e, MSOC_SEMANTIC, "empty pipeline");
+        }
+        for (uint32_t i = first; st == MSOC_OK && i < e->args.n; i++) {
+            msoc_plan_node *next;
+            st = bind_operator(b, e->args.items[i], cur, &next);
+            cur = next;
+        }
+        break;
+    }
+    case MSOC_KQL_NAME: {
+        bind_sym *s = msoc_plan__lookup(b, e->name);
+        if (s && s->kind == SYM_TABLE) {
+            cur = s->node;
+            break;
+        }
+        if (s && s->kind == SYM_FUNC) {
+            msoc_kql_node call = *e;
+            call.kind = MSOC_KQL_CALL;
+            call.args.n = 0;
+            st = bind_tabular_call(b, &call, &cur);
+            break;
+        }
+        st = scan_node(b, e, e->name, MSOC_STR_NULL, &cur);
+        break;
+    }
+    case MSOC_KQL_OP_DATATABLE: st = bind_datatable(b, e, &cur); break;
+    case MSOC_KQL_OP_PRINT: st = bind_print(b, e, &cur); break;
+    case MSOC_KQL_OP_RANGE: st = bind_range(b, e, &cur); break;
+    case MSOC_KQL_OP_UNION: st = bind_union(b, e, NULL, &cur); break;
+    case MSOC_KQL_CALL: st = bind_tabular_call(b, e, &cur); break;
+    case MSOC_KQL_MEMBER: {
+        /* workspace("w").T, database("d").T, cluster(...).database(...).T */
+        const msoc_kql_node *r = e->a;
+        msoc_str ws = MSOC_STR_NULL;
+        if (r && r->kind == MSOC_KQL_CALL && msoc_str_eq_c(r->name, "workspace") && r->args.n == 1 &&
+            r->args.items[0]->kind == MSOC_KQL_LIT)
+            ws = r->args.items[0]->lit.s;
+        else if (r && r->kind == MSOC_KQL_CALL && msoc_str_eq_c(r->name, "cluster"))
+            return b->depth--, fail_at(b, e, MSOC_UNSUPPORTED, "not supported: cluster() (no cross-cluster queries)");
+        st = scan_node(b, e, e->name, ws, &cur);
+        break;
+    }
+    default:
+        if (e->kind >= MSOC_KQL_OP_WHERE)
+            st = msoc_fail_pos(b->err, MSOC_UNSUPPORTED, e->line, e->col, "not supported: %s as a source",
+                               msoc_kql_kind_name(e->kind));
+        else
+            st = fail_at(b, e, MSOC_SEMANTIC, "expected a tabular expression");
+        break;
+    }
+    b->depth--;
+    if (st == MSOC_OK)
+        *out = cur;
+    return st;
+}
+
+msoc_status msoc_plan_bind(const msoc_kql_node *script, const msoc_plan_catalog *cat,
+                           msoc_arena *arena, msoc_plan_node **out, msoc_error *err)
+{
+    binder bb = {0};
+    binder *b = &bb;
+    b->cat = cat;
+    b->arena = arena;
+    b->err = err;
+    if (script->kind != MSOC_KQL_SCRIPT)
+        return msoc_plan__bind_tabular(b, script, out);
+    if (script->flags & MSOC_KQL_F_COMMAND)
+        return msoc_fail(err, MSOC_UNSUPPORTED, "not supported: control commands in a query");
+    const msoc_kql_node *query = NULL;
+    for (uint32_t i = 0; i < script->args.n; i++) {
+        const msoc_kql_node *s = script->args.items[i];
+        msoc_status st = MSOC_OK;
+        switch (s->kind) {
+        case MSOC_KQL_LET: {
+            bind_sym *sym = msoc_plan__alloc(b, sizeof *sym);
+            if (sym == NULL)
+                return err->code;
+            sym->name = s->name;
+            if (s->a && s->a->kind == MSOC_KQL_FUNC) {
+                sym->kind = SYM_FUNC;
+                sym->func = s->a;
+            } else if (msoc_plan__is_tabular(b, s->a)) {
+                sym->kind = SYM_TABLE;
+                st = msoc_plan__bind_tabular(b, s->a, &sym->node);
+            } else {
+                sym->kind = SYM_SCALAR;
+                st = msoc_plan__bind_expr(b, s->a, NULL, &sym->expr);
+            }
+            sym->next = b->syms;
+            b->syms = sym;
+            break;
+        }
+        case MSOC_KQL_SET:
+        case MSOC_KQL_DECLARE:
+        case MSOC_KQL_ALIAS:
+        case MSOC_KQL_PATTERN: break;
+        default:
+            if (query == NULL)
+                query = s;
+            break;
+        }
+        if (st != MSOC_OK)
+            return st;
+    }
+    if (query == NULL)
+        return msoc_fail(err, MSOC_SEMANTIC, "the script has no query (only let statements)");
+    return msoc_plan__bind_tabular(b, query, out);
+}

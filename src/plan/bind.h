@@ -1,0 +1,37 @@
+/* The binder: KQL AST (kql/ast.h) -> bound logical plan (plan.h), against a catalog
+ * that holds only the partitions (tenant, workspace) the caller may read. This is
+ * where tenant isolation is enforced for queries: every SCAN the binder makes lists
+ * partitions taken from the catalog and nowhere else, whatever the query shape
+ * (union, join, let, materialize, workspace(), table()). */
+#ifndef MSOC_PLAN_BIND_H
+#define MSOC_PLAN_BIND_H
+
+#include "kql/ast.h"
+#include "plan/plan.h"
+#include "storage/catalog.h"
+
+typedef struct msoc_plan_catalog {
+    /* The authorised partitions. workspace {NULL,0}: every workspace of the tenant. */
+    const msoc_plan_part *parts;
+    size_t n_parts;
+    /* Table lookup (built-in + custom); NULL uses the built-in catalog only. */
+    const msoc_stor_table_def *(*find_table)(void *ctx, const char *name, size_t len);
+    void *ctx;
+    int64_t now;     /* now() in ticks, for constant folding of ago()/now() */
+} msoc_plan_catalog;
+
+/* Binds a SCRIPT (or a single query expression) into *out (arena-allocated).
+ * Errors: MSOC_SEMANTIC (unknown table/column/function, wrong arity, with line:col),
+ * MSOC_UNSUPPORTED ("not supported: <name>"), MSOC_LIMIT (arena budget). */
+msoc_status msoc_plan_bind(const msoc_kql_node *script, const msoc_plan_catalog *cat,
+                           msoc_arena *arena, msoc_plan_node **out, msoc_error *err);
+
+/* Optimiser entry point: runs every rule (rule_*.c) in order. */
+msoc_status msoc_plan_optimize(msoc_plan_node *root, msoc_arena *arena, msoc_error *err);
+
+/* Rules (one per file). */
+void msoc_plan_rule_tenant_prune(msoc_plan_node *root);
+void msoc_plan_rule_time_range(msoc_plan_node *root);
+void msoc_plan_rule_prune_columns(msoc_plan_node *root, msoc_arena *arena);
+
+#endif

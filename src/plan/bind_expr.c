@@ -1,0 +1,724 @@
+/* Binding scalar expressions: names to columns or let symbols, operators and calls
+ * to registry functions with their result types, literals to plan literals. */
+#include <stdio.h>
+
+#include "kql/kql.h"
+#include "plan_int.h"
+
+void *msoc_plan__alloc(binder *b, size_t size)
+{
+    void *p = msoc_arena_calloc(b->arena, 1, size ? size : 1);
+    if (p == NULL)
+        msoc_arena_fail(b->arena, b->err);
+    return p;
+}
+
+msoc_str msoc_plan__str(binder *b, const char *p, size_t len)
+{
+    char *d = msoc_arena_strndup(b->arena, p ? p : "", p ? len : 0);
+    if (d == NULL) {
+        msoc_arena_fail(b->arena, b->err);
+        return MSOC_STR("");
+    }
+    return msoc_str_make(d, p ? len : 0);
+}
+
+int msoc_plan__find_col(const msoc_plan_node *in, msoc_str name)
+{
+    if (in == NULL)
+        return -1;
+    for (size_t i = 0; i < in->n_cols; i++)
+        if (msoc_str_eq(in->cols[i].name, name))
+            return (int)i;
+    return -1;
+}
+
+msoc_plan_expr *msoc_plan__col_ref(binder *b, const msoc_plan_node *in, int col)
+{
+    msoc_plan_expr *e = msoc_plan__alloc(b, sizeof *e);
+    if (e == NULL)
+        return NULL;
+    e->kind = MSOC_PLAN_X_COL;
+    e->col = col;
+    e->type = in->cols[col].type;
+    return e;
+}
+
+msoc_plan_expr *msoc_plan__lit_null(binder *b, msoc_type t)
+{
+    msoc_plan_expr *e = msoc_plan__alloc(b, sizeof *e);
+    if (e == NULL)
+        return NULL;
+    e->kind = MSOC_PLAN_X_LIT;
+    e->type = t;
+    e->lit.type = t;
+    e->lit.is_null = true;
+    e->lit.s = MSOC_STR("");
+    return e;
+}
+
+msoc_plan_expr *msoc_plan__call(binder *b, msoc_plan_fn fn, msoc_plan_expr **args, size_t n_args,
+                                const msoc_kql_node *pos)
+{
+    msoc_plan_expr *e = msoc_plan__alloc(b, sizeof *e);
+    if (e == NULL)
+        return NULL;
+    e->kind = MSOC_PLAN_X_CALL;
+    e->fn = fn;
+    e->n_args = n_args;
+    e->args = msoc_plan__alloc(b, (n_args + 1) * sizeof *e->args);
+    if (e->args == NULL)
+        return NULL;
+    msoc_type types[64];
+    for (size_t i = 0; i < n_args; i++) {
+        e->args[i] = args[i];
+        if (i < 64)
+            types[i] = args[i]->type;
+    }
+    e->type = msoc_plan_fn_result(fn, types, n_args < 64 ? n_args : 64);
+    if (e->type == MSOC_TYPE_NULL)
+        e->type = n_args > 0 && args[0]->type != MSOC_TYPE_NULL ? args[0]->type : MSOC_TYPE_DYNAMIC;
+    if (pos) {
+        e->line = pos->line;
+        e->col_no = pos->col;
+    }
+    return e;
+}
+
+bind_sym *msoc_plan__lookup(binder *b, msoc_str name)
+{
+    for (bind_sym *s = b->syms; s; s = s->next)
+        if (msoc_str_eq(s->name, name))
+            return s;
+    return NULL;
+}
+
+static const struct {
+    msoc_kql_op op;
+    msoc_plan_fn fn;
+} op_map[] = {
+    {MSOC_KQL_OP_OR, MSOC_PLAN_FN_OR}, {MSOC_KQL_OP_AND, MSOC_PLAN_FN_AND},
+    {MSOC_KQL_OP_EQ, MSOC_PLAN_FN_EQ}, {MSOC_KQL_OP_NE, MSOC_PLAN_FN_NE},
+    {MSOC_KQL_OP_LT, MSOC_PLAN_FN_LT}, {MSOC_KQL_OP_LE, MSOC_PLAN_FN_LE},
+    {MSOC_KQL_OP_GT, MSOC_PLAN_FN_GT}, {MSOC_KQL_OP_GE, MSOC_PLAN_FN_GE},
+    {MSOC_KQL_OP_EQ_CI, MSOC_PLAN_FN_IEQ}, {MSOC_KQL_OP_NE_CI, MSOC_PLAN_FN_INE},
+    {MSOC_KQL_OP_ADD, MSOC_PLAN_FN_ADD}, {MSOC_KQL_OP_SUB, MSOC_PLAN_FN_SUB},
+    {MSOC_KQL_OP_MUL, MSOC_PLAN_FN_MUL}, {MSOC_KQL_OP_DIV, MSOC_PLAN_FN_DIV},
+    {MSOC_KQL_OP_MOD, MSOC_PLAN_FN_MOD},
+    {MSOC_KQL_OP_HAS, MSOC_PLAN_FN_HAS}, {MSOC_KQL_OP_NOT_HAS, MSOC_PLAN_FN_NHAS},
+    {MSOC_KQL_OP_HAS_CS, MSOC_PLAN_FN_HAS_CS}, {MSOC_KQL_OP_NOT_HAS_CS, MSOC_PLAN_FN_NHAS_CS},
+    {MSOC_KQL_OP_HASPREFIX, MSOC_PLAN_FN_HASPREFIX}, {MSOC_KQL_OP_NOT_HASPREFIX, MSOC_PLAN_FN_NHASPREFIX},
+    {MSOC_KQL_OP_HASPREFIX_CS, MSOC_PLAN_FN_HASPREFIX_CS},
+    {MSOC_KQL_OP_HASSUFFIX, MSOC_PLAN_FN_HASSUFFIX}, {MSOC_KQL_OP_NOT_HASSUFFIX, MSOC_PLAN_FN_NHASSUFFIX},
+    {MSOC_KQL_OP_HASSUFFIX_CS, MSOC_PLAN_FN_HASSUFFIX_CS},
+    {MSOC_KQL_OP_CONTAINS, MSOC_PLAN_FN_CONTAINS}, {MSOC_KQL_OP_NOT_CONTAINS, MSOC_PLAN_FN_NCONTAINS},
+    {MSOC_KQL_OP_CONTAINS_CS, MSOC_PLAN_FN_CONTAINS_CS}, {MSOC_KQL_OP_NOT_CONTAINS_CS, MSOC_PLAN_FN_NCONTAINS_CS},
+    {MSOC_KQL_OP_STARTSWITH, MSOC_PLAN_FN_STARTSWITH}, {MSOC_KQL_OP_NOT_STARTSWITH, MSOC_PLAN_FN_NSTARTSWITH},
+    {MSOC_KQL_OP_STARTSWITH_CS, MSOC_PLAN_FN_STARTSWITH_CS}, {MSOC_KQL_OP_NOT_STARTSWITH_CS, MSOC_PLAN_FN_NSTARTSWITH_CS},
+    {MSOC_KQL_OP_ENDSWITH, MSOC_PLAN_FN_ENDSWITH}, {MSOC_KQL_OP_NOT_ENDSWITH, MSOC_PLAN_FN_NENDSWITH},
+    {MSOC_KQL_OP_ENDSWITH_CS, MSOC_PLAN_FN_ENDSWITH_CS}, {MSOC_KQL_OP_NOT_ENDSWITH_CS, MSOC_PLAN_FN_NENDSWITH_CS},
+    {MSOC_KQL_OP_MATCHES_REGEX, MSOC_PLAN_FN_MATCHES_REGEX},
+    {MSOC_KQL_OP_IN, MSOC_PLAN_FN_IN}, {MSOC_KQL_OP_NOT_IN, MSOC_PLAN_FN_NIN},
+    {MSOC_KQL_OP_IN_CI, MSOC_PLAN_FN_IN_CI}, {MSOC_KQL_OP_NOT_IN_CI, MSOC_PLAN_FN_NIN_CI},
+    {MSOC_KQL_OP_HAS_ANY, MSOC_PLAN_FN_HAS_ANY}, {MSOC_KQL_OP_HAS_ALL, MSOC_PLAN_FN_HAS_ALL},
+    {MSOC_KQL_OP_BETWEEN, MSOC_PLAN_FN_BETWEEN}, {MSOC_KQL_OP_NOT_BETWEEN, MSOC_PLAN_FN_NBETWEEN},
+};
+
+static bool map_op(int op, msoc_plan_fn *fn)
+{
+    for (size_t i = 0; i < sizeof op_map / sizeof op_map[0]; i++) {
+        if ((int)op_map[i].op == op) {
+            *fn = op_map[i].fn;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Levenshtein distance, for "did you mean". */
+static size_t edit_distance(msoc_str a, msoc_str b)
+{
+    size_t prev[65], cur[65];
+    if (a.len > 64 || b.len > 64)
+        return 99;
+    for (size_t j = 0; j <= b.len; j++)
+        prev[j] = j;
+    for (size_t i = 1; i <= a.len; i++) {
+        cur[0] = i;
+        for (size_t j = 1; j <= b.len; j++) {
+            size_t c = msoc_ascii_lower(a.ptr[i - 1]) == msoc_ascii_lower(b.ptr[j - 1]) ? 0 : 1;
+            size_t v = prev[j - 1] + c;
+            if (prev[j] + 1 < v)
+                v = prev[j] + 1;
+            if (cur[j - 1] + 1 < v)
+                v = cur[j - 1] + 1;
+            cur[j] = v;
+        }
+        memcpy(prev, cur, (b.len + 1) * sizeof prev[0]);
+    }
+    return prev[b.len];
+}
+
+static msoc_status unknown_name(binder *b, const msoc_kql_node *e, const msoc_plan_node *in)
+{
+    msoc_str best = MSOC_STR_NULL;
+    size_t best_d = 3;
+    for (size_t i = 0; in && i < in->n_cols; i++) {
+        size_t d = edit_distance(e->name, in->cols[i].name);
+        if (d < best_d) {
+            best_d = d;
+            best = in->cols[i].name;
+        }
+    }
+    if (best.ptr)
+        return msoc_fail_pos(b->err, MSOC_SEMANTIC, e->line, e->col,
+                             "unknown column '%.*s'; did you mean '%.*s'?", (int)e->name.len,
+                             e->name.ptr, (int)best.len, best.ptr);
+    return msoc_fail_pos(b->err, MSOC_SEMANTIC, e->line, e->col, "unknown name '%.*s'",
+                         (int)e->name.len, e->name.ptr);
+}
+
+static msoc_status json_lit(binder *b, const msoc_kql_node *v, msoc_buf *out, int depth)
+{
+    if (depth > 100)
+        return msoc_fail_pos(b->err, MSOC_LIMIT, v->line, v->col, "dynamic literal nested too deeply");
+    if (v == NULL)
+        return msoc_buf_append_c(out, "null");
+    switch (v->kind) {
+    case MSOC_KQL_DYN_ARRAY:
+        msoc_buf_putc(out, '[');
+        for (uint32_t i = 0; i < v->args.n; i++) {
+            if (i)
+                msoc_buf_putc(out, ',');
+            json_lit(b, v->args.items[i], out, depth + 1);
+        }
+        return msoc_buf_putc(out, ']');
+    case MSOC_KQL_DYN_OBJECT:
+        msoc_buf_putc(out, '{');
+        for (uint32_t i = 0; i < v->args.n; i++) {
+            const msoc_kql_node *p = v->args.items[i];
+            if (i)
+                msoc_buf_putc(out, ',');
+            msoc_buf_append_json_str(out, p->name.ptr ? p->name.ptr : "", p->name.len);
+            msoc_buf_putc(out, ':');
+            json_lit(b, p->a, out, depth + 1);
+        }
+        return msoc_buf_putc(out, '}');
+    case MSOC_KQL_LIT: {
+        const msoc_kql_value *l = &v->lit;
+        if (l->is_null)
+            return msoc_buf_append_c(out, "null");
+        switch (l->type) {
+        case MSOC_TYPE_BOOL: return msoc_buf_append_c(out, l->v.b ? "true" : "false");
+        case MSOC_TYPE_INT:
+        case MSOC_TYPE_LONG: return msoc_buf_append_i64(out, l->v.i);
+        case MSOC_TYPE_REAL: {
+            size_t before = out->len;
+            msoc_buf_append_double(out, l->v.r);
+            for (size_t i = before; i < out->len; i++)
+                if (out->data[i] == '.' || out->data[i] == 'e' || out->data[i] == 'E' || out->data[i] == 'N' || out->data[i] == 'I')
+                    return MSOC_OK;
+            return msoc_buf_append_c(out, ".0");
+        }
+        case MSOC_TYPE_DATETIME: {
+            char buf[MSOC_DATETIME_FMT_CAP];
+            size_t n = msoc_datetime_format(l->v.dt, buf);
+            return msoc_buf_append_json_str(out, buf, n);
+        }
+        case MSOC_TYPE_TIMESPAN: {
+            char buf[MSOC_TIMESPAN_FMT_CAP];
+            size_t n = msoc_timespan_format(l->v.ts, buf);
+            return msoc_buf_append_json_str(out, buf, n);
+        }
+        case MSOC_TYPE_DYNAMIC: return json_lit(b, v->a, out, depth + 1);
+        default: return msoc_buf_append_json_str(out, l->s.ptr ? l->s.ptr : "", l->s.len);
+        }
+    }
+    default:
+        return msoc_fail_pos(b->err, MSOC_SEMANTIC, v->line, v->col,
+                             "a dynamic literal may hold only constants");
+    }
+}
+
+msoc_status msoc_plan__bind_json_lit(binder *b, const msoc_kql_node *v, msoc_buf *out)
+{
+    return json_lit(b, v, out, 0);
+}
+
+static msoc_status bind_lit(binder *b, const msoc_kql_node *e, msoc_plan_expr **out)
+{
+    msoc_plan_expr *x = msoc_plan__alloc(b, sizeof *x);
+    if (x == NULL)
+        return b->err->code;
+    const msoc_kql_value *l = &e->lit;
+    x->kind = MSOC_PLAN_X_LIT;
+    x->type = l->type;
+    x->lit.type = l->type;
+    x->lit.is_null = l->is_null;
+    x->line = e->line;
+    x->col_no = e->col;
+    x->lit.s = MSOC_STR("");
+    switch (l->type) {
+    case MSOC_TYPE_BOOL: x->lit.i = l->v.b; break;
+    case MSOC_TYPE_INT:
+    case MSOC_TYPE_LONG: x->lit.i = l->v.i; break;
+    case MSOC_TYPE_REAL: x->lit.r = l->v.r; break;
+    case MSOC_TYPE_DATETIME: x->lit.i = l->v.dt; break;
+    case MSOC_TYPE_TIMESPAN: x->lit.i = l->v.ts; break;
+    case MSOC_TYPE_DECIMAL: {
+        x->lit.s = l->s;
+        double d = 0;
+        msoc_str_to_double(l->s, &d);
+        x->lit.r = d;
+        break;
+    }
+    case MSOC_TYPE_DYNAMIC: {
+        if (l->is_null)
+            break;
+        msoc_buf buf;
+        msoc_buf_init(&buf, 64u << 20);
+        msoc_status st = json_lit(b, e->a, &buf, 0);
+        if (st == MSOC_OK)
+            st = msoc_buf_check(&buf, "dynamic literal", b->err);
+        if (st == MSOC_OK)
+            x->lit.s = msoc_plan__str(b, buf.data ? buf.data : "null", buf.data ? buf.len : 4);
+        msoc_buf_fini(&buf);
+        if (st != MSOC_OK)
+            return st;
+        break;
+    }
+    case MSOC_TYPE_GUID: {
+        char g[37];
+        size_t n = 0;
+        for (size_t i = 0; i < l->s.len && n < 36; i++) {
+            char c = msoc_ascii_lower(l->s.ptr[i]);
+            if (c != '{' && c != '}')
+                g[n++] = c;
+        }
+        x->lit.s = msoc_plan__str(b, g, n);
+        break;
+    }
+    default: x->lit.s = l->s; break;
+    }
+    *out = x;
+    return MSOC_OK;
+}
+
+bool msoc_plan__is_tabular(binder *b, const msoc_kql_node *e)
+{
+    if (e == NULL)
+        return false;
+    switch (e->kind) {
+    case MSOC_KQL_PIPE:
+    case MSOC_KQL_OP_PRINT:
+    case MSOC_KQL_OP_RANGE:
+    case MSOC_KQL_OP_DATATABLE:
+    case MSOC_KQL_OP_UNION:
+    case MSOC_KQL_OP_EXTERNALDATA:
+    case MSOC_KQL_OP_EVALUATE:
+    case MSOC_KQL_OP_FIND:
+    case MSOC_KQL_OP_SEARCH:
+        return true;
+    case MSOC_KQL_NAME: {
+        bind_sym *s = msoc_plan__lookup(b, e->name);
+        if (s)
+            return s->kind == SYM_TABLE;
+        const msoc_stor_table_def *t = b->cat->find_table
+                                           ? b->cat->find_table(b->cat->ctx, e->name.ptr, e->name.len)
+                                           : msoc_stor_builtin_find(e->name.ptr, e->name.len);
+        return t != NULL;
+    }
+    case MSOC_KQL_CALL: {
+        if (msoc_str_eq_c(e->name, "materialize") || msoc_str_eq_c(e->name, "table") ||
+            msoc_str_eq_c(e->name, "view"))
+            return true;
+        bind_sym *s = msoc_plan__lookup(b, e->name);
+        if (s && s->kind == SYM_FUNC && s->func->a) {
+            const msoc_kql_node *body = s->func->a;
+            const msoc_kql_node *res = body->args.n ? body->args.items[body->args.n - 1] : NULL;
+            return res && msoc_plan__is_tabular(b, res);
+        }
+        return false;
+    }
+    case MSOC_KQL_MEMBER:
+        /* workspace("x").Table, database("d").Table */
+        return e->a && e->a->kind == MSOC_KQL_CALL;
+    default: return false;
+    }
+}
+
+msoc_str msoc_plan__expr_name(binder *b, const msoc_kql_node *e)
+{
+    (void)b;
+    if (e == NULL)
+        return MSOC_STR_NULL;
+    if (e->kind == MSOC_KQL_NAME)
+        return e->name;
+    if (e->kind == MSOC_KQL_MEMBER || e->kind == MSOC_KQL_INDEX) {
+        msoc_str base = msoc_plan__expr_name(b, e->a);
+        if (base.ptr == NULL)
+            return MSOC_STR_NULL;
+        msoc_str key = MSOC_STR_NULL;
+        if (e->kind == MSOC_KQL_MEMBER)
+            key = e->name;
+        else if (e->b && e->b->kind == MSOC_KQL_LIT && e->b->lit.type == MSOC_TYPE_STRING)
+            key = e->b->lit.s;
+        if (key.ptr == NULL)
+            return MSOC_STR_NULL;
+        char buf[512];
+        int n = snprintf(buf, sizeof buf, "%.*s_%.*s", (int)base.len, base.ptr, (int)key.len, key.ptr);
+        if (n < 0 || (size_t)n >= sizeof buf)
+            return MSOC_STR_NULL;
+        return msoc_plan__str(b, buf, (size_t)n);
+    }
+    return MSOC_STR_NULL;
+}
+
+static msoc_status bind_call(binder *b, const msoc_kql_node *e, const msoc_plan_node *in,
+                             msoc_plan_expr **out);
+
+static msoc_status bind_args(binder *b, const msoc_kql_node *e, const msoc_plan_node *in,
+                             msoc_plan_expr ***args_out)
+{
+    msoc_plan_expr **args = msoc_plan__alloc(b, (e->args.n + 1) * sizeof *args);
+    if (args == NULL)
+        return b->err->code;
+    for (uint32_t i = 0; i < e->args.n; i++) {
+        const msoc_kql_node *a = e->args.items[i];
+        if (a->kind == MSOC_KQL_NAMED_ARG)
+            a = a->a;
+        msoc_status st = msoc_plan__bind_expr(b, a, in, &args[i]);
+        if (st != MSOC_OK)
+            return st;
+    }
+    *args_out = args;
+    return MSOC_OK;
+}
+
+msoc_status msoc_plan__bind_expr(binder *b, const msoc_kql_node *e, const msoc_plan_node *in,
+                                 msoc_plan_expr **out)
+{
+    msoc_status st;
+    if (++b->depth > 400) {
+        b->depth--;
+        return msoc_fail_pos(b->err, MSOC_LIMIT, e->line, e->col, "expression nested too deeply");
+    }
+    st = MSOC_OK;
+    switch (e->kind) {
+    case MSOC_KQL_LIT: st = bind_lit(b, e, out); break;
+    case MSOC_KQL_TYPE: {
+        *out = msoc_plan__lit_null(b, (msoc_type)e->op);
+        st = *out ? MSOC_OK : b->err->code;
+        break;
+    }
+    case MSOC_KQL_NAME: {
+        int c = msoc_plan__find_col(in, e->name);
+        if (c >= 0) {
+            *out = msoc_plan__col_ref(b, in, c);
+            st = *out ? MSOC_OK : b->err->code;
+            break;
+        }
+        bind_sym *s = msoc_plan__lookup(b, e->name);
+        if (s && (s->kind == SYM_SCALAR || s->kind == SYM_COLEXPR)) {
+            *out = s->expr;
+            break;
+        }
+        if (s && s->kind == SYM_TABLE) {
+            st = msoc_fail_pos(b->err, MSOC_SEMANTIC, e->line, e->col,
+                               "'%.*s' is a table, used where a scalar is expected",
+                               (int)e->name.len, e->name.ptr);
+            break;
+        }
+        st = unknown_name(b, e, in);
+        break;
+    }
+    case MSOC_KQL_BINARY: {
+        msoc_plan_fn fn;
+        if (!map_op(e->op, &fn)) {
+            st = msoc_fail_pos(b->err, MSOC_UNSUPPORTED, e->line, e->col, "not supported: operator %s",
+                               msoc_kql_op_text((msoc_kql_op)e->op));
+            break;
+        }
+        msoc_plan_expr *args[2];
+        st = msoc_plan__bind_expr(b, e->a, in, &args[0]);
+        if (st == MSOC_OK)
+            st = msoc_plan__bind_expr(b, e->b, in, &args[1]);
+        if (st == MSOC_OK) {
+            *out = msoc_plan__call(b, fn, args, 2, e);
+            st = *out ? MSOC_OK : b->err->code;
+        }
+        break;
+    }
+    case MSOC_KQL_UNARY: {
+        msoc_plan_expr *a;
+        st = msoc_plan__bind_expr(b, e->a, in, &a);
+        if (st != MSOC_OK)
+            break;
+        if (e->op == MSOC_KQL_OP_PLUS) {
+            *out = a;
+            break;
+        }
+        if (a->kind == MSOC_PLAN_X_LIT && !a->lit.is_null &&
+            (a->type == MSOC_TYPE_LONG || a->type == MSOC_TYPE_INT || a->type == MSOC_TYPE_REAL ||
+             a->type == MSOC_TYPE_TIMESPAN)) {
+            msoc_plan_expr *x = msoc_plan__alloc(b, sizeof *x);
+            if (x == NULL)
+                return b->err->code;
+            *x = *a;
+            x->lit.i = (int64_t)(0 - (uint64_t)a->lit.i);
+            x->lit.r = -a->lit.r;
+            *out = x;
+            break;
+        }
+        *out = msoc_plan__call(b, MSOC_PLAN_FN_NEG, &a, 1, e);
+        st = *out ? MSOC_OK : b->err->code;
+        break;
+    }
+    case MSOC_KQL_BETWEEN: {
+        msoc_plan_expr *args[3];
+        st = msoc_plan__bind_expr(b, e->a, in, &args[0]);
+        if (st == MSOC_OK)
+            st = msoc_plan__bind_expr(b, e->b, in, &args[1]);
+        if (st == MSOC_OK)
+            st = msoc_plan__bind_expr(b, e->c, in, &args[2]);
+        if (st == MSOC_OK) {
+            *out = msoc_plan__call(b, e->op == MSOC_KQL_OP_NOT_BETWEEN ? MSOC_PLAN_FN_NBETWEEN
+                                                                       : MSOC_PLAN_FN_BETWEEN,
+                                   args, 3, e);
+            st = *out ? MSOC_OK : b->err->code;
+        }
+        break;
+    }
+    case MSOC_KQL_IN: {
+        msoc_plan_fn fn;
+        if (!map_op(e->op, &fn)) {
+            st = msoc_fail_pos(b->err, MSOC_UNSUPPORTED, e->line, e->col, "not supported: list operator");
+            break;
+        }
+        msoc_plan_expr **args = msoc_plan__alloc(b, (e->args.n + 2) * sizeof *args);
+        if (args == NULL)
+            return b->err->code;
+        st = msoc_plan__bind_expr(b, e->a, in, &args[0]);
+        for (uint32_t i = 0; st == MSOC_OK && i < e->args.n; i++) {
+            const msoc_kql_node *item = e->args.items[i];
+            if (msoc_plan__is_tabular(b, item)) {
+                msoc_plan_node *sub;
+                st = msoc_plan__bind_tabular(b, item, &sub);
+                if (st != MSOC_OK)
+                    break;
+                msoc_plan_expr *x = msoc_plan__alloc(b, sizeof *x);
+                if (x == NULL)
+                    return b->err->code;
+                x->kind = MSOC_PLAN_X_SUB;
+                x->sub = sub;
+                x->is_sub_list = true;
+                x->type = MSOC_TYPE_DYNAMIC;
+                args[i + 1] = x;
+            } else {
+                st = msoc_plan__bind_expr(b, item, in, &args[i + 1]);
+            }
+        }
+        if (st == MSOC_OK) {
+            *out = msoc_plan__call(b, fn, args, e->args.n + 1, e);
+            st = *out ? MSOC_OK : b->err->code;
+        }
+        break;
+    }
+    case MSOC_KQL_CALL: st = bind_call(b, e, in, out); break;
+    case MSOC_KQL_MEMBER:
+    case MSOC_KQL_INDEX: {
+        msoc_plan_expr *args[2];
+        st = msoc_plan__bind_expr(b, e->a, in, &args[0]);
+        if (st != MSOC_OK)
+            break;
+        if (e->kind == MSOC_KQL_MEMBER) {
+            args[1] = msoc_plan__alloc(b, sizeof *args[1]);
+            if (args[1] == NULL)
+                return b->err->code;
+            args[1]->kind = MSOC_PLAN_X_LIT;
+            args[1]->type = MSOC_TYPE_STRING;
+            args[1]->lit.type = MSOC_TYPE_STRING;
+            args[1]->lit.s = e->name;
+        } else {
+            st = msoc_plan__bind_expr(b, e->b, in, &args[1]);
+            if (st != MSOC_OK)
+                break;
+        }
+        *out = msoc_plan__call(b, MSOC_PLAN_FN_INDEX, args, 2, e);
+        st = *out ? MSOC_OK : b->err->code;
+        break;
+    }
+    case MSOC_KQL_PIPE:
+        st = msoc_fail_pos(b->err, MSOC_SEMANTIC, e->line, e->col,
+                           "a tabular expression is used where a scalar is expected (use toscalar())");
+        break;
+    default:
+        st = msoc_fail_pos(b->err, MSOC_UNSUPPORTED, e->line, e->col, "not supported: %s in an expression",
+                           msoc_kql_kind_name(e->kind));
+        break;
+    }
+    b->depth--;
+    return st;
+}
+
+/* A user function call: binds the body with parameters as symbols. */
+static msoc_status bind_user_call(binder *b, bind_sym *fsym, const msoc_kql_node *e,
+                                  const msoc_plan_node *in, msoc_plan_expr **out)
+{
+    const msoc_kql_node *f = fsym->func;
+    bind_sym *saved = b->syms;
+    bind_sym *chain = saved;
+    for (uint32_t i = 0; i < f->args.n; i++) {
+        const msoc_kql_node *p = f->args.items[i];
+        bind_sym *s = msoc_plan__alloc(b, sizeof *s);
+        if (s == NULL)
+            return b->err->code;
+        s->name = p->name;
+        const msoc_kql_node *arg = i < e->args.n ? e->args.items[i] : p->b;
+        if (arg && arg->kind == MSOC_KQL_NAMED_ARG)
+            arg = arg->a;
+        if (arg == NULL)
+            return msoc_fail_pos(b->err, MSOC_SEMANTIC, e->line, e->col,
+                                 "missing argument '%.*s' of %.*s()", (int)p->name.len, p->name.ptr,
+                                 (int)e->name.len, e->name.ptr);
+        b->syms = saved;
+        msoc_status st;
+        if (p->a && p->a->kind == MSOC_KQL_SCHEMA) {
+            s->kind = SYM_TABLE;
+            st = msoc_plan__bind_tabular(b, arg, &s->node);
+        } else {
+            s->kind = SYM_COLEXPR;
+            st = msoc_plan__bind_expr(b, arg, in, &s->expr);
+        }
+        b->syms = saved;
+        if (st != MSOC_OK)
+            return st;
+        s->next = chain;
+        chain = s;
+    }
+    b->syms = chain;
+    const msoc_kql_node *body = f->a;
+    msoc_status st = MSOC_OK;
+    const msoc_kql_node *res = NULL;
+    for (uint32_t i = 0; body && i < body->args.n; i++) {
+        const msoc_kql_node *stmt = body->args.items[i];
+        if (stmt->kind == MSOC_KQL_LET) {
+            bind_sym *s = msoc_plan__alloc(b, sizeof *s);
+            if (s == NULL)
+                return b->err->code;
+            s->name = stmt->name;
+            if (stmt->a && stmt->a->kind == MSOC_KQL_FUNC) {
+                s->kind = SYM_FUNC;
+                s->func = stmt->a;
+            } else if (msoc_plan__is_tabular(b, stmt->a)) {
+                s->kind = SYM_TABLE;
+                st = msoc_plan__bind_tabular(b, stmt->a, &s->node);
+            } else {
+                s->kind = SYM_COLEXPR;
+                st = msoc_plan__bind_expr(b, stmt->a, in, &s->expr);
+            }
+            if (st != MSOC_OK)
+                break;
+            s->next = b->syms;
+            b->syms = s;
+        } else {
+            res = stmt;
+        }
+    }
+    if (st == MSOC_OK) {
+        if (res == NULL)
+            st = msoc_fail_pos(b->err, MSOC_SEMANTIC, e->line, e->col, "function %.*s() has no result",
+                               (int)e->name.len, e->name.ptr);
+        else
+            st = msoc_plan__bind_expr(b, res, in, out);
+    }
+    b->syms = saved;
+    return st;
+}
+
+static msoc_status bind_call(binder *b, const msoc_kql_node *e, const msoc_plan_node *in,
+                             msoc_plan_expr **out)
+{
+    msoc_str name = e->name;
+    bind_sym *sym = msoc_plan__lookup(b, name);
+    if (sym && sym->kind == SYM_FUNC)
+        return bind_user_call(b, sym, e, in, out);
+    if (msoc_str_eq_c(name, "toscalar")) {
+        if (e->args.n != 1)
+            return msoc_fail_pos(b->err, MSOC_SEMANTIC, e->line, e->col, "toscalar() takes one argument");
+        const msoc_kql_node *arg = e->args.items[0];
+        if (!msoc_plan__is_tabular(b, arg))
+            return msoc_plan__bind_expr(b, arg, in, out);
+        msoc_plan_node *sub;
+        msoc_status st = msoc_plan__bind_tabular(b, arg, &sub);
+        if (st != MSOC_OK)
+            return st;
+        msoc_plan_expr *x = msoc_plan__alloc(b, sizeof *x);
+        if (x == NULL)
+            return b->err->code;
+        x->kind = MSOC_PLAN_X_SUB;
+        x->sub = sub;
+        x->type = sub->n_cols ? sub->cols[0].type : MSOC_TYPE_DYNAMIC;
+        *out = x;
+        return MSOC_OK;
+    }
+    if (msoc_str_eq_c(name, "column_ifexists") && e->args.n == 2 &&
+        e->args.items[0]->kind == MSOC_KQL_LIT) {
+        int c = msoc_plan__find_col(in, e->args.items[0]->lit.s);
+        if (c >= 0) {
+            *out = msoc_plan__col_ref(b, in, c);
+            return *out ? MSOC_OK : b->err->code;
+        }
+        return msoc_plan__bind_expr(b, e->args.items[1], in, out);
+    }
+    if (msoc_str_eq_c(name, "typeof") && e->args.n == 1 && e->args.items[0]->kind == MSOC_KQL_NAME) {
+        msoc_type t;
+        if (msoc_type_parse(e->args.items[0]->name.ptr, e->args.items[0]->name.len, &t)) {
+            *out = msoc_plan__lit_null(b, t);
+            return *out ? MSOC_OK : b->err->code;
+        }
+    }
+    msoc_plan_fn fn;
+    if (!msoc_plan_fn_find(name.ptr, name.len, MSOC_PLAN_FK_SCALAR, &fn)) {
+        if (msoc_str_eq_c(name, "isnotnull"))
+            fn = MSOC_PLAN_FN_ISNOTNULL;
+        else
+            return msoc_fail_pos(b->err, MSOC_UNSUPPORTED, e->line, e->col, "not supported: %.*s()",
+                                 (int)name.len, name.ptr);
+    }
+    const msoc_plan_fn_info *info = msoc_plan_fn_get(fn);
+    if (info->kind == MSOC_PLAN_FK_AGG)
+        return msoc_fail_pos(b->err, MSOC_SEMANTIC, e->line, e->col,
+                             "aggregate %.*s() is only valid in summarize", (int)name.len, name.ptr);
+    if ((int)e->args.n < info->min_args || (info->max_args >= 0 && (int)e->args.n > info->max_args))
+        return msoc_fail_pos(b->err, MSOC_SEMANTIC, e->line, e->col,
+                             "%.*s() takes %d%s argument%s, not %u", (int)name.len, name.ptr,
+                             info->min_args, info->max_args == info->min_args ? "" : " or more",
+                             info->min_args == 1 && info->max_args == 1 ? "" : "s", e->args.n);
+    msoc_plan_expr **args;
+    msoc_status st = bind_args(b, e, in, &args);
+    if (st != MSOC_OK)
+        return st;
+    *out = msoc_plan__call(b, fn, args, e->args.n, e);
+    if (*out == NULL)
+        return b->err->code;
+    if (fn == MSOC_PLAN_FN_EXTRACT && e->args.n == 4)
+        (*out)->type = args[3]->type;
+    /* fold now() and ago(constant) with the query's fixed now, so time pruning sees
+     * constants; exec uses the same now for anything left */
+    if (b->cat->now != 0 && (fn == MSOC_PLAN_FN_NOW || fn == MSOC_PLAN_FN_AGO)) {
+        const msoc_plan_expr *a0 = e->args.n ? args[0] : NULL;
+        if (a0 == NULL || (a0->kind == MSOC_PLAN_X_LIT && !a0->lit.is_null && a0->type == MSOC_TYPE_TIMESPAN)) {
+            msoc_plan_expr *x = msoc_plan__alloc(b, sizeof *x);
+            if (x == NULL)
+                return b->err->code;
+            int64_t off = a0 ? a0->lit.i : 0;
+            x->kind = MSOC_PLAN_X_LIT;
+            x->type = x->lit.type = MSOC_TYPE_DATETIME;
+            x->lit.i = fn == MSOC_PLAN_FN_AGO ? b->cat->now - off : b->cat->now + off;
+            x->lit.s = MSOC_STR("");
+            *out = x;
+        }
+    }
+    return MSOC_OK;
+}

@@ -1,0 +1,148 @@
+/* The function registry (functions.def) and KQL's result-type rules. */
+#include <string.h>
+
+#include "plan.h"
+
+static const msoc_plan_fn_info fn_table[] = {
+#define MSOC_FN(id, name, min_args, max_args, ret, kind) {name, min_args, max_args, ret, kind},
+#include "functions.def"
+#undef MSOC_FN
+};
+
+const msoc_plan_fn_info *msoc_plan_fn_get(msoc_plan_fn fn)
+{
+    return (unsigned)fn < MSOC_PLAN__FN_COUNT ? &fn_table[fn] : NULL;
+}
+
+bool msoc_plan_fn_find(const char *name, size_t len, msoc_plan_fn_kind want, msoc_plan_fn *out)
+{
+    for (size_t i = 0; i < MSOC_PLAN__FN_COUNT; i++) {
+        const msoc_plan_fn_info *f = &fn_table[i];
+        bool kind_ok = (want == MSOC_PLAN_FK_OP) ? f->kind == MSOC_PLAN_FK_OP
+                                                 : f->kind != MSOC_PLAN_FK_OP;
+        if (kind_ok && strlen(f->name) == len && memcmp(f->name, name, len) == 0) {
+            *out = (msoc_plan_fn)i;
+            return true;
+        }
+    }
+    return false;
+}
+
+static int num_rank(msoc_type t)
+{
+    switch (t) {
+    case MSOC_TYPE_INT: return 1;
+    case MSOC_TYPE_LONG: return 2;
+    case MSOC_TYPE_REAL: return 3;
+    case MSOC_TYPE_DECIMAL: return 4;
+    default: return 0;
+    }
+}
+
+msoc_type msoc_plan_promote(msoc_type a, msoc_type b)
+{
+    int ra = num_rank(a), rb = num_rank(b);
+    if (ra == 0 || rb == 0)
+        return MSOC_TYPE_NULL;
+    return ra >= rb ? a : b;
+}
+
+/* The common type of a set of values (iff branches, coalesce, case). */
+static msoc_type common_type(const msoc_type *types, size_t n)
+{
+    msoc_type t = MSOC_TYPE_NULL;
+    for (size_t i = 0; i < n; i++) {
+        msoc_type u = types[i];
+        if (u == MSOC_TYPE_NULL || u == t)
+            continue;
+        if (t == MSOC_TYPE_NULL) {
+            t = u;
+            continue;
+        }
+        msoc_type p = msoc_plan_promote(t, u);
+        if (p != MSOC_TYPE_NULL)
+            t = p;
+        else if (u == MSOC_TYPE_DYNAMIC || t == MSOC_TYPE_DYNAMIC)
+            t = MSOC_TYPE_DYNAMIC;
+    }
+    return t;
+}
+
+static msoc_type arith_type(msoc_plan_fn fn, msoc_type a, msoc_type b)
+{
+    if (a == MSOC_TYPE_DYNAMIC || b == MSOC_TYPE_DYNAMIC)
+        return MSOC_TYPE_DYNAMIC;
+    if (a == MSOC_TYPE_DATETIME || b == MSOC_TYPE_DATETIME) {
+        if (fn == MSOC_PLAN_FN_SUB && a == MSOC_TYPE_DATETIME && b == MSOC_TYPE_DATETIME)
+            return MSOC_TYPE_TIMESPAN;
+        return MSOC_TYPE_DATETIME;
+    }
+    if (a == MSOC_TYPE_TIMESPAN || b == MSOC_TYPE_TIMESPAN) {
+        if (fn == MSOC_PLAN_FN_DIV && a == MSOC_TYPE_TIMESPAN && b == MSOC_TYPE_TIMESPAN)
+            return MSOC_TYPE_REAL;
+        if ((fn == MSOC_PLAN_FN_MUL || fn == MSOC_PLAN_FN_DIV) &&
+            (a == MSOC_TYPE_REAL || b == MSOC_TYPE_REAL))
+            return MSOC_TYPE_TIMESPAN;
+        return MSOC_TYPE_TIMESPAN;
+    }
+    if (a == MSOC_TYPE_NULL && b == MSOC_TYPE_NULL)
+        return MSOC_TYPE_LONG;
+    if (a == MSOC_TYPE_NULL)
+        a = b;
+    if (b == MSOC_TYPE_NULL)
+        b = a;
+    msoc_type p = msoc_plan_promote(a, b);
+    if (p == MSOC_TYPE_NULL)
+        return MSOC_TYPE_NULL;
+    if (p == MSOC_TYPE_INT)
+        return MSOC_TYPE_INT;
+    return p;
+}
+
+msoc_type msoc_plan_fn_result(msoc_plan_fn fn, const msoc_type *arg_types, size_t n_args)
+{
+    const msoc_plan_fn_info *f = msoc_plan_fn_get(fn);
+    msoc_type a0 = n_args > 0 ? arg_types[0] : MSOC_TYPE_NULL;
+    switch (f->ret) {
+    case MSOC_PLAN_R_BOOL: return MSOC_TYPE_BOOL;
+    case MSOC_PLAN_R_INT: return MSOC_TYPE_INT;
+    case MSOC_PLAN_R_LONG: return MSOC_TYPE_LONG;
+    case MSOC_PLAN_R_REAL: return MSOC_TYPE_REAL;
+    case MSOC_PLAN_R_STRING: return MSOC_TYPE_STRING;
+    case MSOC_PLAN_R_DATETIME: return MSOC_TYPE_DATETIME;
+    case MSOC_PLAN_R_TIMESPAN: return MSOC_TYPE_TIMESPAN;
+    case MSOC_PLAN_R_GUID: return MSOC_TYPE_GUID;
+    case MSOC_PLAN_R_DYNAMIC: return MSOC_TYPE_DYNAMIC;
+    case MSOC_PLAN_R_DECIMAL: return MSOC_TYPE_DECIMAL;
+    case MSOC_PLAN_R_ARG0: return a0;
+    case MSOC_PLAN_R_ARG1: {
+        if (n_args < 3)
+            return n_args > 1 ? arg_types[1] : MSOC_TYPE_NULL;
+        return common_type(arg_types + 1, 2);
+    }
+    case MSOC_PLAN_R_COMMON: return common_type(arg_types, n_args);
+    case MSOC_PLAN_R_ARITH:
+        return n_args == 2 ? arith_type(fn, arg_types[0], arg_types[1]) : MSOC_TYPE_NULL;
+    case MSOC_PLAN_R_SUM:
+        if (a0 == MSOC_TYPE_INT || a0 == MSOC_TYPE_LONG || a0 == MSOC_TYPE_BOOL)
+            return MSOC_TYPE_LONG;
+        if (a0 == MSOC_TYPE_TIMESPAN || a0 == MSOC_TYPE_DECIMAL)
+            return a0;
+        return MSOC_TYPE_REAL;
+    case MSOC_PLAN_R_CASE: {
+        msoc_type vals[64];
+        size_t n = 0;
+        for (size_t i = 1; i < n_args && n < 64; i += 2)
+            vals[n++] = arg_types[i];
+        if (n_args % 2 == 1 && n < 64)
+            vals[n++] = arg_types[n_args - 1];
+        return common_type(vals, n);
+    }
+    case MSOC_PLAN_R_BIN:
+        if (a0 == MSOC_TYPE_INT)
+            return MSOC_TYPE_LONG;
+        return a0;
+    case MSOC_PLAN_R_NUMARG0: return a0 == MSOC_TYPE_NULL ? MSOC_TYPE_LONG : a0;
+    }
+    return MSOC_TYPE_NULL;
+}

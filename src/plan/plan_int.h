@@ -1,0 +1,61 @@
+/* plan internals: shared by the .c files of src/plan only. */
+#ifndef MSOC_PLAN_PLAN_INT_H
+#define MSOC_PLAN_PLAN_INT_H
+
+#include <string.h>
+
+#include "bind.h"
+#include "core/hashmap.h"
+
+typedef enum bind_sym_kind {
+    SYM_SCALAR,   /* a bound constant/scalar expression (no column references) */
+    SYM_TABLE,    /* a tabular plan */
+    SYM_FUNC,     /* a user function: AST FUNC node */
+    SYM_COLEXPR,  /* a function parameter bound to an expression over the current input */
+} bind_sym_kind;
+
+typedef struct bind_sym {
+    msoc_str name;
+    bind_sym_kind kind;
+    msoc_plan_expr *expr;
+    msoc_plan_node *node;
+    const msoc_kql_node *func;
+    size_t scope_depth;  /* symbols visible to the function body */
+    struct bind_sym *next;
+} bind_sym;
+
+typedef struct binder {
+    const msoc_plan_catalog *cat;
+    msoc_arena *arena;
+    msoc_error *err;
+    bind_sym *syms;        /* innermost first */
+    int next_id;
+    int depth;             /* recursion guard */
+    /* join binding: $left / $right schemas */
+    const msoc_plan_node *join_left, *join_right;
+} binder;
+
+void *msoc_plan__alloc(binder *b, size_t size);
+msoc_str msoc_plan__str(binder *b, const char *p, size_t len);
+msoc_plan_node *msoc_plan__node(binder *b, msoc_plan_kind kind, msoc_plan_node *input, size_t n_cols);
+bind_sym *msoc_plan__lookup(binder *b, msoc_str name);
+msoc_plan_expr *msoc_plan__col_ref(binder *b, const msoc_plan_node *in, int col);
+msoc_plan_expr *msoc_plan__lit_null(binder *b, msoc_type t);
+msoc_plan_expr *msoc_plan__call(binder *b, msoc_plan_fn fn, msoc_plan_expr **args, size_t n_args,
+                                const msoc_kql_node *pos);
+int msoc_plan__find_col(const msoc_plan_node *in, msoc_str name);
+
+/* Expressions (bind_expr.c). in may be NULL (no columns). */
+msoc_status msoc_plan__bind_expr(binder *b, const msoc_kql_node *e, const msoc_plan_node *in,
+                                 msoc_plan_expr **out);
+/* The column name Kusto gives an unnamed expression, or {NULL,0}. */
+msoc_str msoc_plan__expr_name(binder *b, const msoc_kql_node *e);
+bool msoc_plan__is_tabular(binder *b, const msoc_kql_node *e);
+/* Tabular expressions (bind.c). */
+msoc_status msoc_plan__bind_tabular(binder *b, const msoc_kql_node *e, msoc_plan_node **out);
+/* Summarize (bind_agg.c). */
+msoc_status msoc_plan__bind_summarize(binder *b, const msoc_kql_node *op, msoc_plan_node *in,
+                                      msoc_plan_node **out);
+msoc_status msoc_plan__bind_json_lit(binder *b, const msoc_kql_node *v, msoc_buf *out);
+
+#endif
