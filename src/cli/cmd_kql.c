@@ -10,6 +10,7 @@
 #include "core/mem.h"
 #include "core/str.h"
 #include "kql/kql.h"
+#include "kql_run.h"
 
 #define KQL_FILE_CAP (16u << 20)
 
@@ -140,8 +141,8 @@ static void usage(FILE *f)
     fprintf(f, "usage: multisoc kql <parse|format|run|oracle> [options]\n\n"
                "  parse [--json] FILE...  check KQL files; OK/ERR line per file\n"
                "  format FILE             print canonical KQL\n"
-               "  run                     run query files (needs the KQL engine)\n"
-               "  oracle                  compare with the oracle cases (needs the KQL engine)\n");
+               "  run --data DIR FILE...  run query files; OK/ERR line per file\n"
+               "  oracle CASES.ndjson     compare with the Kusto oracle cases\n");
 }
 
 int cli_cmd_kql(int argc, char **argv)
@@ -155,11 +156,10 @@ int cli_cmd_kql(int argc, char **argv)
         return kql_parse(argc - 1, argv + 1);
     if (strcmp(sub, "format") == 0)
         return kql_format(argc - 1, argv + 1);
-    if (strcmp(sub, "run") == 0 || strcmp(sub, "oracle") == 0) {
-        fprintf(stderr, "multisoc kql %s: not available yet: the KQL engine (plan/exec) is not "
-                        "built into this binary\n", sub);
-        return 3;
-    }
+    if (strcmp(sub, "run") == 0)
+        return cli_cmd_kql_run(argc - 1, argv + 1);
+    if (strcmp(sub, "oracle") == 0)
+        return cli_cmd_kql_oracle(argc - 1, argv + 1);
     if (strcmp(sub, "-h") == 0 || strcmp(sub, "--help") == 0) {
         usage(stdout);
         return 0;

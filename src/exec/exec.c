@@ -54,6 +54,15 @@ void msoc_exec_cancel(msoc_exec_query *q)
 
 msoc_status msoc_exec__op_scan(xq *q, const msoc_plan_node *n, const msoc_exec_table **out)
 {
+    if (q->opts.source == NULL && q->opts.db != NULL) {
+        msoc_exec_table *t = msoc_exec__calloc(q, 1, sizeof *t);
+        if (t == NULL)
+            return q->err->code;
+        msoc_status st = msoc_exec__scan_storage(q, n, t);
+        if (st == MSOC_OK)
+            *out = t;
+        return st;
+    }
     if (q->opts.source == NULL || q->opts.source->scan == NULL)
         return msoc_fail(q->err, MSOC_UNAVAILABLE, "no data source: table '%.*s' cannot be read",
                          (int)n->table_name.len, n->table_name.ptr);

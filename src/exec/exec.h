@@ -17,6 +17,7 @@
 #include "plan/plan.h"
 
 struct json_t;
+struct msoc_stor_db;
 
 /* A column of a result or intermediate table. Values by type:
  *   BOOL, INT, LONG, DATETIME, TIMESPAN  v.i (int64)
@@ -27,6 +28,7 @@ struct json_t;
 typedef struct msoc_exec_col {
     msoc_type type;
     size_t n;
+    bool is_absent;     /* not read (projection push-down): every row reads as null */
     uint8_t *nulls;
     union {
         int64_t *i;
@@ -62,7 +64,8 @@ typedef struct msoc_exec_options {
     double timeout_s;           /* 0 = 600 s */
     size_t max_rows;            /* result cap; 0 = 100,000 */
     int64_t now;                /* now() for the whole query; 0 = the wall clock */
-    const msoc_exec_source *source; /* NULL: queries that read stored tables fail */
+    const msoc_exec_source *source; /* a custom data source (tests), or NULL */
+    struct msoc_stor_db *db;    /* else stored tables come from this database */
 } msoc_exec_options;
 
 typedef struct msoc_exec_query msoc_exec_query;

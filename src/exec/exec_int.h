@@ -188,6 +188,7 @@ int msoc_exec__regex_match(xregex *re, msoc_str subject, size_t start, long *gro
 
 /* ---- operators (op_*.c) ---- */
 msoc_status msoc_exec__node(xq *q, const msoc_plan_node *n, const msoc_exec_table **out);
+msoc_status msoc_exec__scan_storage(xq *q, const msoc_plan_node *node, msoc_exec_table *out);
 msoc_status msoc_exec__op_scan(xq *q, const msoc_plan_node *n, const msoc_exec_table **out);
 msoc_status msoc_exec__op_values(xq *q, const msoc_plan_node *n, const msoc_exec_table **out);
 msoc_status msoc_exec__op_range(xq *q, const msoc_plan_node *n, const msoc_exec_table **out);

@@ -43,6 +43,7 @@ ROW(f_strcat_delim)
 {
     msoc_buf b;
     msoc_buf_init(&b, (size_t)1 << 30);
+    msoc_buf_reserve(&b, 1); /* core: appending 0 bytes to an empty buf offsets NULL */
     msoc_str d = T(q, a[0]);
     for (size_t i = 1; i < n_args; i++) {
         if (i > 1)
@@ -141,6 +142,7 @@ static void trim_impl(xq *q, const xval *a, bool is_start, bool is_end, xval *ou
     msoc_str s = T(q, a[1]);
     msoc_buf pat;
     msoc_buf_init(&pat, 1 << 20);
+    msoc_buf_reserve(&pat, 1); /* core: appending 0 bytes to an empty buf offsets NULL */
     size_t b = 0, e = s.len;
     long g[2];
     if (is_start) {
@@ -220,6 +222,7 @@ ROW(f_replace_string)
     }
     msoc_buf b;
     msoc_buf_init(&b, (size_t)1 << 30);
+    msoc_buf_reserve(&b, 1); /* core: appending 0 bytes to an empty buf offsets NULL */
     for (size_t i = 0; i < s.len;) {
         if (i + f.len <= s.len && memcmp(s.ptr + i, f.ptr, f.len) == 0) {
             msoc_buf_append_str(&b, r);
@@ -257,6 +260,7 @@ ROW(f_replace_regex)
         return;
     msoc_buf b;
     msoc_buf_init(&b, (size_t)1 << 30);
+    msoc_buf_reserve(&b, 1); /* core: appending 0 bytes to an empty buf offsets NULL */
     size_t pos = 0;
     long g[20];
     while (pos <= s.len && msoc_exec__regex_match(re, s, pos, g, 10) > 0) {
@@ -448,6 +452,7 @@ ROW(f_strrep)
         n.i = 1000000;
     msoc_buf b;
     msoc_buf_init(&b, (size_t)1 << 28);
+    msoc_buf_reserve(&b, 1); /* core: appending 0 bytes to an empty buf offsets NULL */
     for (int64_t i = 0; i < n.i; i++) {
         if (i)
             msoc_buf_append_str(&b, d);
@@ -469,6 +474,7 @@ ROW(f_strcat_array)
     (void)n_args;
     msoc_buf b;
     msoc_buf_init(&b, (size_t)1 << 30);
+    msoc_buf_reserve(&b, 1); /* core: appending 0 bytes to an empty buf offsets NULL */
     msoc_str d = T(q, a[1]);
     if (a[0].t == MSOC_TYPE_DYNAMIC && a[0].d && json_is_array(a[0].d)) {
         for (size_t i = 0; i < json_array_size(a[0].d); i++) {
@@ -493,6 +499,7 @@ ROW(f_url_encode)
     msoc_str s = T(q, a[0]);
     msoc_buf b;
     msoc_buf_init(&b, (size_t)1 << 30);
+    msoc_buf_reserve(&b, 1); /* core: appending 0 bytes to an empty buf offsets NULL */
     for (size_t i = 0; i < s.len; i++) {
         unsigned char c = (unsigned char)s.ptr[i];
         if (url_unreserved(c))
@@ -637,6 +644,7 @@ ROW(f_codepoints_to_string)
 {
     msoc_buf b;
     msoc_buf_init(&b, 1 << 24);
+    msoc_buf_reserve(&b, 1); /* core: appending 0 bytes to an empty buf offsets NULL */
     for (size_t i = 0; i < n_args; i++) {
         json_t *arr = NULL;
         if (a[i].t == MSOC_TYPE_DYNAMIC && a[i].d && json_is_array(a[i].d))

@@ -326,6 +326,7 @@ ROW(f_format_datetime)
     }
     msoc_buf b;
     msoc_buf_init(&b, 1 << 16);
+    msoc_buf_reserve(&b, 1); /* core: appending 0 bytes to an empty buf offsets NULL */
     fmt_dt(&b, t, msoc_exec__to_text(q, a[1]));
     *out = xv_str(msoc_exec__strdup(q, b.data ? b.data : "", b.len));
     msoc_buf_fini(&b);
@@ -350,6 +351,7 @@ ROW(f_format_timespan)
     msoc_str f = msoc_exec__to_text(q, a[1]);
     msoc_buf b;
     msoc_buf_init(&b, 1 << 16);
+    msoc_buf_reserve(&b, 1); /* core: appending 0 bytes to an empty buf offsets NULL */
     if (is_neg)
         msoc_buf_putc(&b, '-');
     for (size_t i = 0; i < f.len;) {

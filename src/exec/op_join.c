@@ -145,9 +145,11 @@ msoc_status msoc_exec__op_join(xq *q, const msoc_plan_node *n, const msoc_exec_t
         for (size_t i = 0; i < nl; i++)
             if (!l_hit[i] && !pair_push(q, &pairs, (int64_t)i, -1))
                 return q->err->code;
-        if (kind == MSOC_PLAN_JOIN_LEFTOUTER)
-            break;
-        /* fall through */
+        if (kind == MSOC_PLAN_JOIN_FULLOUTER)
+            for (size_t j = 0; j < nr; j++)
+                if (!r_hit[j] && !pair_push(q, &pairs, -1, (int64_t)j))
+                    return q->err->code;
+        break;
     case MSOC_PLAN_JOIN_RIGHTOUTER:
         for (size_t j = 0; j < nr; j++)
             if (!r_hit[j] && !pair_push(q, &pairs, -1, (int64_t)j))

@@ -209,6 +209,7 @@ msoc_exec_oracle_verdict msoc_exec_oracle_compare(const msoc_exec_table *t, cons
     json_t *act = json_array();
     msoc_buf b;
     msoc_buf_init(&b, (size_t)1 << 30);
+    msoc_buf_reserve(&b, 1); /* core: appending 0 bytes to an empty buf offsets NULL */
     for (size_t r = 0; r < t->n_rows; r++) {
         msoc_buf_reset(&b);
         msoc_buf_putc(&b, '[');

@@ -35,6 +35,7 @@ msoc_status msoc_exec_cell_json(const msoc_exec_col *c, size_t row, msoc_buf *ou
     default: {
         msoc_buf tmp;
         msoc_buf_init(&tmp, (size_t)1 << 30);
+        msoc_buf_reserve(&tmp, 1); /* core: appending 0 bytes to an empty buf offsets NULL */
         msoc_exec__val_text(v, &tmp);
         msoc_status st = msoc_buf_append_json_str(out, tmp.data ? tmp.data : "", tmp.len);
         msoc_buf_fini(&tmp);
@@ -98,6 +99,7 @@ static msoc_status write_csv(const msoc_exec_table *t, msoc_buf *out)
     msoc_buf_putc(out, '\n');
     msoc_buf cell;
     msoc_buf_init(&cell, (size_t)1 << 30);
+    msoc_buf_reserve(&cell, 1); /* core: appending 0 bytes to an empty buf offsets NULL */
     for (size_t r = 0; r < t->n_rows; r++) {
         for (size_t c = 0; c < t->n_cols; c++) {
             if (c)
@@ -127,6 +129,7 @@ static msoc_status write_table(const msoc_exec_table *t, msoc_buf *out)
     size_t *w = msoc_calloc(t->n_cols + 1, sizeof *w);
     msoc_buf cell;
     msoc_buf_init(&cell, (size_t)1 << 30);
+    msoc_buf_reserve(&cell, 1); /* core: appending 0 bytes to an empty buf offsets NULL */
     for (size_t c = 0; c < t->n_cols; c++)
         w[c] = u8_width(t->names[c].ptr, t->names[c].len);
     for (size_t r = 0; r < t->n_rows; r++) {

@@ -124,6 +124,11 @@ xval msoc_exec__col_get(const msoc_exec_col *c, size_t row)
 {
     xval v = {0};
     v.t = c->type;
+    if (c->is_absent) {
+        v.is_null = true;
+        v.s = MSOC_STR("");
+        return v;
+    }
     if (xtype_is_str(c->type)) {
         v.s = c->v.s[row];
         return v;
@@ -171,6 +176,10 @@ msoc_exec_col *msoc_exec__col_gather(xq *q, const msoc_exec_col *c, const size_t
         return NULL;
     o->type = c->type;
     o->n = n;
+    if (c->is_absent) {
+        o->is_absent = true;
+        return o;
+    }
     size_t es = elem_size(c->type);
     char *data = msoc_exec__alloc(q, (n ? n : 1) * es);
     if (data == NULL)
@@ -535,7 +544,7 @@ msoc_status msoc_exec__val_text(xval v, msoc_buf *out)
         if (v.d == NULL || json_is_null(v.d))
             return MSOC_OK;
         if (json_is_string(v.d))
-            return msoc_buf_append(out, json_string_value(v.d), json_string_length(v.d));
+            return json_string_length(v.d) ? msoc_buf_append(out, json_string_value(v.d), json_string_length(v.d)) : MSOC_OK;
         return msoc_exec__json_write(v.d, out);
     }
     if (v.is_null && !xtype_is_str(v.t))
@@ -547,7 +556,7 @@ msoc_status msoc_exec__val_text(xval v, msoc_buf *out)
     case MSOC_TYPE_REAL:
     case MSOC_TYPE_DECIMAL: return msoc_exec__real_text(v.r, out);
     case MSOC_TYPE_STRING:
-    case MSOC_TYPE_GUID: return msoc_buf_append(out, v.s.ptr ? v.s.ptr : "", v.s.len);
+    case MSOC_TYPE_GUID: return v.s.len ? msoc_buf_append(out, v.s.ptr, v.s.len) : MSOC_OK;
     case MSOC_TYPE_DATETIME: {
         char b[MSOC_DATETIME_FMT_CAP];
         size_t len = msoc_datetime_format(v.i, b);
@@ -570,6 +579,7 @@ msoc_str msoc_exec__to_text(xq *q, xval v)
         return msoc_str_make(json_string_value(v.d), json_string_length(v.d));
     msoc_buf b;
     msoc_buf_init(&b, (size_t)1 << 30);
+    msoc_buf_reserve(&b, 1); /* core: appending 0 bytes to an empty buf offsets NULL */
     msoc_exec__val_text(v, &b);
     msoc_str s = msoc_exec__strdup(q, b.data ? b.data : "", b.len);
     msoc_buf_fini(&b);

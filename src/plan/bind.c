@@ -819,6 +819,7 @@ static msoc_status bind_parse(binder *b, const msoc_kql_node *op, msoc_plan_node
 {
     msoc_buf re;
     msoc_buf_init(&re, 1 << 20);
+    msoc_buf_reserve(&re, 1); /* core: appending 0 bytes to an empty buf offsets NULL */
     const msoc_kql_node *kind = param_of(op, "kind");
     bool is_regex = kind && msoc_str_eq_c(kind->name.ptr ? kind->name : kind->lit.s, "regex");
     msoc_buf_append_c(&re, "^");

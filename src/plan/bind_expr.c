@@ -277,6 +277,7 @@ static msoc_status bind_lit(binder *b, const msoc_kql_node *e, msoc_plan_expr **
             break;
         msoc_buf buf;
         msoc_buf_init(&buf, 64u << 20);
+        msoc_buf_reserve(&buf, 1); /* core: appending 0 bytes to an empty buf offsets NULL */
         msoc_status st = json_lit(b, e->a, &buf, 0);
         if (st == MSOC_OK)
             st = msoc_buf_check(&buf, "dynamic literal", b->err);

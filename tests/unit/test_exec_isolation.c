@@ -1,0 +1,200 @@
+/* Tenant isolation property: random queries over random authorised tenant subsets
+ * (union, join, let, materialize, workspace(), table(), where TenantId ==, ...)
+ * never make the executor ask for, or return, a row of a tenant outside the subset.
+ * The data source below serves rows for every tenant it is asked about, exactly as
+ * storage does, and records every partition it was asked for. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/rng.h"
+#include "exec/exec.h"
+#include "kql/kql.h"
+#include "plan/bind.h"
+
+#define N_TENANTS 8
+static const char *tenant_names[N_TENANTS] = {"t0", "t1", "t2", "t3", "t4", "t5", "t6", "t7"};
+
+typedef struct fake_ctx {
+    bool is_authorised[N_TENANTS];
+    int n_violations;
+} fake_ctx;
+
+static int tenant_index(msoc_str s)
+{
+    for (int i = 0; i < N_TENANTS; i++)
+        if (msoc_str_eq_c(s, tenant_names[i]))
+            return i;
+    return -1;
+}
+
+/* Serves 3 rows per requested tenant for any table: each column gets a value of its
+ * type; TenantId gets the tenant. */
+static msoc_status fake_scan(void *vctx, const msoc_plan_node *node, msoc_arena *arena,
+                             msoc_exec_table *out, msoc_error *err)
+{
+    (void)err;
+    fake_ctx *ctx = vctx;
+    size_t rows = 3 * node->n_parts;
+    out->n_rows = rows;
+    out->n_cols = node->n_cols;
+    out->names = msoc_arena_calloc(arena, node->n_cols + 1, sizeof *out->names);
+    out->cols = msoc_arena_calloc(arena, node->n_cols + 1, sizeof *out->cols);
+    for (size_t p = 0; p < node->n_parts; p++) {
+        int t = tenant_index(node->parts[p].tenant);
+        if (t < 0 || !ctx->is_authorised[t])
+            ctx->n_violations++;
+    }
+    for (size_t c = 0; c < node->n_cols; c++) {
+        msoc_exec_col *col = msoc_arena_calloc(arena, 1, sizeof *col);
+        col->type = node->cols[c].type;
+        col->n = rows;
+        bool is_tenant = msoc_str_eq_c(node->cols[c].name, "TenantId");
+        if (col->type == MSOC_TYPE_STRING || col->type == MSOC_TYPE_GUID) {
+            col->v.s = msoc_arena_calloc(arena, rows + 1, sizeof(msoc_str));
+            for (size_t r = 0; r < rows; r++)
+                col->v.s[r] = is_tenant ? node->parts[r / 3].tenant : MSOC_STR("x");
+        } else if (col->type == MSOC_TYPE_REAL || col->type == MSOC_TYPE_DECIMAL) {
+            col->v.r = msoc_arena_calloc(arena, rows + 1, sizeof(double));
+        } else if (col->type == MSOC_TYPE_DYNAMIC) {
+            col->v.d = msoc_arena_calloc(arena, rows + 1, sizeof(void *));
+        } else {
+            col->v.i = msoc_arena_calloc(arena, rows + 1, sizeof(int64_t));
+            for (size_t r = 0; r < rows; r++)
+                col->v.i[r] = (int64_t)(r % 3);
+        }
+        out->names[c] = node->cols[c].name;
+        out->cols[c] = col;
+    }
+    return MSOC_OK;
+}
+
+static const char *templates[] = {
+    "DeviceProcessEvents | project TenantId",
+    "DeviceProcessEvents | where TenantId == '%s' | project TenantId",
+    "DeviceProcessEvents | where TenantId in ('%s', 't0', 't7') | project TenantId",
+    "union DeviceProcessEvents, DeviceNetworkEvents | project TenantId",
+    "union withsource=T Device* | project TenantId",
+    "let x = DeviceProcessEvents | where TenantId != '%s'; x | project TenantId",
+    "let m = materialize(DeviceFileEvents); m | union m | project TenantId",
+    "table('DeviceProcessEvents') | project TenantId",
+    "workspace('%s').SecurityEvent | project TenantId",
+    "DeviceProcessEvents | join kind=inner (DeviceNetworkEvents | project TenantId, DeviceId) on TenantId | project TenantId",
+    "DeviceProcessEvents | join kind=leftouter (DeviceNetworkEvents) on DeviceId | project TenantId",
+    "DeviceProcessEvents | summarize count() by TenantId | project TenantId",
+    "DeviceProcessEvents | lookup (DeviceInfo | project TenantId, DeviceId) on DeviceId | project TenantId",
+    "let f = (t:string) { DeviceProcessEvents | where TenantId == t }; f('%s') | project TenantId",
+    "DeviceProcessEvents | where TenantId == toscalar(DeviceInfo | where TenantId == '%s' | take 1 | project TenantId) | project TenantId",
+    "DeviceProcessEvents | where DeviceId in ((DeviceInfo | where TenantId == '%s' | project DeviceId)) | project TenantId",
+};
+
+static void test_isolation_property(void **state)
+{
+    (void)state;
+    msoc_rng rng;
+    msoc_rng_seed(&rng, 20261127);
+    int n_queries = 0;
+    for (int iter = 0; iter < 400; iter++) {
+        fake_ctx ctx = {0};
+        msoc_plan_part parts[N_TENANTS];
+        size_t n_parts = 0;
+        for (int t = 0; t < N_TENANTS; t++) {
+            if (msoc_rng_next(&rng) % 2) {
+                ctx.is_authorised[t] = true;
+                parts[n_parts].tenant = msoc_str_c(tenant_names[t]);
+                parts[n_parts].workspace = MSOC_STR_NULL;
+                n_parts++;
+            }
+        }
+        const char *tmpl = templates[msoc_rng_next(&rng) % (sizeof templates / sizeof templates[0])];
+        const char *other = tenant_names[msoc_rng_next(&rng) % N_TENANTS];
+        /* substitute %s with another tenant's name (possibly an unauthorised one) */
+        char text[1024];
+        size_t tl = 0;
+        for (const char *p = tmpl; *p && tl + 8 < sizeof text; p++) {
+            if (p[0] == '%' && p[1] == 's') {
+                size_t len = strlen(other);
+                memcpy(text + tl, other, len);
+                tl += len;
+                p++;
+            } else {
+                text[tl++] = *p;
+            }
+        }
+        text[tl] = 0;
+        msoc_exec_source src = {&ctx, fake_scan};
+        msoc_exec_options o = {0};
+        o.source = &src;
+        msoc_exec_query *q = msoc_exec_query_new(&o);
+        msoc_arena *arena = msoc_exec_query_arena(q);
+        msoc_error err;
+        msoc_error_clear(&err);
+        msoc_kql_node *root;
+        assert_int_equal(msoc_kql_parse(text, strlen(text), arena, &root, &err), MSOC_OK);
+        msoc_plan_catalog cat = {parts, n_parts, NULL, NULL, 0};
+        msoc_plan_node *plan;
+        msoc_status st = msoc_plan_bind(root, &cat, arena, &plan, &err);
+        if (st != MSOC_OK)
+            fail_msg("bind failed for %s: %s", text, err.msg);
+        assert_int_equal(msoc_plan_optimize(plan, arena, &err), MSOC_OK);
+        const msoc_exec_table *t;
+        st = msoc_exec_run(q, plan, &t, &err);
+        if (st != MSOC_OK)
+            fail_msg("run failed for %s: %s", text, err.msg);
+        assert_int_equal(ctx.n_violations, 0);
+        assert_true(t->n_cols >= 1);
+        for (size_t r = 0; r < t->n_rows; r++) {
+            msoc_str tenant = t->cols[0]->v.s[r];
+            int ti = tenant_index(tenant);
+            if (ti < 0 || !ctx.is_authorised[ti])
+                fail_msg("query %s returned a row of tenant %.*s outside the subset", text,
+                         (int)tenant.len, tenant.ptr);
+        }
+        n_queries++;
+        msoc_exec_query_free(q);
+    }
+    assert_int_equal(n_queries, 400);
+}
+
+/* The property test above would be vacuous if queries returned nothing: check that
+ * an authorised tenant's rows do come back. */
+static void test_isolation_not_vacuous(void **state)
+{
+    (void)state;
+    fake_ctx ctx = {0};
+    ctx.is_authorised[2] = true;
+    msoc_plan_part parts[1] = {{MSOC_STR("t2"), MSOC_STR_NULL}};
+    msoc_exec_source src = {&ctx, fake_scan};
+    msoc_exec_options o = {0};
+    o.source = &src;
+    msoc_exec_query *q = msoc_exec_query_new(&o);
+    msoc_arena *arena = msoc_exec_query_arena(q);
+    msoc_error err;
+    msoc_error_clear(&err);
+    const char *text = "union DeviceProcessEvents, DeviceInfo | where TenantId == 't2' | count";
+    msoc_kql_node *root;
+    assert_int_equal(msoc_kql_parse(text, strlen(text), arena, &root, &err), MSOC_OK);
+    msoc_plan_catalog cat = {parts, 1, NULL, NULL, 0};
+    msoc_plan_node *plan;
+    assert_int_equal(msoc_plan_bind(root, &cat, arena, &plan, &err), MSOC_OK);
+    assert_int_equal(msoc_plan_optimize(plan, arena, &err), MSOC_OK);
+    const msoc_exec_table *t;
+    assert_int_equal(msoc_exec_run(q, plan, &t, &err), MSOC_OK);
+    assert_int_equal(t->n_rows, 1);
+    assert_int_equal(t->cols[0]->v.i[0], 6);
+    msoc_exec_query_free(q);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_isolation_property),
+        cmocka_unit_test(test_isolation_not_vacuous),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
