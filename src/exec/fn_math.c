@@ -53,7 +53,12 @@ static void bin_impl(xq *q, xval v, xval size, xval at, bool has_at, xval *out)
         *out = xv_null(out->t);
         return;
     }
-    int64_t r = floor_div(x - o, s) * s + o;
+    int64_t diff, m, r;
+    if (__builtin_sub_overflow(x, o, &diff) || __builtin_mul_overflow(floor_div(diff, s), s, &m) ||
+        __builtin_add_overflow(m, o, &r)) {
+        *out = xv_null(out->t);
+        return;
+    }
     *out = xv_typed_i(out->t, r);
 }
 

@@ -33,7 +33,11 @@ ROW(f_now)
 ROW(f_ago)
 {
     (void)n_args;
-    *out = DT(q->opts.now - TS(q, a[0]));
+    int64_t r;
+    if (__builtin_sub_overflow(q->opts.now, TS(q, a[0]), &r))
+        *out = xv_null(MSOC_TYPE_DATETIME);
+    else
+        *out = DT(r);
 }
 
 static int64_t offset_n(xq *q, const xval *a, size_t n_args)
@@ -228,8 +232,13 @@ ROW(f_datetime_add)
         *out = DT(msoc_datetime_from_civil(&c));
         return;
     }
-    int64_t ut = unit_ticks(u);
-    *out = ut ? DT(t + k * ut) : xv_null(MSOC_TYPE_DATETIME);
+    int64_t ut = unit_ticks(u), d, r;
+    if (ut == 0 || __builtin_mul_overflow(k, ut, &d) || __builtin_add_overflow(t, d, &r) ||
+        r < MSOC_DATETIME_MIN || r > MSOC_DATETIME_MAX) {
+        *out = xv_null(MSOC_TYPE_DATETIME);
+        return;
+    }
+    *out = DT(r);
 }
 
 ROW(f_datetime_diff)
@@ -262,7 +271,7 @@ ROW(f_datetime_diff)
             *out = xv_null(MSOC_TYPE_LONG);
             return;
         }
-        r = msoc_floor_div(t1, ut) - msoc_floor_div(t2, ut);
+        r = (int64_t)((uint64_t)msoc_floor_div(t1, ut) - (uint64_t)msoc_floor_div(t2, ut));
     }
     *out = xv_long(r);
 }
