@@ -21,6 +21,7 @@ static const cli_opt serve_opts[] = {
     {"max-body", 0, "BYTES", "largest request body accepted", "16777216"},
     {"web", 0, "DIR", "static files of the web UI (default: build/web, else web/)", NULL},
     {"home-cloud", 0, "CLOUD", "the instance's cloud when the database is created", "Commercial"},
+    {"max-tenants", 0, "N", "the most tenants this instance manages", "100"},
     {0},
 };
 
@@ -68,8 +69,9 @@ int cli_cmd_serve(int argc, char **argv)
         fprintf(stderr, "multisoc serve: --data DIR is required\n");
         return 2;
     }
-    long long threads, max_body;
+    long long threads, max_body, max_tenants;
     if (!cli_get_i64(&a, "threads", 0, 1024, &threads) ||
+        !cli_get_i64(&a, "max-tenants", 1, 1000000, &max_tenants) ||
         !cli_get_i64(&a, "max-body", 1024, 1LL << 32, &max_body))
         return 2;
     msoc_error err;
@@ -98,7 +100,7 @@ int cli_cmd_serve(int argc, char **argv)
         hc.tls_cert_pem = cert;
         hc.tls_key_pem = key;
     }
-    msoc_soc_config sc = {MSOC_SOC_CLOUD_COMMERCIAL, 0, 0};
+    msoc_soc_config sc = {MSOC_SOC_CLOUD_COMMERCIAL, (int)max_tenants, 0};
     msoc_soc *db = NULL;
     msoc_auth *auth = NULL;
     msoc_api *api = NULL;

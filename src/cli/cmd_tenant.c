@@ -14,14 +14,19 @@ static const cli_opt tenant_opts[] = {
     {"id", 0, "GUID", "the tenant id (add; default: a new GUID)", NULL},
     {"tenant", 't', "TENANT", "tenant id or name (workspace commands)", NULL},
     {"home-cloud", 0, "CLOUD", "the instance's cloud when the database is created", "Commercial"},
+    {"max-tenants", 0, "N", "the instance's tenant cap (add)", "100"},
+    {"incidents", 0, "N", "demo incidents per tenant (seed)", "20"},
+    {"cases", 0, "N", "demo cases per tenant (seed)", "3"},
+    {"seed", 0, "N", "random seed (seed)", "1"},
     {0},
 };
 
 static const cli_spec tenant_spec = {
-    "tenant (add|list|workspace add|workspace list|workspace primary|workspace remove) --data DIR [options]",
+    "tenant (add|list|seed|workspace add|workspace list|workspace primary|workspace remove) --data DIR [options]",
     "Manages tenants and their workspaces. Adding a tenant obeys the cross-cloud rule (same\n"
     "cloud always; DoD and GCC High manage each other; GCC manages Commercial) and the\n"
-    "tenant cap, and creates the tenant's primary workspace.",
+    "tenant cap, and creates the tenant's primary workspace. 'seed' adds deterministic demo\n"
+    "incidents, alerts and cases to --tenant T (or every tenant when T is omitted).",
     tenant_opts, 1, 2,
     "examples:\n"
     "  multisoc tenant add --data ./data --name Contoso --domain contoso.com\n"
@@ -52,8 +57,8 @@ int cli_cmd_tenant(int argc, char **argv)
         fprintf(stderr, "multisoc tenant: unexpected '%s'\n", a.pos[1]);
         return 2;
     }
-    if (!is_ws && strcmp(verb, "add") != 0 && strcmp(verb, "list") != 0) {
-        fprintf(stderr, "multisoc tenant: unknown action '%s' (add, list, workspace)\n", verb);
+    if (!is_ws && strcmp(verb, "add") != 0 && strcmp(verb, "list") != 0 && strcmp(verb, "seed") != 0) {
+        fprintf(stderr, "multisoc tenant: unknown action '%s' (add, list, seed, workspace)\n", verb);
         return 2;
     }
     if (is_ws && (!sub || (strcmp(sub, "add") && strcmp(sub, "list") && strcmp(sub, "primary") &&
@@ -64,6 +69,12 @@ int cli_cmd_tenant(int argc, char **argv)
     msoc_error err;
     msoc_error_clear(&err);
     msoc_soc_config cfg = {MSOC_SOC_CLOUD_COMMERCIAL, 0, 0};
+    long long max_tenants, n_inc, n_cases, seed;
+    if (!cli_get_i64(&a, "max-tenants", 1, 1000000, &max_tenants) ||
+        !cli_get_i64(&a, "incidents", 0, 1000000, &n_inc) || !cli_get_i64(&a, "cases", 0, 100000, &n_cases) ||
+        !cli_get_i64(&a, "seed", 0, INT64_MAX, &seed))
+        return 2;
+    cfg.max_tenants = (int)max_tenants;
     msoc_soc *db = NULL;
     if (msoc_soc_cloud_parse(cli_get(&a, "home-cloud"), &cfg.home_cloud, &err) != MSOC_OK ||
         msoc_soc_open(cli_get(&a, "data"), &cfg, &db, &err) != MSOC_OK)
@@ -83,6 +94,21 @@ int cli_cmd_tenant(int argc, char **argv)
                                      "cli", ar, &t, &err);
         if (st == MSOC_OK)
             printf("%s\t%s\t%s\t%s\n", t.id, t.name, t.domain, msoc_soc_cloud_str(t.cloud));
+    } else if (!is_ws && strcmp(verb, "seed") == 0) {
+        const char **ids;
+        size_t n;
+        msoc_soc_tenant t;
+        if (cli_get(&a, "tenant")) {
+            st = msoc_soc_tenant_get(db, NULL, cli_get(&a, "tenant"), ar, &t, &err);
+            ids = &t.id;
+            n = 1;
+        } else {
+            st = msoc_soc_tenant_ids(db, ar, &ids, &n, &err);
+        }
+        if (st == MSOC_OK)
+            st = msoc_soc_demo_seed(db, ids, n, (int)n_inc, (int)n_cases, (uint64_t)seed, &err);
+        if (st == MSOC_OK)
+            printf("seeded %zu tenant(s) with %lld incidents and %lld cases each\n", n, n_inc, n_cases);
     } else if (!is_ws) {
         msoc_soc_tenant *v;
         size_t n;
