@@ -38,8 +38,11 @@ static msoc_status fail(parser *p, const char *what)
     if (p->pos >= p->len)
         return msoc_fail_pos(p->err, MSOC_SYNTAX, 1, (uint32_t)p->pos + 1,
                              "$filter: %s at the end of the expression", what);
+    /* The text is not NUL-terminated: print at most what remains. */
+    size_t rest = p->len - p->pos;
     return msoc_fail_pos(p->err, MSOC_SYNTAX, 1, (uint32_t)p->pos + 1,
-                         "$filter: %s at column %zu (near '%.20s')", what, p->pos + 1, p->s + p->pos);
+                         "$filter: %s at column %zu (near '%.*s')", what, p->pos + 1,
+                         (int)(rest < 20 ? rest : 20), p->s + p->pos);
 }
 
 /* Does a keyword (case-sensitive, as OData) follow, as a whole word? */
