@@ -184,6 +184,8 @@ bool msoc_exec__contains(msoc_str hay, msoc_str needle, bool is_cs);
 typedef struct xregex xregex;
 xregex *msoc_exec__regex(xq *q, msoc_str pattern);
 /* Match at start offset; groups[2*i], groups[2*i+1] are byte offsets (-1 unset). */
+/* Number of the named group, or -1. */
+int msoc_exec__regex_group(xregex *re, msoc_str name);
 int msoc_exec__regex_match(xregex *re, msoc_str subject, size_t start, long *groups, int max_groups);
 
 /* ---- operators (op_*.c) ---- */

@@ -223,7 +223,7 @@ static void sort_arr(xq *q, const xval *a, size_t n_args, bool is_desc, xval *ou
     qsort(items, k, sizeof *items, cmp_json_asc);
     bool is_nulls_last = true;
     if (n_args > 1 && a[1].t == MSOC_TYPE_BOOL && !a[1].is_null)
-        is_nulls_last = !a[1].i;
+        is_nulls_last = a[1].i != 0;
     json_t *r = new_arr(q);
     if (r == NULL)
         return;
@@ -382,6 +382,36 @@ ROW(f_bag_has_key)
     json_t *b = bag_of(a[0]);
     msoc_str k = msoc_exec__to_text(q, a[1]);
     char *key = msoc_arena_strndup(q->arena, k.ptr ? k.ptr : "", k.len);
+    if (b && key && key[0] == '$') {
+        /* $.a.b or $['a'] paths */
+        json_t *cur = b;
+        char *p = key + 1;
+        while (cur && *p) {
+            char part[256];
+            size_t n = 0;
+            if (*p == '.') {
+                p++;
+                while (*p && *p != '.' && *p != '[' && n + 1 < sizeof part)
+                    part[n++] = *p++;
+            } else if (*p == '[') {
+                p++;
+                if (*p == '\'' || *p == '"')
+                    p++;
+                while (*p && *p != ']' && *p != '\'' && *p != '"' && n + 1 < sizeof part)
+                    part[n++] = *p++;
+                while (*p && *p != ']')
+                    p++;
+                if (*p)
+                    p++;
+            } else {
+                break;
+            }
+            part[n] = 0;
+            cur = json_is_object(cur) ? json_object_get(cur, part) : NULL;
+        }
+        *out = xv_bool(cur != NULL && *p == 0);
+        return;
+    }
     *out = xv_bool(b && key && json_object_get(b, key) != NULL);
 }
 
@@ -422,8 +452,10 @@ ROW(f_bag_zip)
 {
     (void)n_args;
     json_t *k = arr_of(a[0]), *v = arr_of(a[1]);
-    if (k == NULL || v == NULL)
+    if (k == NULL)
         return;
+    if (v == NULL)
+        v = msoc_exec__own(q, json_array());
     json_t *r = msoc_exec__own(q, json_object());
     for (size_t i = 0; r && i < json_array_size(k); i++) {
         json_t *key = json_array_get(k, i);
@@ -484,20 +516,20 @@ ROW(f_range)
         int64_t step = n_args > 2 ? msoc_exec__convert(q, a[2], MSOC_TYPE_TIMESPAN).i : MSOC_TICKS_PER_HOUR;
         if (step <= 0)
             return;
-        for (int64_t t = s.i, k = 0; t <= e.i && k < 1000000; t += step, k++)
+        for (int64_t t = s.i, k = 0; t <= e.i && k < 1048576; t += step, k++)
             json_array_append(r, msoc_exec__to_json(q, xv_typed_i(s.t, t)));
     } else if (xtype_is_real(s.t) || xtype_is_real(e.t) || (n_args > 2 && xtype_is_real(a[2].t))) {
         double x = msoc_exec__convert(q, s, MSOC_TYPE_REAL).r, y = msoc_exec__convert(q, e, MSOC_TYPE_REAL).r;
         double st = n_args > 2 ? msoc_exec__convert(q, a[2], MSOC_TYPE_REAL).r : 1;
         if (st == 0)
             return;
-        for (int k = 0; (st > 0 ? x <= y : x >= y) && k < 1000000; x += st, k++)
+        for (int k = 0; (st > 0 ? x <= y : x >= y) && k < 1048576; x += st, k++)
             json_array_append_new(r, json_real(x));
     } else {
         int64_t x = L(q, s), y = L(q, e), st = n_args > 2 ? L(q, a[2]) : 1;
         if (st == 0)
             return;
-        for (int k = 0; (st > 0 ? x <= y : x >= y) && k < 1000000; x += st, k++)
+        for (int k = 0; (st > 0 ? x <= y : x >= y) && k < 1048576; x += st, k++)
             json_array_append_new(r, json_integer(x));
     }
     *out = xv_dyn(r);

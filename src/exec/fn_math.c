@@ -136,9 +136,7 @@ ROW(f_pi)
 ROW(f_sign)
 {
     (void)n_args;
-    if (xtype_is_int(a[0].t))
-        *out = xv_typed_i(out->t, a[0].i > 0 ? 1 : a[0].i < 0 ? -1 : 0);
-    else {
+    {
         double x = R(q, a[0]);
         *out = msoc_exec__convert(q, xv_real(x > 0 ? 1 : x < 0 ? -1 : 0), out->t);
     }

@@ -147,7 +147,9 @@ ROW(f_tohex)
     int w = n_args > 1 ? (int)msoc_exec__convert(q, a[1], MSOC_TYPE_LONG).i : 0;
     if (w < 0 || w > 32)
         w = 0;
-    snprintf(b, sizeof b, "%0*llx", w, (unsigned long long)v.i);
+    unsigned long long u = a[0].t == MSOC_TYPE_INT ? (unsigned long long)(uint32_t)v.i
+                                                   : (unsigned long long)v.i;
+    snprintf(b, sizeof b, "%0*llx", w, u);
     *out = xv_str(msoc_exec__strdup(q, b, strlen(b)));
 }
 
@@ -260,8 +262,11 @@ static bool ip_pair(xq *q, const xval *a, size_t n_args, uint32_t *x, uint32_t *
         !parse_ip4(msoc_str_trim(msoc_exec__to_text(q, a[1])), y, &p2))
         return false;
     int p = p1 < p2 ? p1 : p2;
-    if (n_args > 2)
-        p = (int)msoc_exec__convert(q, a[2], MSOC_TYPE_LONG).i;
+    if (n_args > 2) {
+        int pa = (int)msoc_exec__convert(q, a[2], MSOC_TYPE_LONG).i;
+        if (pa < p)
+            p = pa;
+    }
     *x &= mask_of(p);
     *y &= mask_of(p);
     return true;
@@ -276,8 +281,8 @@ ROW(f_ipv4_is_match)
 ROW(f_ipv4_compare)
 {
     uint32_t x, y;
-    *out = ip_pair(q, a, n_args, &x, &y) ? xv_typed_i(MSOC_TYPE_INT, x < y ? -1 : x > y)
-                                         : xv_null(MSOC_TYPE_INT);
+    *out = ip_pair(q, a, n_args, &x, &y) ? xv_typed_i(out->t, x < y ? -1 : x > y)
+                                         : xv_null(out->t);
 }
 
 ROW(f_parse_ipv4)

@@ -138,7 +138,11 @@ static void arith(xq *q, msoc_plan_fn op, xval x, xval y, msoc_type rt, xval *ou
         case MSOC_PLAN_FN_SUB: o.r = a - b; break;
         case MSOC_PLAN_FN_MUL: o.r = a * b; break;
         case MSOC_PLAN_FN_DIV: o.r = a / b; break;
-        default: o.r = fmod(a, b); break;
+        default:
+            o.r = fmod(a, b);
+            if (o.r < 0)
+                o.r += fabs(b);
+            break;
         }
         *out = o;
         return;
@@ -182,6 +186,8 @@ static void arith(xq *q, msoc_plan_fn op, xval x, xval y, msoc_type rt, xval *ou
             break;
         }
         o.i = x.i % y.i;
+        if (o.i < 0)
+            o.i += y.i < 0 ? -y.i : y.i;
         break;
     }
     if (rt == MSOC_TYPE_INT)

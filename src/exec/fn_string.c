@@ -283,7 +283,8 @@ ROW(f_replace_regex)
 ROW(f_extract)
 {
     xregex *re = msoc_exec__regex(q, T(q, a[0]));
-    xval gi = msoc_exec__convert(q, a[1], MSOC_TYPE_LONG);
+    xval gi = xtype_is_str(a[1].t) && re ? xv_long(msoc_exec__regex_group(re, a[1].s))
+                                        : msoc_exec__convert(q, a[1], MSOC_TYPE_LONG);
     msoc_str s = T(q, a[2]);
     if (re == NULL || gi.is_null || gi.i < 0 || gi.i > 30)
         return;
@@ -323,7 +324,10 @@ ROW(f_extract_all)
         if (n_args == 3 && a[1].t == MSOC_TYPE_DYNAMIC && a[1].d && json_is_array(a[1].d)) {
             json_t *row = json_array();
             for (size_t k = 0; k < json_array_size(a[1].d); k++) {
-                json_int_t gi = json_integer_value(json_array_get(a[1].d, k));
+                json_t *gj = json_array_get(a[1].d, k);
+                json_int_t gi = json_is_string(gj)
+                                    ? msoc_exec__regex_group(re, msoc_str_make(json_string_value(gj), json_string_length(gj)))
+                                    : json_integer_value(gj);
                 if (gi >= 0 && gi < 32 && g[2 * gi] >= 0)
                     json_array_append_new(row, json_stringn_nocheck(s.ptr + g[2 * gi], (size_t)(g[2 * gi + 1] - g[2 * gi])));
                 else
@@ -507,7 +511,7 @@ ROW(f_url_encode)
         else if (c == ' ')
             msoc_buf_putc(&b, '+');
         else
-            msoc_buf_appendf(&b, "%%%02X", c);
+            msoc_buf_appendf(&b, "%%%02x", c);
     }
     *out = xv_str(msoc_exec__strdup(q, b.data ? b.data : "", b.len));
     msoc_buf_fini(&b);
@@ -621,6 +625,22 @@ ROW(f_base64_decode_tostring)
         return;
     }
     p[n] = 0;
+    /* bytes that are not valid UTF-8 give "" (as Kusto does) */
+    for (long i = 0; i < n;) {
+        unsigned char c = p[i];
+        long k = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+        if (k == 0 || i + k > n) {
+            *out = xv_str(MSOC_STR(""));
+            return;
+        }
+        for (long j = 1; j < k; j++) {
+            if ((p[i + j] & 0xC0) != 0x80) {
+                *out = xv_str(MSOC_STR(""));
+                return;
+            }
+        }
+        i += k;
+    }
     *out = xv_str(msoc_str_make((char *)p, (size_t)n));
 }
 

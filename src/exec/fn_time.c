@@ -150,8 +150,8 @@ static int part(int64_t t, const char *what)
         (void)n_args;                                                \
         bool is_null;                                                \
         int64_t t = DTV(q, a[0], &is_null);                          \
-        *out = is_null ? xv_null(MSOC_TYPE_INT)                      \
-                       : xv_typed_i(MSOC_TYPE_INT, part(t, what));   \
+        *out = is_null ? xv_null(out->t)                             \
+                       : xv_typed_i(out->t, part(t, what));          \
     }
 PART(f_dayofmonth, "day")
 PART(f_dayofyear, "dayofyear")
@@ -180,7 +180,7 @@ ROW(f_datetime_part)
     bool is_null;
     int64_t t = DTV(q, a[1], &is_null);
     int v = is_null ? -1 : part(t, what);
-    *out = v < 0 ? xv_null(MSOC_TYPE_INT) : xv_typed_i(MSOC_TYPE_INT, v);
+    *out = v < 0 ? xv_null(out->t) : xv_typed_i(out->t, v);
 }
 
 static int64_t unit_ticks(const char *u)

@@ -167,7 +167,7 @@ static msoc_status run_agg(xq *q, const msoc_plan_agg *agg, msoc_exec_col **args
             xval v = msoc_exec__col_get(args[0], r);
             size_t g = gid[r];
             if (is_nullish(v) || (v.t == MSOC_TYPE_STRING && v.s.len == 0 && !is_arg)) {
-                if (is_arg && best[g] < 0)
+                if (is_arg && best[g] == -1)
                     best[g] = -(int64_t)r - 2; /* remember a row for all-null groups */
                 continue;
             }
@@ -268,11 +268,18 @@ static msoc_status run_agg(xq *q, const msoc_plan_agg *agg, msoc_exec_col **args
                 continue;
             json_t *jv = msoc_exec__to_json(q, v);
             if (is_set) {
-                bool is_dup = false;
-                for (size_t k = 0; k < json_array_size(acc) && !is_dup; k++)
-                    is_dup = msoc_exec__json_eq(json_array_get(acc, k), jv);
-                if (is_dup)
-                    continue;
+                /* an array input contributes its elements */
+                bool is_arr = json_is_array(jv);
+                size_t n_el = is_arr ? json_array_size(jv) : 1;
+                for (size_t e = 0; e < n_el && (int64_t)json_array_size(acc) < max; e++) {
+                    json_t *el = is_arr ? json_array_get(jv, e) : jv;
+                    bool is_dup = false;
+                    for (size_t k = 0; k < json_array_size(acc) && !is_dup; k++)
+                        is_dup = msoc_exec__json_eq(json_array_get(acc, k), el);
+                    if (!is_dup)
+                        json_array_append(acc, el);
+                }
+                continue;
             }
             json_array_append(acc, jv);
         }

@@ -78,3 +78,14 @@ int msoc_exec__regex_match(xregex *re, msoc_str subject, size_t start, long *gro
     }
     return (int)n_ov;
 }
+
+int msoc_exec__regex_group(xregex *re, msoc_str name)
+{
+    char buf[128];
+    if (name.len == 0 || name.len >= sizeof buf)
+        return -1;
+    memcpy(buf, name.ptr, name.len);
+    buf[name.len] = 0;
+    int n = pcre2_substring_number_from_name(re->code, (PCRE2_SPTR)buf);
+    return n > 0 ? n : -1;
+}

@@ -284,37 +284,54 @@ static msoc_status make_union(binder *b, const msoc_kql_node *op, msoc_plan_node
     }
     const msoc_kql_node *kind = param_of(op, "kind");
     bool is_inner = kind && msoc_str_eq_c(kind->name, "inner");
+    /* distinct (name, type) pairs in order of appearance; a name seen with several
+     * types becomes name_type for each (name_type1 when that is taken) */
+    size_t base = n->n_cols;
+    for (size_t i = 0; i < n_in; i++) {
+        for (size_t c = 0; c < ins[i]->n_cols; c++) {
+            bool is_seen = false;
+            for (size_t k = base; k < n->n_cols && !is_seen; k++)
+                is_seen = msoc_str_eq(n->cols[k].name, ins[i]->cols[c].name) &&
+                          n->cols[k].type == ins[i]->cols[c].type;
+            if (!is_seen)
+                n->cols[n->n_cols++] = ins[i]->cols[c];
+        }
+    }
+    size_t n_distinct = n->n_cols;
+    msoc_plan_col *orig = msoc_plan__alloc(b, (n_distinct + 1) * sizeof *orig);
+    if (orig == NULL)
+        return b->err->code;
+    memcpy(orig, n->cols, n_distinct * sizeof *orig);
+    for (size_t k = base; k < n_distinct; k++) {
+        bool is_conflict = false;
+        for (size_t j = base; j < n_distinct; j++)
+            if (j != k && msoc_str_eq(orig[j].name, orig[k].name))
+                is_conflict = true;
+        if (!is_conflict)
+            continue;
+        char buf[300];
+        int len = snprintf(buf, sizeof buf, "%.*s_%s", (int)orig[k].name.len, orig[k].name.ptr,
+                           msoc_type_name(orig[k].type));
+        msoc_str nm = msoc_plan__str(b, buf, (size_t)len);
+        for (size_t j = base; j < n_distinct; j++) {
+            if (msoc_str_eq(orig[j].name, nm)) {
+                len = snprintf(buf, sizeof buf, "%.*s_%s1", (int)orig[k].name.len, orig[k].name.ptr,
+                               msoc_type_name(orig[k].type));
+                nm = msoc_plan__str(b, buf, (size_t)len);
+                break;
+            }
+        }
+        n->cols[k].name = nm;
+    }
     for (size_t i = 0; i < n_in; i++) {
         n->union_map[i] = msoc_plan__alloc(b, (ins[i]->n_cols + 1) * sizeof(int));
         if (n->union_map[i] == NULL)
             return b->err->code;
         for (size_t c = 0; c < ins[i]->n_cols; c++) {
-            int found = -1;
-            for (size_t k = 0; k < n->n_cols; k++) {
-                if ((int)k == n->withsource)
-                    continue;
-                if (msoc_str_eq(n->cols[k].name, ins[i]->cols[c].name) &&
-                    n->cols[k].type == ins[i]->cols[c].type)
-                    found = (int)k;
-            }
-            if (found < 0) {
-                /* same name, other type: name_type */
-                msoc_str name = ins[i]->cols[c].name;
-                for (size_t k = 0; k < n->n_cols; k++) {
-                    if (msoc_str_eq(n->cols[k].name, name)) {
-                        char buf[300];
-                        int len = snprintf(buf, sizeof buf, "%.*s_%s", (int)name.len, name.ptr,
-                                           msoc_type_name(ins[i]->cols[c].type));
-                        name = msoc_plan__str(b, buf, (size_t)len);
-                        break;
-                    }
-                }
-                found = (int)n->n_cols;
-                n->cols[n->n_cols].name = name;
-                n->cols[n->n_cols].type = ins[i]->cols[c].type;
-                n->n_cols++;
-            }
-            n->union_map[i][c] = found;
+            n->union_map[i][c] = -1;
+            for (size_t k = base; k < n_distinct; k++)
+                if (msoc_str_eq(orig[k].name, ins[i]->cols[c].name) && orig[k].type == ins[i]->cols[c].type)
+                    n->union_map[i][c] = (int)k;
         }
     }
     if (is_inner) {
@@ -353,8 +370,10 @@ static msoc_status bind_union(binder *b, const msoc_kql_node *op, msoc_plan_node
     if (ins == NULL || names == NULL)
         return b->err->code;
     size_t k = 0;
+    const msoc_kql_node *fz = param_of(op, "isfuzzy");
+    bool is_fuzzy = fz && (fz->kind == MSOC_KQL_LIT ? fz->lit.v.b : msoc_str_eq_c(fz->name, "true"));
     if (first) {
-        names[k] = MSOC_STR("union_arg0");
+        names[k] = first->as_name.ptr ? first->as_name : MSOC_STR("union_arg0");
         ins[k++] = first;
     }
     for (uint32_t i = 0; i < op->args.n; i++) {
@@ -372,10 +391,27 @@ static msoc_status bind_union(binder *b, const msoc_kql_node *op, msoc_plan_node
             }
             continue;
         }
-        msoc_status st = msoc_plan__bind_tabular(b, t, &ins[k]);
-        if (st != MSOC_OK)
-            return st;
-        names[k] = t->kind == MSOC_KQL_NAME ? t->name : MSOC_STR("union_arg");
+        msoc_status st;
+        if (is_fuzzy) {
+            /* isfuzzy=true: inputs that do not resolve are left out */
+            msoc_error local, *saved = b->err;
+            msoc_error_clear(&local);
+            b->err = &local;
+            st = msoc_plan__bind_tabular(b, t, &ins[k]);
+            b->err = saved;
+            if (st == MSOC_SEMANTIC)
+                continue;
+            if (st != MSOC_OK) {
+                *b->err = local;
+                return st;
+            }
+        } else {
+            st = msoc_plan__bind_tabular(b, t, &ins[k]);
+            if (st != MSOC_OK)
+                return st;
+        }
+        names[k] = t->kind == MSOC_KQL_NAME ? t->name
+                 : ins[k]->as_name.ptr ? ins[k]->as_name : MSOC_STR("union_arg");
         k++;
     }
     return make_union(b, op, ins, k, names, out);
@@ -517,8 +553,12 @@ static msoc_status bind_reorder(binder *b, const msoc_kql_node *op, msoc_plan_no
     n->n_cols = 0;
     for (uint32_t i = 0; i < op->args.n; i++) {
         const msoc_kql_node *it = op->args.items[i];
-        if (it->kind == MSOC_KQL_SORT_KEY)
+        uint32_t fl = 0;
+        if (it->kind == MSOC_KQL_SORT_KEY) {
+            fl = it->flags;
             it = it->a;
+        }
+        size_t first = n->n_cols;
         for (size_t c = 0; c < in->n_cols; c++) {
             if (used[c])
                 continue;
@@ -526,6 +566,22 @@ static msoc_status bind_reorder(binder *b, const msoc_kql_node *op, msoc_plan_no
                 (it->kind == MSOC_KQL_WILDCARD && wildcard_match(it->name, in->cols[c].name))) {
                 used[c] = 1;
                 add_col(n, in->cols[c].name, in->cols[c].type, msoc_plan__col_ref(b, in, (int)c));
+            }
+        }
+        if (fl & (MSOC_KQL_F_ASC | MSOC_KQL_F_DESC)) {
+            bool is_desc = (fl & MSOC_KQL_F_DESC) != 0;
+            for (size_t x = first + 1; x < n->n_cols; x++) {
+                for (size_t y = x; y > first; y--) {
+                    int c = msoc_str_cmp(n->cols[y - 1].name, n->cols[y].name);
+                    if (is_desc ? c >= 0 : c <= 0)
+                        break;
+                    msoc_plan_col tc = n->cols[y];
+                    n->cols[y] = n->cols[y - 1];
+                    n->cols[y - 1] = tc;
+                    msoc_plan_expr *te = n->exprs[y];
+                    n->exprs[y] = n->exprs[y - 1];
+                    n->exprs[y - 1] = te;
+                }
             }
         }
     }
@@ -814,15 +870,40 @@ static msoc_status bind_mv_expand(binder *b, const msoc_kql_node *op, msoc_plan_
 
 /* parse: the pattern becomes one regular expression; each column is extracted
  * from its group. */
+static msoc_plan_expr *str_lit(binder *b, msoc_str v)
+{
+    msoc_plan_expr *x = msoc_plan__alloc(b, sizeof *x);
+    if (x == NULL)
+        return NULL;
+    x->kind = MSOC_PLAN_X_LIT;
+    x->type = x->lit.type = MSOC_TYPE_STRING;
+    x->lit.s = v;
+    return x;
+}
+
+/* parse / parse-where: the pattern becomes one regular expression with a named
+ * group per column; each column is extracted from its group and converted. */
 static msoc_status bind_parse(binder *b, const msoc_kql_node *op, msoc_plan_node *in,
                               bool is_where, msoc_plan_node **out)
 {
     msoc_buf re;
     msoc_buf_init(&re, 1 << 20);
-    msoc_buf_reserve(&re, 1); /* core: appending 0 bytes to an empty buf offsets NULL */
+    msoc_buf_reserve(&re, 1);
     const msoc_kql_node *kind = param_of(op, "kind");
-    bool is_regex = kind && msoc_str_eq_c(kind->name.ptr ? kind->name : kind->lit.s, "regex");
-    msoc_buf_append_c(&re, "^");
+    msoc_str kind_s = kind ? (kind->name.ptr ? kind->name : kind->lit.s) : MSOC_STR("simple");
+    bool is_regex = msoc_str_eq_c(kind_s, "regex");
+    bool is_relaxed = msoc_str_eq_c(kind_s, "relaxed");
+    const msoc_kql_node *flags = param_of(op, "flags");
+    if (flags) {
+        msoc_str f = flags->name.ptr ? flags->name : flags->lit.s;
+        if (f.len && f.len < 16) {
+            msoc_buf_append_c(&re, "(?");
+            msoc_buf_append_str(&re, f);
+            msoc_buf_append_c(&re, ")");
+        }
+    }
+    if (!is_regex)
+        msoc_buf_append_c(&re, "^");
     size_t n_groups = 0;
     const msoc_kql_node *cols[64];
     for (uint32_t i = 0; i < op->args.n; i++) {
@@ -843,19 +924,18 @@ static msoc_status bind_parse(binder *b, const msoc_kql_node *op, msoc_plan_node
             msoc_buf_append_c(&re, is_last ? ".*" : ".*?");
         } else if (it->kind == MSOC_KQL_COLDEF && n_groups < 64) {
             msoc_type t = it->a ? (msoc_type)it->a->op : MSOC_TYPE_STRING;
-            const char *g = is_last ? "(.*)" : "(.*?)";
+            const char *g = (is_last || is_regex) ? ".*" : ".*?";
             if (t == MSOC_TYPE_LONG || t == MSOC_TYPE_INT)
-                g = "(-?\\d+)";
+                g = "-?\\d+";
             else if (t == MSOC_TYPE_REAL)
-                g = "(-?\\d+(?:\\.\\d+)?(?:[eE][-+]?\\d+)?)";
-            msoc_buf_append_c(&re, g);
+                g = "-?\\d+(?:\\.\\d+)?(?:[eE][-+]?\\d+)?";
+            if (is_relaxed && t != MSOC_TYPE_STRING)
+                msoc_buf_appendf(&re, "(?:(?<c%zu>%s)|.*?)", n_groups, g); /* relaxed: null, go on */
+            else
+                msoc_buf_appendf(&re, "(?<c%zu>%s)", n_groups, g);
             cols[n_groups++] = it;
         }
     }
-    if (!is_regex && op->args.n > 0 && op->args.items[op->args.n - 1]->kind == MSOC_KQL_LIT)
-        msoc_buf_append_c(&re, "$");
-    else if (!is_regex)
-        msoc_buf_append_c(&re, "$");
     msoc_str pattern = msoc_plan__str(b, re.data ? re.data : "", re.len);
     msoc_buf_fini(&re);
     msoc_plan_expr *src;
@@ -867,21 +947,17 @@ static msoc_status bind_parse(binder *b, const msoc_kql_node *op, msoc_plan_node
         return b->err->code;
     for (size_t g = 0; g < n_groups; g++) {
         msoc_type t = cols[g]->a ? (msoc_type)cols[g]->a->op : MSOC_TYPE_STRING;
+        char gname[16];
+        int gl = snprintf(gname, sizeof gname, "c%zu", g);
         msoc_plan_expr *args[4];
-        args[0] = msoc_plan__alloc(b, sizeof *args[0]);
-        args[1] = msoc_plan__alloc(b, sizeof *args[1]);
-        if (args[0] == NULL || args[1] == NULL)
-            return b->err->code;
-        args[0]->kind = MSOC_PLAN_X_LIT;
-        args[0]->type = args[0]->lit.type = MSOC_TYPE_STRING;
-        args[0]->lit.s = pattern;
-        args[1]->kind = MSOC_PLAN_X_LIT;
-        args[1]->type = args[1]->lit.type = MSOC_TYPE_LONG;
-        args[1]->lit.i = (int64_t)g + 1;
+        args[0] = str_lit(b, pattern);
+        args[1] = str_lit(b, msoc_plan__str(b, gname, (size_t)gl));
         args[2] = src;
         args[3] = msoc_plan__lit_null(b, t);
+        if (args[0] == NULL || args[1] == NULL || args[3] == NULL)
+            return b->err->code;
         msoc_plan_expr *e = msoc_plan__call(b, MSOC_PLAN_FN_EXTRACT, args, 4, cols[g]);
-        if (e == NULL || args[3] == NULL)
+        if (e == NULL)
             return b->err->code;
         e->type = t;
         int existing = msoc_plan__find_col(p, cols[g]->name);
@@ -895,18 +971,42 @@ static msoc_status bind_parse(binder *b, const msoc_kql_node *op, msoc_plan_node
     if (is_where) {
         msoc_plan_expr *args[2];
         args[0] = src;
-        args[1] = msoc_plan__alloc(b, sizeof *args[1]);
+        args[1] = str_lit(b, pattern);
         if (args[1] == NULL)
             return b->err->code;
-        args[1]->kind = MSOC_PLAN_X_LIT;
-        args[1]->type = args[1]->lit.type = MSOC_TYPE_STRING;
-        args[1]->lit.s = pattern;
         msoc_plan_node *f = msoc_plan__node(b, MSOC_PLAN_FILTER, in, in->n_cols);
         if (f == NULL)
             return b->err->code;
         memcpy(f->cols, in->cols, in->n_cols * sizeof *f->cols);
         f->pred = msoc_plan__call(b, MSOC_PLAN_FN_MATCHES_REGEX, args, 2, op);
         p->inputs[0] = f;
+        /* typed columns that do not convert drop the row too */
+        msoc_plan_node *f2 = msoc_plan__node(b, MSOC_PLAN_FILTER, p, p->n_cols);
+        if (f2 == NULL)
+            return b->err->code;
+        memcpy(f2->cols, p->cols, p->n_cols * sizeof *f2->cols);
+        msoc_plan_expr *pred = NULL;
+        for (size_t g = 0; g < n_groups; g++) {
+            msoc_type t = cols[g]->a ? (msoc_type)cols[g]->a->op : MSOC_TYPE_STRING;
+            if (t == MSOC_TYPE_STRING)
+                continue;
+            int c = msoc_plan__find_col(p, cols[g]->name);
+            msoc_plan_expr *ref = msoc_plan__col_ref(b, p, c);
+            msoc_plan_expr *nn = msoc_plan__call(b, MSOC_PLAN_FN_ISNOTNULL, &ref, 1, op);
+            if (nn == NULL)
+                return b->err->code;
+            if (pred == NULL) {
+                pred = nn;
+            } else {
+                msoc_plan_expr *two[2] = {pred, nn};
+                pred = msoc_plan__call(b, MSOC_PLAN_FN_AND, two, 2, op);
+            }
+        }
+        if (pred) {
+            f2->pred = pred;
+            *out = f2;
+            return MSOC_OK;
+        }
     }
     *out = p;
     return MSOC_OK;
@@ -1013,6 +1113,7 @@ static msoc_status bind_operator(binder *b, const msoc_kql_node *op, msoc_plan_n
         s->node = in;
         s->next = b->syms;
         b->syms = s;
+        in->as_name = op->name;
         *out = in;
         return MSOC_OK;
     }
@@ -1216,6 +1317,8 @@ msoc_status msoc_plan_bind(const msoc_kql_node *script, const msoc_plan_catalog 
             } else if (msoc_plan__is_tabular(b, s->a)) {
                 sym->kind = SYM_TABLE;
                 st = msoc_plan__bind_tabular(b, s->a, &sym->node);
+                if (st == MSOC_OK && sym->node->as_name.ptr == NULL)
+                    sym->node->as_name = s->name;
             } else {
                 sym->kind = SYM_SCALAR;
                 st = msoc_plan__bind_expr(b, s->a, NULL, &sym->expr);

@@ -46,7 +46,7 @@ static msoc_str default_agg_name(binder *b, msoc_plan_fn fn, const msoc_kql_node
 {
     msoc_str x = call->args.n > 0 ? arg_name(b, call->args.items[0]) : MSOC_STR("");
     switch (fn) {
-    case MSOC_PLAN_FN_COUNT: return MSOC_STR("count_");
+    case MSOC_PLAN_FN_COUNT: return x.len ? fmt_name(b, "count_", x) : MSOC_STR("count_");
     case MSOC_PLAN_FN_COUNTIF: return MSOC_STR("countif_");
     case MSOC_PLAN_FN_ARG_MAX: return fmt_name(b, "max_", x);
     case MSOC_PLAN_FN_ARG_MIN: return fmt_name(b, "min_", x);
@@ -213,6 +213,23 @@ static msoc_status add_agg(binder *b, agg_build *ab, const msoc_kql_node *call, 
                 if (buf[c] == '.')
                     buf[c] = '_';
             name = msoc_plan__str(b, buf, (size_t)(len < 0 ? 0 : len));
+        }
+        for (int suffix = 1; suffix < 100; suffix++) {
+            bool is_dup = false;
+            for (size_t ci = 0; ci < n->n_cols; ci++)
+                is_dup |= msoc_str_eq(n->cols[ci].name, name);
+            if (!is_dup)
+                break;
+            char buf[300];
+            int len = snprintf(buf, sizeof buf, "%.*s%d", (int)name.len, name.ptr, suffix);
+            msoc_str cand = msoc_plan__str(b, buf, (size_t)(len < 0 ? 0 : len));
+            bool is_taken = false;
+            for (size_t ci = 0; ci < n->n_cols; ci++)
+                is_taken |= msoc_str_eq(n->cols[ci].name, cand);
+            if (!is_taken) {
+                name = cand;
+                break;
+            }
         }
         n->cols[n->n_cols].name = name;
         n->cols[n->n_cols].type = t;

@@ -144,6 +144,7 @@ struct msoc_plan_node {
     msoc_plan_node **inputs;
     size_t n_inputs;
     int id;                    /* unique per query (SHARED caches by id) */
+    msoc_str as_name;          /* `as Name` / let name (union withsource) */
 
     /* SCAN */
     const void *table_def;     /* const msoc_stor_table_def * */
