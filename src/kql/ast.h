@@ -249,6 +249,7 @@ enum {
     MSOC_KQL_F_OPTIONAL = 1u << 10,
     MSOC_KQL_F_PROJECT_SMART = 1u << 11,
     MSOC_KQL_F_GRANNY = 1u << 12, /* SORT_KEY in project-reorder: granny-asc/-desc */
+    MSOC_KQL_F_BARE_LIST = 1u << 13, /* IN written without parentheses: x in list_var */
 };
 
 struct msoc_kql_node {

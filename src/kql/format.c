@@ -327,8 +327,7 @@ static void expr(fmt *f, const msoc_kql_node *nd, int min_prec)
         break;
     case MSOC_KQL_UNARY:
         put(f, nd->op == MSOC_KQL_OP_NEG ? "-" : "+");
-        if (nd->a && (nd->a->kind == MSOC_KQL_UNARY ||
-                      (nd->a->kind == MSOC_KQL_LIT && nd->a->lit.type == MSOC_TYPE_TIMESPAN)))
+        if (nd->a && nd->a->kind == MSOC_KQL_UNARY)
             put(f, " ");
         expr(f, nd->a, 7);
         break;
@@ -336,6 +335,11 @@ static void expr(fmt *f, const msoc_kql_node *nd, int min_prec)
         expr(f, nd->a, 3);
         put(f, " ");
         put(f, msoc_kql_op_text((msoc_kql_op)nd->op));
+        if ((nd->flags & MSOC_KQL_F_BARE_LIST) && nd->args.n == 1) {
+            put(f, " ");
+            expr(f, nd->args.items[0], 4);
+            break;
+        }
         put(f, " (");
         for (uint32_t k = 0; k < nd->args.n; k++) {
             if (k)

@@ -259,7 +259,8 @@ static msoc_status lex_number(lexer *lx, bool ws)
         size_t u = i;
         while (u < lx->len && is_ident_char((unsigned char)s[u]))
             u++;
-        if (kind != MSOC_KQL_TOK_REAL || !memchr(s + start, 'e', i - start)) {
+        bool is_hex = i - start > 1 && (s[start + 1] == 'x' || s[start + 1] == 'X');
+        if (!is_hex && (kind != MSOC_KQL_TOK_REAL || !memchr(s + start, 'e', i - start))) {
             if (msoc_kql__timespan_unit(s + i, u - i)) {
                 msoc_status st = push(lx, MSOC_KQL_TOK_TIMESPAN, start, u, ws);
                 lx->i = u;

@@ -417,7 +417,8 @@ static msoc_kql_node *number_lit(kp *p, bool negate)
             k++;
         int64_t unit = msoc_kql__timespan_unit(s + k, t->len - k);
         double r;
-        if (!nd || !msoc_str_to_double(msoc_str_make(s, k), &r) || r * (double)unit > 9.2e18) {
+        if (!nd || unit <= 0 || !msoc_str_to_double(msoc_str_make(s, k), &r) ||
+            r * (double)unit > 9.2e18) {
             msoc_kql__fail(p, t, MSOC_KQL_DIAG_BAD_NUMBER, "timespan %s is out of range",
                            msoc_kql__tok_desc(p, t, b, sizeof b));
             return NULL;
@@ -824,6 +825,9 @@ static bool call_args(kp *p, msoc_kql_node *call, const msoc_kql_tok *open, cons
     while (!p->failed && !msoc_kql__is(p, MSOC_KQL_TOK_RPAREN)) {
         msoc_kql_node *arg;
         const msoc_kql_tok *t = msoc_kql__peek(p, 0);
+        if (t->kind == MSOC_KQL_TOK_EOF || t->kind == MSOC_KQL_TOK_PIPE ||
+            t->kind == MSOC_KQL_TOK_SEMI)
+            return expect_close(p, open, MSOC_KQL_TOK_RPAREN, opener);
         if (t->kind == MSOC_KQL_TOK_IDENT && msoc_kql__peek(p, 1)->kind == MSOC_KQL_TOK_ASSIGN) {
             arg = msoc_kql__node(p, MSOC_KQL_NAMED_ARG, t);
             if (!arg)
@@ -886,7 +890,7 @@ static msoc_kql_node *call_expr(kp *p, msoc_kql_node *receiver)
         msoc_kql__finish(p, ty);
         return ty;
     }
-    if (!call_args(p, nd, open, opener))
+    if (!call_args(p, nd, t, opener))
         return NULL;
     msoc_kql__finish(p, nd);
     return nd;
@@ -986,6 +990,11 @@ static msoc_kql_node *primary(kp *p)
     case MSOC_KQL_TOK_RAWLIT: return postfix(p, msoc_kql__literal_value(p));
     case MSOC_KQL_TOK_LPAREN: {
         p->pos++;
+        msoc_kql_tok_kind k1 = (msoc_kql_tok_kind)msoc_kql__peek(p, 0)->kind;
+        if (k1 == MSOC_KQL_TOK_EOF || k1 == MSOC_KQL_TOK_PIPE || k1 == MSOC_KQL_TOK_SEMI) {
+            expect_close(p, t, MSOC_KQL_TOK_RPAREN, "(");
+            return NULL;
+        }
         msoc_kql_node *inner = msoc_kql__pipe_expr(p);
         if (!inner || !expect_close(p, t, MSOC_KQL_TOK_RPAREN, "("))
             return NULL;
@@ -1206,7 +1215,8 @@ static msoc_kql_node *list_op(kp *p, msoc_kql_op op, msoc_kql_node *l, const mso
     const msoc_kql_tok *open = msoc_kql__peek(p, 0);
     uint32_t cap = 0;
     if (open->kind != MSOC_KQL_TOK_LPAREN) {
-        /* Kusto also takes a bare dynamic-array expression. */
+        /* Kusto also takes a bare list expression: x in list_variable. */
+        nd->flags |= MSOC_KQL_F_BARE_LIST;
         msoc_kql__list_push(p, &nd->args, relational(p), &cap);
         msoc_kql__finish(p, nd);
         return p->failed ? NULL : nd;

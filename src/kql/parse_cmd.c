@@ -470,6 +470,20 @@ msoc_kql_node *msoc_kql__command(kp *p)
     if (!cmd)
         return NULL;
     p->pos++;
+    /* A documentation placeholder is the real problem wherever it sits. */
+    for (uint32_t k = p->pos; k + 1 < p->n; k++) {
+        const msoc_kql_tok *t = &p->t[k];
+        if (t->kind == MSOC_KQL_TOK_LTPIPE || t->kind == MSOC_KQL_TOK_EOF ||
+            (t->kind == MSOC_KQL_TOK_DOT && k > p->pos && p->t[k - 1].line != t->line))
+            break;
+        if (t->kind == MSOC_KQL_TOK_LT && p->t[k + 1].kind == MSOC_KQL_TOK_IDENT &&
+            !p->t[k + 1].has_ws_before) {
+            msoc_kql__fail(p, t, MSOC_KQL_DIAG_COMMAND,
+                           "'<%.*s...>' is a documentation placeholder; replace it with a real "
+                           "name or value", (int)p->t[k + 1].len, p->text + p->t[k + 1].off);
+            return NULL;
+        }
+    }
     {
         char verb[64];
         uint32_t nt = hyphen_word(p, p->pos, verb, sizeof verb);

@@ -1151,7 +1151,8 @@ bool msoc_kql__is_source_op(kp *p)
     msoc_kql_tok_kind k1 = (msoc_kql_tok_kind)n1->kind;
     bool ends = k1 == MSOC_KQL_TOK_PIPE || k1 == MSOC_KQL_TOK_SEMI || k1 == MSOC_KQL_TOK_EOF ||
                 k1 == MSOC_KQL_TOK_RPAREN || k1 == MSOC_KQL_TOK_COMMA || k1 == MSOC_KQL_TOK_DOT ||
-                k1 == MSOC_KQL_TOK_ASSIGN || k1 == MSOC_KQL_TOK_LBRACKET;
+                k1 == MSOC_KQL_TOK_ASSIGN ||
+                (k1 == MSOC_KQL_TOK_LBRACKET && PEEK(2)->kind != MSOC_KQL_TOK_STRING);
     if (tok_word(p, t, "print"))
         return k1 != MSOC_KQL_TOK_DOT && k1 != MSOC_KQL_TOK_ASSIGN;
     if (tok_word(p, t, "range"))
