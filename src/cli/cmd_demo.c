@@ -56,6 +56,8 @@ static void human_bytes(uint64_t n, char *out, size_t cap)
 static void on_progress(const msoc_demo_progress *p, void *arg)
 {
     progress_state *ps = arg;
+    if (p->event == MSOC_DEMO_EV_FINISHED)
+        ps->final = *p;
     if (ps->is_quiet)
         return;
     double rate = p->elapsed_s > 0 ? (double)p->rows / p->elapsed_s : 0;
@@ -77,7 +79,6 @@ static void on_progress(const msoc_demo_progress *p, void *arg)
                 (unsigned long long)p->tenant_users, (unsigned long long)p->tenant_rows, (unsigned long long)p->rows, rate);
         break;
     case MSOC_DEMO_EV_FINISHED:
-        ps->final = *p;
         if (ps->has_line)
             fputc('\n', stderr), ps->has_line = false;
         break;

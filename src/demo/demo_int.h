@@ -80,6 +80,8 @@ typedef struct dm_out {
     uint64_t n_bytes;
     dm_val *vals;               /* per catalog column */
     msoc_datetime row_time;
+    char scratch[1024];         /* dm_s_copy strings of the current row */
+    size_t scratch_len;
     const char *tenant_id;      /* 36 chars */
     const char *workspace_id;   /* NULL for Defender */
     msoc_datetime fmt_cache_dt; /* last datetime formatted, and its text */
@@ -100,6 +102,8 @@ msoc_status dm_out_close(dm_out *o, msoc_error *err);
 void dm_row_begin(dm_out *o, msoc_datetime t);
 void dm_row_end(dm_out *o);
 void dm_s(dm_out *o, dm_col c, const char *s);
+/* Like dm_s, but copies s into the row's scratch space (for helper-local buffers). */
+void dm_s_copy(dm_out *o, dm_col c, const char *s);
 void dm_sn(dm_out *o, dm_col c, const char *s, size_t len);
 void dm_json(dm_out *o, dm_col c, const char *json); /* raw JSON value text */
 void dm_i(dm_out *o, dm_col c, int64_t v);

@@ -202,7 +202,8 @@ void dm_set_initiating(dm_gen *g, dm_out *o, dm_device *d, const dm_proc *p)
     dm_s_opt(o, DM_C_InitiatingProcessSignerType, pd->company[0] == 'M' ? "OsVendor" : pd->company[0] ? "ThirdParty" : "");
     dm_s_opt(o, DM_C_InitiatingProcessSignatureStatus, pd->company[0] ? "Valid" : "Unsigned");
     dm_i_opt(o, DM_C_InitiatingProcessSessionId, a.session);
-    dm_s_opt(o, DM_C_InitiatingProcessUniqueId, uid);
+    if (dm_has(o, DM_C_InitiatingProcessUniqueId))
+        dm_s_copy(o, DM_C_InitiatingProcessUniqueId, uid);
     dm_i_opt(o, DM_C_LogonID, a.logon_id);
 }
 
@@ -258,9 +259,6 @@ int64_t dm_emit_process(dm_gen *g, dm_device *d, const dm_proc *p, const dm_proc
 
 static void se_common(dm_gen *g, dm_out *o, dm_device *d, int event_id, const char *activity)
 {
-    char comp[72];
-    dm_fmt(comp, sizeof comp, "%s", d->name);
-    (void)comp;
     dm_s(o, DM_C_Computer, d->name);
     dm_i(o, DM_C_EventID, event_id);
     dm_s(o, DM_C_Activity, activity);
@@ -273,7 +271,7 @@ static void se_common(dm_gen *g, dm_out *o, dm_device *d, int event_id, const ch
     dm_s(o, DM_C_Keywords, "0x8020000000000000");
     char rec[24];
     dm_fmt(rec, sizeof rec, "%llu", (unsigned long long)(g->report_seq++ + 100000));
-    dm_s(o, DM_C_EventRecordId, rec);
+    dm_s_copy(o, DM_C_EventRecordId, rec);
     dm_s(o, DM_C_ManagementGroupName, "AOI-" "00000000");
     dm_s(o, DM_C_SourceComputerId, d->aad_id);
 }

@@ -142,6 +142,7 @@ void dm_row_begin(dm_out *o, msoc_datetime t)
 {
     memset(o->vals, 0, o->t->def->n_cols * sizeof *o->vals);
     o->row_time = t;
+    o->scratch_len = 0;
 }
 
 static inline dm_val *slot(dm_out *o, dm_col c)
@@ -168,6 +169,17 @@ void dm_sn(dm_out *o, dm_col c, const char *s, size_t len)
 void dm_s(dm_out *o, dm_col c, const char *s)
 {
     dm_sn(o, c, s, strlen(s));
+}
+
+void dm_s_copy(dm_out *o, dm_col c, const char *s)
+{
+    size_t len = strlen(s);
+    if (o->scratch_len + len + 1 > sizeof o->scratch)
+        msoc_panic("demo: row scratch space exhausted in %s", o->t->def->name);
+    char *p = o->scratch + o->scratch_len;
+    memcpy(p, s, len + 1);
+    o->scratch_len += len + 1;
+    dm_sn(o, c, p, len);
 }
 
 void dm_json(dm_out *o, dm_col c, const char *json)
