@@ -526,6 +526,8 @@ static void gen_process(dm_gen *g, dm_device *d, msoc_datetime at, bool is_user_
             dm_emit_process(g, d, &shell, pp);
             dm_push_recent(d, &shell);
             parent = find_shell(d, v);
+            if (parent == NULL)
+                msoc_panic("demo: the shell just started is not in the recent list");
         }
         acct = parent->acct;
         break;
@@ -788,8 +790,10 @@ static void device_hour(dm_gen *g, dm_device *d, const hour_ctx *hc, int hour)
         device_boot(g, d, hc->start + (int64_t)msoc_rng_below(&g->r, 20 * 60) * SEC);
     msoc_datetime base = hc->start + (hour == 0 ? 25 * MIN : 0); /* after boot */
     if (is_ws && is_user_present && d->logon_day != hc->local_day && !(hour == 0)) {
-        /* Roughly one in ten users take a given weekday off. */
-        if (!msoc_rng_chance(&g->r, 0.1)) {
+        /* Roughly one in ten users take a given weekday off; below --scale 1 fewer
+         * users come in at all (with volume, as events thin out). */
+        double p_in = 0.9 * (g->w->opts->scale < 1.0 ? (g->w->opts->scale > 0.1 ? g->w->opts->scale : 0.1) : 1.0);
+        if (msoc_rng_chance(&g->r, p_in)) {
             base = hc->start + (int64_t)msoc_rng_below(&g->r, 15 * 60) * SEC;
             dm_user_logon(g, d, base, hc->local_day);
             base += 10 * SEC; /* after userinit and explorer */
@@ -1295,12 +1299,22 @@ static void audit_event(dm_gen *g, msoc_datetime at)
 
 /* ---- daily snapshots ---- */
 
-static void daily_snapshots(dm_gen *g, const hour_ctx *hc)
+/* Below --scale 1 the periodic reports thin out like events do, but every device
+ * and user reports on the first day. */
+static bool reports_today(dm_gen *g, bool is_first_day)
+{
+    double s = g->w->opts->scale;
+    return is_first_day || s >= 1.0 || msoc_rng_chance(&g->r, s);
+}
+
+static void daily_snapshots(dm_gen *g, const hour_ctx *hc, bool is_first_day)
 {
     dm_tenant *t = g->t;
     for (int d_idx = 0; d_idx < t->n_dev; d_idx++) {
         dm_device *d = &t->devs[d_idx];
         const dm_os_info *os = &dm_os[d->os];
+        if (!reports_today(g, is_first_day))
+            continue;
         msoc_datetime at = hc->start + (int64_t)msoc_rng_below(&g->r, 3600) * SEC;
         char users[200], rev[24], addr[120], gw[40];
         const dm_user *u = d->user >= 0 ? &t->users[d->user] : NULL;
@@ -1372,6 +1386,8 @@ static void daily_snapshots(dm_gen *g, const hour_ctx *hc)
     for (int u_idx = 0; u_idx < t->n_users; u_idx++) {
         const dm_user *u = &t->users[u_idx];
         dm_out *o = &g->def[DM_T_IdentityInfo];
+        if (!reports_today(g, is_first_day))
+            continue;
         char rid[60], dn[200], roles[80];
         dm_fmt(rid, sizeof rid, "%s-%d", u->oid, hc->local_day);
         dm_fmt(dn, sizeof dn, "CN=%s,OU=%s,OU=Users,DC=%s", u->display, u->dept, t->netbios);
@@ -1469,7 +1485,7 @@ void dm_gen_hour(dm_gen *g, int hour)
     hour_ctx hc;
     hour_info(g, hour, &hc);
     if (hour % 24 == 0)
-        daily_snapshots(g, &hc);
+        daily_snapshots(g, &hc, hour == 0);
     for (int d_idx = 0; d_idx < t->n_dev; d_idx++) {
         dm_device *d = &t->devs[d_idx];
         device_hour(g, d, &hc, hour);

@@ -227,7 +227,10 @@ void dm_world_build_tenant(dm_world *w, dm_tenant *t, int idx, int size_rank)
     }
 
     /* Size: power law over the rank, jittered, clamped to tens .. ~2000 devices. */
-    double dev = 2000.0 * pow((double)size_rank, -1.15) * (0.8 + 0.4 * msoc_rng_double(&r));
+    /* Ranks are read as positions on the 20-tenant reference curve, so any tenant
+     * count spreads over the same range of sizes. */
+    double pos = 0.5 + ((double)size_rank - 0.5) * 20.0 / (double)w->opts->n_tenants;
+    double dev = 2000.0 * pow(pos, -1.15) * (0.8 + 0.4 * msoc_rng_double(&r));
     int n_dev = (int)dev;
     if (n_dev < 14 + (int)msoc_rng_below(&r, 30))
         n_dev = 14 + (int)msoc_rng_below(&r, 30);

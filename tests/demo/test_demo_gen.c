@@ -184,10 +184,10 @@ static int setup_small(void **state)
     msoc_demo_opts o;
     msoc_demo_opts_default(&o);
     o.out_dir = g_dir;
-    o.n_tenants = 6;
-    o.n_days = 2;
+    o.n_tenants = 3;
+    o.n_days = 1;
     o.seed = 7;
-    o.scale = 0.3;
+    o.scale = 0.5;
     msoc_error err;
     msoc_error_clear(&err);
     assert_true(msoc_datetime_parse("2026-11-02T13:00:00Z", 20, &o.end, &err) == MSOC_OK);
