@@ -362,6 +362,18 @@ static void expr(fmt *f, const msoc_kql_node *nd, int min_prec)
         put(f, ")");
 }
 
+/* The object before '.': a number there would swallow the dot (1.x reads as 1. x). */
+static void receiver(fmt *f, const msoc_kql_node *nd)
+{
+    if (nd && nd->kind == MSOC_KQL_LIT) {
+        put(f, "(");
+        expr(f, nd, 0);
+        put(f, ")");
+        return;
+    }
+    expr(f, nd, 8);
+}
+
 /* ---- tabular operators ------------------------------------------------------------- */
 
 static void op_name_params(fmt *f, const char *op, const msoc_kql_node *nd)
@@ -987,7 +999,7 @@ static void node(fmt *f, const msoc_kql_node *nd)
     case MSOC_KQL_BETWEEN: expr(f, nd, 0); return;
     case MSOC_KQL_CALL:
         if (nd->a) {
-            expr(f, nd->a, 8);
+            receiver(f, nd->a);
             put(f, ".");
         }
         put_str(f, nd->name);
@@ -1009,7 +1021,7 @@ static void node(fmt *f, const msoc_kql_node *nd)
         expr(f, nd->a, 0);
         return;
     case MSOC_KQL_MEMBER:
-        expr(f, nd->a, 8);
+        receiver(f, nd->a);
         put(f, ".");
         name(f, nd->name);
         return;

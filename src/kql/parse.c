@@ -1562,6 +1562,23 @@ msoc_kql_node *msoc_kql__statement(kp *p, bool in_block)
     return msoc_kql__pipe_expr(p);
 }
 
+/* The 1-based position just after token t (its last line, counting characters). */
+static void pos_after(kp *p, const msoc_kql_tok *t, uint32_t *line, uint32_t *col)
+{
+    uint32_t l = t->line, c = t->col;
+    for (uint32_t k = 0; k < t->len; k++) {
+        unsigned char ch = (unsigned char)p->text[t->off + k];
+        if (ch == '\n') {
+            l++;
+            c = 1;
+        } else if ((ch & 0xC0) != 0x80) {
+            c++;
+        }
+    }
+    *line = l;
+    *col = c;
+}
+
 static msoc_kql_node *script(kp *p)
 {
     msoc_kql_node *root = msoc_kql__node(p, MSOC_KQL_SCRIPT, &p->t[0]);
@@ -1608,9 +1625,18 @@ static msoc_kql_node *script(kp *p)
         if (msoc_kql__is(p, MSOC_KQL_TOK_EOF))
             break;
         const msoc_kql_tok *t = msoc_kql__peek(p, 0);
-        if (st->kind == MSOC_KQL_LET || st->kind == MSOC_KQL_SET || st->kind == MSOC_KQL_DECLARE ||
-            st->kind == MSOC_KQL_ALIAS || st->kind == MSOC_KQL_PATTERN) {
-            msoc_kql__fail(p, t, MSOC_KQL_DIAG_EXPECTED,
+        /* A statement that ends a line followed by more text on the next: the real
+         * error is the missing ';' at the end of that line. */
+        const msoc_kql_tok *prev = &p->t[p->pos - 1];
+        bool new_line = t->line > prev->line;
+        msoc_kql_tok at = *t;
+        if (new_line)
+            pos_after(p, prev, &at.line, &at.col);
+        bool is_decl = st->kind == MSOC_KQL_LET || st->kind == MSOC_KQL_SET ||
+                       st->kind == MSOC_KQL_DECLARE || st->kind == MSOC_KQL_ALIAS ||
+                       st->kind == MSOC_KQL_PATTERN;
+        if (is_decl) {
+            msoc_kql__fail(p, &at, MSOC_KQL_DIAG_EXPECTED,
                            "expected ';' after the %s statement that started at %u:%u, found %s",
                            st->kind == MSOC_KQL_LET ? "let" : "preceding", st->line, st->col,
                            msoc_kql__tok_desc(p, t, b, sizeof b));
@@ -1619,6 +1645,11 @@ static msoc_kql_node *script(kp *p)
             msoc_kql__fail(p, t, MSOC_KQL_DIAG_TRAILING,
                            "unmatched %s: no bracket is open here",
                            msoc_kql__tok_desc(p, t, b, sizeof b));
+        } else if (new_line) {
+            msoc_kql__fail(p, &at, MSOC_KQL_DIAG_EXPECTED,
+                           "expected ';' at the end of the statement that started at %u:%u (the "
+                           "next line starts with %s), or '|' before an operator",
+                           st->line, st->col, msoc_kql__tok_desc(p, t, b, sizeof b));
         } else {
             msoc_kql__fail(p, t, MSOC_KQL_DIAG_TRAILING,
                            "unexpected %s; expected '|' before the next operator or ';' "

@@ -213,8 +213,10 @@ static void test_diagnostics(void **state)
     expect_error("T | summarize c = count(x", MSOC_KQL_DIAG_UNCLOSED, 1, 26,
                  "to close 'count(' opened at 1:19");
     expect_error("T | wher x > 1", MSOC_KQL_DIAG_UNKNOWN_OP, 1, 5, "unknown tabular operator 'wher'");
-    expect_error("let x = 1\nT | take x", MSOC_KQL_DIAG_EXPECTED, 2, 1,
+    expect_error("let x = 1\nT | take x", MSOC_KQL_DIAG_EXPECTED, 1, 10,
                  "expected ';' after the let statement that started at 1:1");
+    expect_error("T | take 1\nS | take 2", MSOC_KQL_DIAG_EXPECTED, 1, 11,
+                 "expected ';' at the end of the statement that started at 1:1");
     expect_error("print dynamic([1, 2,])", MSOC_KQL_DIAG_JSON, 1, 21, "trailing comma");
     expect_error("T | where a == 'open", MSOC_KQL_DIAG_UNTERMINATED, 1, 16, "not closed");
     expect_error("T | where a > 1 b", MSOC_KQL_DIAG_TRAILING, 1, 17, "unexpected 'b'");
