@@ -36,8 +36,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             msoc_kql_node *again = NULL;
             msoc_error err2;
             msoc_error_clear(&err2);
-            msoc_status st2 = msoc_kql_parse_ex(out.data, out.len, arena, &opts, &again, &diag,
-                                                &err2);
+            msoc_status st2 =
+                msoc_kql_parse_ex(out.data, out.len, arena, &opts, &again, &diag, &err2);
             /* The formatted text may nest deeper than the cap allows (added parentheses)
              * or exhaust the budget; anything else must round-trip exactly. */
             if (st2 == MSOC_SYNTAX && diag != MSOC_KQL_DIAG_TOO_DEEP) {

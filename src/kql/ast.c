@@ -16,10 +16,9 @@ const char *msoc_kql_kind_name(msoc_kql_kind k)
     return (unsigned)k < MSOC_KQL__KIND_COUNT ? kind_names[k] : "?";
 }
 
-static const char *const op_texts[] = {
-    "",
+static const char *const op_texts[] = {"",
 #define OP_TEXT(name, text) text,
-    MSOC_KQL_OPS(OP_TEXT)
+                                       MSOC_KQL_OPS(OP_TEXT)
 #undef OP_TEXT
 };
 
@@ -63,14 +62,19 @@ static bool lit_same(const msoc_kql_value *x, const msoc_kql_value *y)
     if (x->is_null)
         return true;
     switch (x->type) {
-    case MSOC_TYPE_BOOL: return x->v.b == y->v.b;
+    case MSOC_TYPE_BOOL:
+        return x->v.b == y->v.b;
     case MSOC_TYPE_INT:
-    case MSOC_TYPE_LONG: return x->v.i == y->v.i;
+    case MSOC_TYPE_LONG:
+        return x->v.i == y->v.i;
     case MSOC_TYPE_REAL:
         return (isnan(x->v.r) && isnan(y->v.r)) || memcmp(&x->v.r, &y->v.r, sizeof x->v.r) == 0;
-    case MSOC_TYPE_DATETIME: return x->v.dt == y->v.dt;
-    case MSOC_TYPE_TIMESPAN: return x->v.ts == y->v.ts;
-    default: return true;
+    case MSOC_TYPE_DATETIME:
+        return x->v.dt == y->v.dt;
+    case MSOC_TYPE_TIMESPAN:
+        return x->v.ts == y->v.ts;
+    default:
+        return true;
     }
 }
 
@@ -90,10 +94,9 @@ bool msoc_kql_equal(const msoc_kql_node *x, const msoc_kql_node *y)
         return x == y;
     return x->kind == y->kind && x->op == y->op && x->flags == y->flags &&
            str_same(x->name, y->name) && lit_same(&x->lit, &y->lit) && msoc_kql_equal(x->a, y->a) &&
-           msoc_kql_equal(x->b, y->b) && msoc_kql_equal(x->c, y->c) &&
-           msoc_kql_equal(x->d, y->d) && msoc_kql_equal(x->e, y->e) &&
-           list_same(&x->args, &y->args) && list_same(&x->keys, &y->keys) &&
-           list_same(&x->params, &y->params);
+           msoc_kql_equal(x->b, y->b) && msoc_kql_equal(x->c, y->c) && msoc_kql_equal(x->d, y->d) &&
+           msoc_kql_equal(x->e, y->e) && list_same(&x->args, &y->args) &&
+           list_same(&x->keys, &y->keys) && list_same(&x->params, &y->params);
 }
 
 /* ---- JSON ------------------------------------------------------------------------- */
@@ -129,7 +132,9 @@ static void json_lit(msoc_buf *b, const msoc_kql_value *v)
         return;
     }
     switch (v->type) {
-    case MSOC_TYPE_BOOL: msoc_buf_append_c(b, v->v.b ? ",\"value\":true" : ",\"value\":false"); break;
+    case MSOC_TYPE_BOOL:
+        msoc_buf_append_c(b, v->v.b ? ",\"value\":true" : ",\"value\":false");
+        break;
     case MSOC_TYPE_INT:
     case MSOC_TYPE_LONG:
         msoc_buf_append_c(b, ",\"value\":");
@@ -158,7 +163,8 @@ static void json_lit(msoc_buf *b, const msoc_kql_value *v)
         msoc_buf_append_json_str(b, tmp, n);
         break;
     }
-    case MSOC_TYPE_DYNAMIC: break;
+    case MSOC_TYPE_DYNAMIC:
+        break;
     default:
         msoc_buf_append_c(b, ",\"value\":");
         msoc_buf_append_json_str(b, v->s.ptr ? v->s.ptr : "", v->s.len);

@@ -29,23 +29,24 @@ typedef struct msoc_kql_list {
 
 /* A literal value, already parsed. */
 typedef struct msoc_kql_value {
-    msoc_type type;     /* BOOL, INT, LONG, REAL, DECIMAL, STRING, DATETIME, TIMESPAN,
-                         * GUID or DYNAMIC */
-    bool is_null;       /* int(null), datetime(null), dynamic(null), ... */
+    msoc_type type; /* BOOL, INT, LONG, REAL, DECIMAL, STRING, DATETIME, TIMESPAN,
+                     * GUID or DYNAMIC */
+    bool is_null;   /* int(null), datetime(null), dynamic(null), ... */
     union {
-        bool b;             /* BOOL */
-        int64_t i;          /* INT, LONG */
-        double r;           /* REAL */
-        msoc_datetime dt;   /* DATETIME (ticks) */
-        msoc_timespan ts;   /* TIMESPAN (ticks) */
+        bool b;           /* BOOL */
+        int64_t i;        /* INT, LONG */
+        double r;         /* REAL */
+        msoc_datetime dt; /* DATETIME (ticks) */
+        msoc_timespan ts; /* TIMESPAN (ticks) */
     } v;
-    msoc_str s;         /* STRING: decoded bytes; GUID and DECIMAL: their text as written
-                         * (trimmed); REAL: "nan", "+inf", "-inf" for those values;
-                         * DATETIME/TIMESPAN: set only when core cannot read the text
-                         * (Kusto's parser accepts any text there): s = the text, value
-                         * MSOC_TIME_NULL, is_null false; plan must reject it. */
+    msoc_str s; /* STRING: decoded bytes; GUID and DECIMAL: their text as written
+                 * (trimmed); REAL: "nan", "+inf", "-inf" for those values;
+                 * DATETIME/TIMESPAN: set only when core cannot read the text
+                 * (Kusto's parser accepts any text there): s = the text, value
+                 * MSOC_TIME_NULL, is_null false; plan must reject it. */
 } msoc_kql_value;
 
+/* clang-format off */
 #define MSOC_KQL_KINDS(X) \
     /* ---- statements ---------------------------------------------------------- */ \
     X(SCRIPT)        /* args = statements in order: LET, SET, DECLARE, ALIAS, PATTERN,    \
@@ -193,15 +194,18 @@ typedef struct msoc_kql_value {
     X(TOKEN)         /* one punctuation token kept verbatim inside a COMMAND or OP_LEGACY:  \
                       * name = its text ("(", "=", ","). */
 
+/* clang-format on */
+
 typedef enum msoc_kql_kind {
 #define MSOC_KQL_KIND_ENUM(name) MSOC_KQL_##name,
     MSOC_KQL_KINDS(MSOC_KQL_KIND_ENUM)
 #undef MSOC_KQL_KIND_ENUM
-    MSOC_KQL__KIND_COUNT
+        MSOC_KQL__KIND_COUNT
 } msoc_kql_kind;
 
 /* Binary, unary and list operators (BINARY/UNARY/IN/BETWEEN `op`). The text is the
  * canonical spelling; msoc_kql_op_text returns it. */
+/* clang-format off */
 #define MSOC_KQL_OPS(X) \
     X(OR, "or") X(AND, "and") \
     X(EQ, "==") X(NE, "!=") X(LT, "<") X(LE, "<=") X(GT, ">") X(GE, ">=") \
@@ -226,12 +230,14 @@ typedef enum msoc_kql_kind {
     X(BETWEEN, "between") X(NOT_BETWEEN, "!between") \
     X(SEARCH_HAS, ":") /* search predicate Col:"text" (has on one column) */
 
+/* clang-format on */
+
 typedef enum msoc_kql_op {
     MSOC_KQL_OP_NONE = 0,
 #define MSOC_KQL_OP_ENUM(name, text) MSOC_KQL_OP_##name,
     MSOC_KQL_OPS(MSOC_KQL_OP_ENUM)
 #undef MSOC_KQL_OP_ENUM
-    MSOC_KQL__OP_COUNT
+        MSOC_KQL__OP_COUNT
 } msoc_kql_op;
 
 /* Node flags (meaning depends on the kind, as documented above). */
@@ -248,22 +254,22 @@ enum {
     MSOC_KQL_F_BRACES = 1u << 9,
     MSOC_KQL_F_OPTIONAL = 1u << 10,
     MSOC_KQL_F_PROJECT_SMART = 1u << 11,
-    MSOC_KQL_F_GRANNY = 1u << 12, /* SORT_KEY in project-reorder: granny-asc/-desc */
+    MSOC_KQL_F_GRANNY = 1u << 12,    /* SORT_KEY in project-reorder: granny-asc/-desc */
     MSOC_KQL_F_BARE_LIST = 1u << 13, /* IN written without parentheses: x in list_var */
 };
 
 struct msoc_kql_node {
     msoc_kql_kind kind;
-    uint32_t line, col;         /* 1-based start position */
-    uint32_t off, end;          /* byte span [off, end) in the query text */
-    int32_t op;                 /* msoc_kql_op (BINARY...), msoc_type (TYPE) */
-    uint32_t flags;             /* MSOC_KQL_F_* */
-    msoc_str name;              /* decoded name/keyword; {NULL,0} when unused */
+    uint32_t line, col;               /* 1-based start position */
+    uint32_t off, end;                /* byte span [off, end) in the query text */
+    int32_t op;                       /* msoc_kql_op (BINARY...), msoc_type (TYPE) */
+    uint32_t flags;                   /* MSOC_KQL_F_* */
+    msoc_str name;                    /* decoded name/keyword; {NULL,0} when unused */
     msoc_kql_node *a, *b, *c, *d, *e; /* kind-specific children */
-    msoc_kql_list args;         /* main child list */
-    msoc_kql_list keys;         /* second list: by/on keys */
-    msoc_kql_list params;       /* PARAM nodes: operator options and hints */
-    msoc_kql_value lit;         /* LIT */
+    msoc_kql_list args;               /* main child list */
+    msoc_kql_list keys;               /* second list: by/on keys */
+    msoc_kql_list params;             /* PARAM nodes: operator options and hints */
+    msoc_kql_value lit;               /* LIT */
 };
 
 /* "OP_WHERE", "BINARY", ... (the enum name without MSOC_KQL_). */

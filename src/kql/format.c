@@ -28,27 +28,117 @@ static void put_str(fmt *f, msoc_str s)
 
 static bool is_tabular(const msoc_kql_node *nd)
 {
-    return nd && (nd->kind == MSOC_KQL_PIPE || (nd->kind >= MSOC_KQL_OP_WHERE &&
-                                                nd->kind <= MSOC_KQL_OP_LEGACY) ||
+    return nd && (nd->kind == MSOC_KQL_PIPE ||
+                  (nd->kind >= MSOC_KQL_OP_WHERE && nd->kind <= MSOC_KQL_OP_LEGACY) ||
                   nd->kind == MSOC_KQL_COMMAND);
 }
 
 /* ---- names and literals ---------------------------------------------------------- */
 
 static const char *const reserved[] = {
-    "and", "or", "by", "on", "with", "true", "false", "asc", "desc", "nulls", "of", "to",
-    "step", "from", "in", "has", "contains", "between", "let", "set", "declare", "alias",
-    "print", "range", "union", "datatable", "externaldata", "external_data", "search",
-    "find", "evaluate", "typeof", "dynamic", "datetime", "timespan", "time", "date", "guid",
-    "int", "long", "real", "double", "bool", "boolean", "decimal", "default", "kind",
-    "withsource", "isfuzzy", "hint", "limit", "matches", "like", "notlike", "view", "first",
-    "last", "granny", "others", "as", "where", "project", "extend", "null", "int32",
-    "int64", "startswith", "endswith", "hasprefix", "hassuffix", "has_any", "has_all",
-    "has_cs", "contains_cs", "startswith_cs", "endswith_cs", "hasprefix_cs", "hassuffix_cs",
-    "likecs", "notlikecs", "containscs", "notcontains", "notcontainscs", "nothas", "regex",
-    "bagexpansion", "with_itemindex", "flags", "optional", "declare", "query_parameters",
-    "pattern", "summarize", "take", "count", "sort", "order", "top", "distinct", "join",
-    "bin", "nan", "inf",
+    "and",
+    "or",
+    "by",
+    "on",
+    "with",
+    "true",
+    "false",
+    "asc",
+    "desc",
+    "nulls",
+    "of",
+    "to",
+    "step",
+    "from",
+    "in",
+    "has",
+    "contains",
+    "between",
+    "let",
+    "set",
+    "declare",
+    "alias",
+    "print",
+    "range",
+    "union",
+    "datatable",
+    "externaldata",
+    "external_data",
+    "search",
+    "find",
+    "evaluate",
+    "typeof",
+    "dynamic",
+    "datetime",
+    "timespan",
+    "time",
+    "date",
+    "guid",
+    "int",
+    "long",
+    "real",
+    "double",
+    "bool",
+    "boolean",
+    "decimal",
+    "default",
+    "kind",
+    "withsource",
+    "isfuzzy",
+    "hint",
+    "limit",
+    "matches",
+    "like",
+    "notlike",
+    "view",
+    "first",
+    "last",
+    "granny",
+    "others",
+    "as",
+    "where",
+    "project",
+    "extend",
+    "null",
+    "int32",
+    "int64",
+    "startswith",
+    "endswith",
+    "hasprefix",
+    "hassuffix",
+    "has_any",
+    "has_all",
+    "has_cs",
+    "contains_cs",
+    "startswith_cs",
+    "endswith_cs",
+    "hasprefix_cs",
+    "hassuffix_cs",
+    "likecs",
+    "notlikecs",
+    "containscs",
+    "notcontains",
+    "notcontainscs",
+    "nothas",
+    "regex",
+    "bagexpansion",
+    "with_itemindex",
+    "flags",
+    "optional",
+    "declare",
+    "query_parameters",
+    "pattern",
+    "summarize",
+    "take",
+    "count",
+    "sort",
+    "order",
+    "top",
+    "distinct",
+    "join",
+    "bin",
+    "nan",
+    "inf",
 };
 
 static bool plain_ident(msoc_str s)
@@ -65,7 +155,8 @@ static bool plain_ident(msoc_str s)
         return false;
     for (; k < s.len; k++) {
         char c = s.ptr[k];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (c >= '0' && c <= '9')))
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+              (c >= '0' && c <= '9')))
             return false;
     }
     for (size_t r = 0; r < sizeof reserved / sizeof reserved[0]; r++)
@@ -80,11 +171,21 @@ static void quoted(fmt *f, msoc_str s)
     for (size_t k = 0; k < s.len; k++) {
         unsigned char c = (unsigned char)s.ptr[k];
         switch (c) {
-        case '"': put(f, "\\\""); break;
-        case '\\': put(f, "\\\\"); break;
-        case '\n': put(f, "\\n"); break;
-        case '\t': put(f, "\\t"); break;
-        case '\r': put(f, "\\r"); break;
+        case '"':
+            put(f, "\\\"");
+            break;
+        case '\\':
+            put(f, "\\\\");
+            break;
+        case '\n':
+            put(f, "\\n");
+            break;
+        case '\t':
+            put(f, "\\t");
+            break;
+        case '\r':
+            put(f, "\\r");
+            break;
         default:
             if (c < 0x20 || c == 0x7f)
                 msoc_buf_appendf(f->b, "\\u%04x", c);
@@ -164,7 +265,9 @@ static void lit(fmt *f, const msoc_kql_node *nd, bool in_expr)
             put_str(f, v->s);
         put(f, ")");
         return;
-    case MSOC_TYPE_STRING: quoted(f, v->s); return;
+    case MSOC_TYPE_STRING:
+        quoted(f, v->s);
+        return;
     case MSOC_TYPE_DATETIME:
         if (v->s.ptr) {
             put(f, "datetime(");
@@ -215,7 +318,9 @@ static void lit(fmt *f, const msoc_kql_node *nd, bool in_expr)
         node(f, nd->a);
         put(f, ")");
         return;
-    default: put(f, "null"); return;
+    default:
+        put(f, "null");
+        return;
     }
 }
 
@@ -238,23 +343,32 @@ static int prec_of(const msoc_kql_node *nd)
     switch (nd->kind) {
     case MSOC_KQL_BINARY:
         switch ((msoc_kql_op)nd->op) {
-        case MSOC_KQL_OP_OR: return 1;
-        case MSOC_KQL_OP_AND: return 2;
+        case MSOC_KQL_OP_OR:
+            return 1;
+        case MSOC_KQL_OP_AND:
+            return 2;
         case MSOC_KQL_OP_LT:
         case MSOC_KQL_OP_LE:
         case MSOC_KQL_OP_GT:
-        case MSOC_KQL_OP_GE: return 4;
+        case MSOC_KQL_OP_GE:
+            return 4;
         case MSOC_KQL_OP_ADD:
-        case MSOC_KQL_OP_SUB: return 5;
+        case MSOC_KQL_OP_SUB:
+            return 5;
         case MSOC_KQL_OP_MUL:
         case MSOC_KQL_OP_DIV:
-        case MSOC_KQL_OP_MOD: return 6;
-        default: return 3;
+        case MSOC_KQL_OP_MOD:
+            return 6;
+        default:
+            return 3;
         }
     case MSOC_KQL_IN:
-    case MSOC_KQL_BETWEEN: return 3;
-    case MSOC_KQL_UNARY: return 7;
-    default: return 8;
+    case MSOC_KQL_BETWEEN:
+        return 3;
+    case MSOC_KQL_UNARY:
+        return 7;
+    default:
+        return 8;
     }
 }
 
@@ -356,7 +470,9 @@ static void expr(fmt *f, const msoc_kql_node *nd, int min_prec)
         expr(f, nd->c, 4);
         put(f, ")");
         break;
-    default: node(f, nd); break;
+    default:
+        node(f, nd);
+        break;
     }
     if (paren)
         put(f, ")");
@@ -439,10 +555,22 @@ static void tabular_op(fmt *f, const msoc_kql_node *nd)
         op_name_params(f, "where", nd);
         expr(f, nd->a, 0);
         return;
-    case MSOC_KQL_OP_PROJECT: put(f, "project "); list(f, &nd->args, ", "); return;
-    case MSOC_KQL_OP_PROJECT_AWAY: put(f, "project-away "); list(f, &nd->args, ", "); return;
-    case MSOC_KQL_OP_PROJECT_KEEP: put(f, "project-keep "); list(f, &nd->args, ", "); return;
-    case MSOC_KQL_OP_PROJECT_RENAME: put(f, "project-rename "); list(f, &nd->args, ", "); return;
+    case MSOC_KQL_OP_PROJECT:
+        put(f, "project ");
+        list(f, &nd->args, ", ");
+        return;
+    case MSOC_KQL_OP_PROJECT_AWAY:
+        put(f, "project-away ");
+        list(f, &nd->args, ", ");
+        return;
+    case MSOC_KQL_OP_PROJECT_KEEP:
+        put(f, "project-keep ");
+        list(f, &nd->args, ", ");
+        return;
+    case MSOC_KQL_OP_PROJECT_RENAME:
+        put(f, "project-rename ");
+        list(f, &nd->args, ", ");
+        return;
     case MSOC_KQL_OP_PROJECT_REORDER:
         put(f, "project-reorder ");
         for (uint32_t k = 0; k < nd->args.n; k++) {
@@ -451,7 +579,10 @@ static void tabular_op(fmt *f, const msoc_kql_node *nd)
             sort_key(f, nd->args.items[k]);
         }
         return;
-    case MSOC_KQL_OP_EXTEND: put(f, "extend "); list(f, &nd->args, ", "); return;
+    case MSOC_KQL_OP_EXTEND:
+        put(f, "extend ");
+        list(f, &nd->args, ", ");
+        return;
     case MSOC_KQL_OP_SUMMARIZE:
         op_name_params(f, "summarize", nd);
         list(f, &nd->args, ", ");
@@ -460,7 +591,9 @@ static void tabular_op(fmt *f, const msoc_kql_node *nd)
             list(f, &nd->keys, ", ");
         }
         return;
-    case MSOC_KQL_OP_COUNT: put(f, "count"); return;
+    case MSOC_KQL_OP_COUNT:
+        put(f, "count");
+        return;
     case MSOC_KQL_OP_TAKE:
         op_name_params(f, "take", nd);
         expr(f, nd->a, 0);
@@ -689,7 +822,9 @@ static void tabular_op(fmt *f, const msoc_kql_node *nd)
         put(f, " of ");
         expr(f, nd->b, 0);
         return;
-    case MSOC_KQL_OP_GETSCHEMA: put(f, "getschema"); return;
+    case MSOC_KQL_OP_GETSCHEMA:
+        put(f, "getschema");
+        return;
     case MSOC_KQL_OP_FORK:
         put(f, "fork");
         for (uint32_t k = 0; k < nd->args.n; k++) {
@@ -790,7 +925,9 @@ static void tabular_op(fmt *f, const msoc_kql_node *nd)
             put(f, " ");
         params(f, &nd->params);
         return;
-    case MSOC_KQL_OP_EXECUTE_AND_CACHE: put(f, "execute-and-cache"); return;
+    case MSOC_KQL_OP_EXECUTE_AND_CACHE:
+        put(f, "execute-and-cache");
+        return;
     case MSOC_KQL_OP_ASSERT_SCHEMA:
         put(f, "assert-schema ");
         schema_body(f, nd->a);
@@ -804,7 +941,8 @@ static void tabular_op(fmt *f, const msoc_kql_node *nd)
             put_str(f, nd->args.items[k]->name);
         }
         return;
-    default: return;
+    default:
+        return;
     }
 }
 
@@ -969,7 +1107,9 @@ static void node(fmt *f, const msoc_kql_node *nd)
         put(f, "declare pattern ");
         name(f, nd->name);
         return;
-    case MSOC_KQL_LIT: lit(f, nd, true); return;
+    case MSOC_KQL_LIT:
+        lit(f, nd, true);
+        return;
     case MSOC_KQL_DYN_ARRAY:
         put(f, "[");
         for (uint32_t k = 0; k < nd->args.n; k++) {
@@ -990,13 +1130,21 @@ static void node(fmt *f, const msoc_kql_node *nd)
         }
         put(f, "}");
         return;
-    case MSOC_KQL_NAME: name(f, nd->name); return;
-    case MSOC_KQL_WILDCARD: put_str(f, nd->name); return;
-    case MSOC_KQL_STAR: put(f, "*"); return;
+    case MSOC_KQL_NAME:
+        name(f, nd->name);
+        return;
+    case MSOC_KQL_WILDCARD:
+        put_str(f, nd->name);
+        return;
+    case MSOC_KQL_STAR:
+        put(f, "*");
+        return;
     case MSOC_KQL_BINARY:
     case MSOC_KQL_UNARY:
     case MSOC_KQL_IN:
-    case MSOC_KQL_BETWEEN: expr(f, nd, 0); return;
+    case MSOC_KQL_BETWEEN:
+        expr(f, nd, 0);
+        return;
     case MSOC_KQL_CALL:
         if (nd->a) {
             receiver(f, nd->a);
@@ -1034,14 +1182,11 @@ static void node(fmt *f, const msoc_kql_node *nd)
     case MSOC_KQL_PIPE:
         if (nd->a) {
             if (is_tabular(nd->a) && nd->a->kind != MSOC_KQL_COMMAND &&
-                (nd->a->kind == MSOC_KQL_PIPE || !(nd->a->kind == MSOC_KQL_OP_PRINT ||
-                                                   nd->a->kind == MSOC_KQL_OP_RANGE ||
-                                                   nd->a->kind == MSOC_KQL_OP_UNION ||
-                                                   nd->a->kind == MSOC_KQL_OP_DATATABLE ||
-                                                   nd->a->kind == MSOC_KQL_OP_EXTERNALDATA ||
-                                                   nd->a->kind == MSOC_KQL_OP_SEARCH ||
-                                                   nd->a->kind == MSOC_KQL_OP_FIND ||
-                                                   nd->a->kind == MSOC_KQL_OP_EVALUATE)))
+                (nd->a->kind == MSOC_KQL_PIPE ||
+                 !(nd->a->kind == MSOC_KQL_OP_PRINT || nd->a->kind == MSOC_KQL_OP_RANGE ||
+                   nd->a->kind == MSOC_KQL_OP_UNION || nd->a->kind == MSOC_KQL_OP_DATATABLE ||
+                   nd->a->kind == MSOC_KQL_OP_EXTERNALDATA || nd->a->kind == MSOC_KQL_OP_SEARCH ||
+                   nd->a->kind == MSOC_KQL_OP_FIND || nd->a->kind == MSOC_KQL_OP_EVALUATE)))
                 subquery(f, nd->a);
             else if (is_tabular(nd->a))
                 node(f, nd->a);
@@ -1087,7 +1232,9 @@ static void node(fmt *f, const msoc_kql_node *nd)
         else
             expr(f, nd->a, 0);
         return;
-    case MSOC_KQL_SORT_KEY: sort_key(f, nd); return;
+    case MSOC_KQL_SORT_KEY:
+        sort_key(f, nd);
+        return;
     case MSOC_KQL_PARAM:
         put_str(f, nd->name);
         put(f, "=");
@@ -1109,8 +1256,12 @@ static void node(fmt *f, const msoc_kql_node *nd)
             node(f, nd->b);
         }
         return;
-    case MSOC_KQL_COMMAND: command(f, nd); return;
-    case MSOC_KQL_TOKEN: put_str(f, nd->name); return;
+    case MSOC_KQL_COMMAND:
+        command(f, nd);
+        return;
+    case MSOC_KQL_TOKEN:
+        put_str(f, nd->name);
+        return;
     default:
         if (nd->kind >= MSOC_KQL_OP_WHERE && nd->kind <= MSOC_KQL_OP_LEGACY) {
             tabular_op(f, nd);

@@ -18,6 +18,7 @@
 
 /* Stable diagnostic codes (the second word of `multisoc kql parse` error lines and
  * the "kqlCode" of API errors). Append only. */
+/* clang-format off */
 #define MSOC_KQL_DIAGS(X) \
     X(NONE,        "KQL000", "no error") \
     X(BAD_CHAR,    "KQL001", "a character that cannot start any KQL token") \
@@ -36,11 +37,13 @@
     X(TOO_BIG,     "KQL031", "the text exceeds the parser's size cap") \
     X(LIMIT,       "KQL032", "the memory budget ran out while parsing")
 
+/* clang-format on */
+
 typedef enum msoc_kql_diag_code {
 #define MSOC_KQL_DIAG_ENUM(name, code, doc) MSOC_KQL_DIAG_##name,
     MSOC_KQL_DIAGS(MSOC_KQL_DIAG_ENUM)
 #undef MSOC_KQL_DIAG_ENUM
-    MSOC_KQL__DIAG_COUNT
+        MSOC_KQL__DIAG_COUNT
 } msoc_kql_diag_code;
 
 /* "KQL010" etc.; "KQL000" for NONE. */
@@ -48,7 +51,7 @@ const char *msoc_kql_diag_str(msoc_kql_diag_code code);
 const char *msoc_kql_diag_doc(msoc_kql_diag_code code);
 
 #define MSOC_KQL_MAX_DEPTH_DEFAULT 256
-#define MSOC_KQL_MAX_LEN_DEFAULT (16u << 20) /* 16 MiB of text */
+#define MSOC_KQL_MAX_LEN_DEFAULT   (16u << 20) /* 16 MiB of text */
 
 typedef struct msoc_kql_parse_opts {
     uint32_t max_depth; /* nesting cap; 0 = MSOC_KQL_MAX_DEPTH_DEFAULT */

@@ -21,17 +21,31 @@ typedef enum msoc_kql_tok_kind {
     MSOC_KQL_TOK_RAWLIT,   /* datetime(...), date(...), time(...), timespan(...), guid(...):
                             * the whole text through ')' */
     MSOC_KQL_TOK_PIPE,     /* | */
-    MSOC_KQL_TOK_LPAREN, MSOC_KQL_TOK_RPAREN, MSOC_KQL_TOK_LBRACKET, MSOC_KQL_TOK_RBRACKET,
-    MSOC_KQL_TOK_LBRACE, MSOC_KQL_TOK_RBRACE,
-    MSOC_KQL_TOK_COMMA, MSOC_KQL_TOK_SEMI, MSOC_KQL_TOK_DOT, MSOC_KQL_TOK_DOTDOT,
-    MSOC_KQL_TOK_COLON, MSOC_KQL_TOK_QUESTION,
-    MSOC_KQL_TOK_ASSIGN,   /* = */
-    MSOC_KQL_TOK_EQ,       /* == */
-    MSOC_KQL_TOK_NE,       /* != or <> */
-    MSOC_KQL_TOK_LT, MSOC_KQL_TOK_LE, MSOC_KQL_TOK_GT, MSOC_KQL_TOK_GE,
-    MSOC_KQL_TOK_EQ_CI,    /* =~ */
-    MSOC_KQL_TOK_NE_CI,    /* !~ */
-    MSOC_KQL_TOK_PLUS, MSOC_KQL_TOK_MINUS, MSOC_KQL_TOK_STAR, MSOC_KQL_TOK_SLASH,
+    MSOC_KQL_TOK_LPAREN,
+    MSOC_KQL_TOK_RPAREN,
+    MSOC_KQL_TOK_LBRACKET,
+    MSOC_KQL_TOK_RBRACKET,
+    MSOC_KQL_TOK_LBRACE,
+    MSOC_KQL_TOK_RBRACE,
+    MSOC_KQL_TOK_COMMA,
+    MSOC_KQL_TOK_SEMI,
+    MSOC_KQL_TOK_DOT,
+    MSOC_KQL_TOK_DOTDOT,
+    MSOC_KQL_TOK_COLON,
+    MSOC_KQL_TOK_QUESTION,
+    MSOC_KQL_TOK_ASSIGN, /* = */
+    MSOC_KQL_TOK_EQ,     /* == */
+    MSOC_KQL_TOK_NE,     /* != or <> */
+    MSOC_KQL_TOK_LT,
+    MSOC_KQL_TOK_LE,
+    MSOC_KQL_TOK_GT,
+    MSOC_KQL_TOK_GE,
+    MSOC_KQL_TOK_EQ_CI, /* =~ */
+    MSOC_KQL_TOK_NE_CI, /* !~ */
+    MSOC_KQL_TOK_PLUS,
+    MSOC_KQL_TOK_MINUS,
+    MSOC_KQL_TOK_STAR,
+    MSOC_KQL_TOK_SLASH,
     MSOC_KQL_TOK_PERCENT,
     MSOC_KQL_TOK_BANG,     /* ! (only before has/in/contains...) */
     MSOC_KQL_TOK_ARROW,    /* => */
@@ -79,8 +93,8 @@ typedef struct msoc_kql_parser {
     msoc_arena *arena;
     uint32_t depth, max_depth;
     bool failed;
-    bool in_command;   /* a '.' starting a line begins the next command */
-    bool in_where;     /* `where a = 1` reads '=' as '==' (Kusto tolerates it there) */
+    bool in_command; /* a '.' starting a line begins the next command */
+    bool in_where;   /* `where a = 1` reads '=' as '==' (Kusto tolerates it there) */
     msoc_kql_diag_code *diag;
     msoc_error *err;
 } msoc_kql_parser;
@@ -96,8 +110,8 @@ bool msoc_kql__accept_word(kp *p, const char *word);
 bool msoc_kql__expect(kp *p, msoc_kql_tok_kind k, const char *what);
 bool msoc_kql__expect_word(kp *p, const char *word);
 /* Records the first syntax error at token tok (or the current token). */
-void msoc_kql__fail(kp *p, const msoc_kql_tok *tok, msoc_kql_diag_code code, const char *fmt,
-                    ...) __attribute__((format(printf, 4, 5)));
+void msoc_kql__fail(kp *p, const msoc_kql_tok *tok, msoc_kql_diag_code code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 void msoc_kql__fail_oom(kp *p);
 const char *msoc_kql__tok_desc(kp *p, const msoc_kql_tok *t, char *buf, size_t cap);
 

@@ -12,9 +12,9 @@ typedef struct lexer {
     const char *s;
     size_t len, i;
     uint32_t line;
-    size_t line_start;  /* byte offset where the current line starts */
-    size_t col_off;     /* col cache: byte offset ... */
-    uint32_t col_val;   /* ... and its 1-based column */
+    size_t line_start; /* byte offset where the current line starts */
+    size_t col_off;    /* col cache: byte offset ... */
+    uint32_t col_val;  /* ... and its 1-based column */
     msoc_arena *arena;
     msoc_kql_toks toks;
     uint32_t cap;
@@ -42,7 +42,8 @@ static size_t uspace_len(const char *s, size_t len, size_t i)
         return 2;
     if (left < 3)
         return 0;
-    if (u[0] == 0xE2 && u[1] == 0x80 && (u[2] <= 0x8B || u[2] == 0xA8 || u[2] == 0xA9 || u[2] == 0xAF))
+    if (u[0] == 0xE2 && u[1] == 0x80 &&
+        (u[2] <= 0x8B || u[2] == 0xA8 || u[2] == 0xA9 || u[2] == 0xAF))
         return 3;
     if (u[0] == 0xE2 && u[1] == 0x81 && u[2] == 0x9F)
         return 3;
@@ -101,8 +102,8 @@ static msoc_status push(lexer *lx, msoc_kql_tok_kind kind, size_t off, size_t en
 {
     if (lx->toks.n == lx->cap) {
         uint32_t ncap = lx->cap ? lx->cap * 2 : 256;
-        msoc_kql_tok *nv = msoc_arena_realloc(lx->arena, lx->toks.v, lx->cap * sizeof *nv,
-                                              ncap * sizeof *nv);
+        msoc_kql_tok *nv =
+            msoc_arena_realloc(lx->arena, lx->toks.v, lx->cap * sizeof *nv, ncap * sizeof *nv);
         if (!nv) {
             if (lx->diag)
                 *lx->diag = MSOC_KQL_DIAG_LIMIT;
@@ -127,20 +128,34 @@ int64_t msoc_kql__timespan_unit(const char *s, size_t len)
         const char *name;
         int64_t ticks;
     } units[] = {
-        {"d", MSOC_TICKS_PER_DAY},           {"day", MSOC_TICKS_PER_DAY},
-        {"days", MSOC_TICKS_PER_DAY},        {"h", MSOC_TICKS_PER_HOUR},
-        {"hr", MSOC_TICKS_PER_HOUR},         {"hrs", MSOC_TICKS_PER_HOUR},
-        {"hour", MSOC_TICKS_PER_HOUR},       {"hours", MSOC_TICKS_PER_HOUR},
-        {"m", MSOC_TICKS_PER_MINUTE},        {"min", MSOC_TICKS_PER_MINUTE},
-        {"mins", MSOC_TICKS_PER_MINUTE},     {"minute", MSOC_TICKS_PER_MINUTE},
-        {"minutes", MSOC_TICKS_PER_MINUTE},  {"s", MSOC_TICKS_PER_SECOND},
-        {"sec", MSOC_TICKS_PER_SECOND},      {"secs", MSOC_TICKS_PER_SECOND},
-        {"second", MSOC_TICKS_PER_SECOND},   {"seconds", MSOC_TICKS_PER_SECOND},
-        {"ms", MSOC_TICKS_PER_MILLISECOND},  {"milli", MSOC_TICKS_PER_MILLISECOND},
-        {"millis", MSOC_TICKS_PER_MILLISECOND}, {"millisecond", MSOC_TICKS_PER_MILLISECOND},
-        {"milliseconds", MSOC_TICKS_PER_MILLISECOND}, {"microsecond", MSOC_TICKS_PER_MICROSECOND},
-        {"microseconds", MSOC_TICKS_PER_MICROSECOND}, {"micro", MSOC_TICKS_PER_MICROSECOND},
-        {"micros", MSOC_TICKS_PER_MICROSECOND}, {"tick", 1},
+        {"d", MSOC_TICKS_PER_DAY},
+        {"day", MSOC_TICKS_PER_DAY},
+        {"days", MSOC_TICKS_PER_DAY},
+        {"h", MSOC_TICKS_PER_HOUR},
+        {"hr", MSOC_TICKS_PER_HOUR},
+        {"hrs", MSOC_TICKS_PER_HOUR},
+        {"hour", MSOC_TICKS_PER_HOUR},
+        {"hours", MSOC_TICKS_PER_HOUR},
+        {"m", MSOC_TICKS_PER_MINUTE},
+        {"min", MSOC_TICKS_PER_MINUTE},
+        {"mins", MSOC_TICKS_PER_MINUTE},
+        {"minute", MSOC_TICKS_PER_MINUTE},
+        {"minutes", MSOC_TICKS_PER_MINUTE},
+        {"s", MSOC_TICKS_PER_SECOND},
+        {"sec", MSOC_TICKS_PER_SECOND},
+        {"secs", MSOC_TICKS_PER_SECOND},
+        {"second", MSOC_TICKS_PER_SECOND},
+        {"seconds", MSOC_TICKS_PER_SECOND},
+        {"ms", MSOC_TICKS_PER_MILLISECOND},
+        {"milli", MSOC_TICKS_PER_MILLISECOND},
+        {"millis", MSOC_TICKS_PER_MILLISECOND},
+        {"millisecond", MSOC_TICKS_PER_MILLISECOND},
+        {"milliseconds", MSOC_TICKS_PER_MILLISECOND},
+        {"microsecond", MSOC_TICKS_PER_MICROSECOND},
+        {"microseconds", MSOC_TICKS_PER_MICROSECOND},
+        {"micro", MSOC_TICKS_PER_MICROSECOND},
+        {"micros", MSOC_TICKS_PER_MICROSECOND},
+        {"tick", 1},
         {"ticks", 1},
     };
     for (size_t k = 0; k < sizeof units / sizeof units[0]; k++)
@@ -239,7 +254,8 @@ static msoc_status lex_number(lexer *lx, bool ws)
             while (i < lx->len && is_digit((unsigned char)s[i]))
                 i++;
         } else if (i < lx->len && s[i] == '.' &&
-                   (i + 1 >= lx->len || (s[i + 1] != '.' && !is_ident_start((unsigned char)s[i + 1])))) {
+                   (i + 1 >= lx->len ||
+                    (s[i + 1] != '.' && !is_ident_start((unsigned char)s[i + 1])))) {
             kind = MSOC_KQL_TOK_REAL; /* 0. is a real */
             i++;
         }
@@ -348,8 +364,7 @@ static msoc_status lex_one(lexer *lx, bool ws)
             size_t p = k;
             while (p < n && (s[p] == ' ' || s[p] == '\t'))
                 p++;
-            bool after_dot = lx->toks.n > 0 &&
-                             lx->toks.v[lx->toks.n - 1].kind == MSOC_KQL_TOK_DOT;
+            bool after_dot = lx->toks.n > 0 && lx->toks.v[lx->toks.n - 1].kind == MSOC_KQL_TOK_DOT;
             if (p < n && s[p] == '(' && !after_dot)
                 return lex_rawlit(lx, i, p, ws);
         }
@@ -360,24 +375,60 @@ static msoc_status lex_one(lexer *lx, bool ws)
     msoc_kql_tok_kind kind;
     size_t w = 1;
     switch (c) {
-    case '|': kind = MSOC_KQL_TOK_PIPE; break;
-    case '(': kind = MSOC_KQL_TOK_LPAREN; break;
-    case ')': kind = MSOC_KQL_TOK_RPAREN; break;
-    case '[': kind = MSOC_KQL_TOK_LBRACKET; break;
-    case ']': kind = MSOC_KQL_TOK_RBRACKET; break;
-    case '{': kind = MSOC_KQL_TOK_LBRACE; break;
-    case '}': kind = MSOC_KQL_TOK_RBRACE; break;
-    case ',': kind = MSOC_KQL_TOK_COMMA; break;
-    case ';': kind = MSOC_KQL_TOK_SEMI; break;
-    case ':': kind = MSOC_KQL_TOK_COLON; break;
-    case '?': kind = MSOC_KQL_TOK_QUESTION; break;
-    case '+': kind = MSOC_KQL_TOK_PLUS; break;
-    case '*': kind = MSOC_KQL_TOK_STAR; break;
-    case '/': kind = MSOC_KQL_TOK_SLASH; break;
-    case '%': kind = MSOC_KQL_TOK_PERCENT; break;
-    case '@': kind = MSOC_KQL_TOK_AT; break;
-    case '#': kind = MSOC_KQL_TOK_HASH; break;
-    case '~': kind = MSOC_KQL_TOK_TILDE; break;
+    case '|':
+        kind = MSOC_KQL_TOK_PIPE;
+        break;
+    case '(':
+        kind = MSOC_KQL_TOK_LPAREN;
+        break;
+    case ')':
+        kind = MSOC_KQL_TOK_RPAREN;
+        break;
+    case '[':
+        kind = MSOC_KQL_TOK_LBRACKET;
+        break;
+    case ']':
+        kind = MSOC_KQL_TOK_RBRACKET;
+        break;
+    case '{':
+        kind = MSOC_KQL_TOK_LBRACE;
+        break;
+    case '}':
+        kind = MSOC_KQL_TOK_RBRACE;
+        break;
+    case ',':
+        kind = MSOC_KQL_TOK_COMMA;
+        break;
+    case ';':
+        kind = MSOC_KQL_TOK_SEMI;
+        break;
+    case ':':
+        kind = MSOC_KQL_TOK_COLON;
+        break;
+    case '?':
+        kind = MSOC_KQL_TOK_QUESTION;
+        break;
+    case '+':
+        kind = MSOC_KQL_TOK_PLUS;
+        break;
+    case '*':
+        kind = MSOC_KQL_TOK_STAR;
+        break;
+    case '/':
+        kind = MSOC_KQL_TOK_SLASH;
+        break;
+    case '%':
+        kind = MSOC_KQL_TOK_PERCENT;
+        break;
+    case '@':
+        kind = MSOC_KQL_TOK_AT;
+        break;
+    case '#':
+        kind = MSOC_KQL_TOK_HASH;
+        break;
+    case '~':
+        kind = MSOC_KQL_TOK_TILDE;
+        break;
     case '.':
         if (c1 == '.') {
             kind = MSOC_KQL_TOK_DOTDOT;
@@ -583,14 +634,30 @@ bool msoc_kql__string_decode(const char *p, size_t len, msoc_arena *arena, msoc_
         }
         char e = p[++k];
         switch (e) {
-        case 'n': o[n++] = '\n'; break;
-        case 't': o[n++] = '\t'; break;
-        case 'r': o[n++] = '\r'; break;
-        case '0': o[n++] = '\0'; break;
-        case 'a': o[n++] = '\a'; break;
-        case 'b': o[n++] = '\b'; break;
-        case 'f': o[n++] = '\f'; break;
-        case 'v': o[n++] = '\v'; break;
+        case 'n':
+            o[n++] = '\n';
+            break;
+        case 't':
+            o[n++] = '\t';
+            break;
+        case 'r':
+            o[n++] = '\r';
+            break;
+        case '0':
+            o[n++] = '\0';
+            break;
+        case 'a':
+            o[n++] = '\a';
+            break;
+        case 'b':
+            o[n++] = '\b';
+            break;
+        case 'f':
+            o[n++] = '\f';
+            break;
+        case 'v':
+            o[n++] = '\v';
+            break;
         case 'u':
         case 'x': {
             int want = e == 'u' ? 4 : 2;
@@ -610,7 +677,9 @@ bool msoc_kql__string_decode(const char *p, size_t len, msoc_arena *arena, msoc_
             }
             break;
         }
-        default: o[n++] = e; break; /* \\ \' \" and unknown escapes keep the char */
+        default:
+            o[n++] = e;
+            break; /* \\ \' \" and unknown escapes keep the char */
         }
     }
     o[n] = 0;

@@ -94,22 +94,38 @@ void msoc_kql__fail_oom(kp *p)
 static const char *kind_text(msoc_kql_tok_kind k)
 {
     switch (k) {
-    case MSOC_KQL_TOK_LPAREN: return "'('";
-    case MSOC_KQL_TOK_RPAREN: return "')'";
-    case MSOC_KQL_TOK_LBRACKET: return "'['";
-    case MSOC_KQL_TOK_RBRACKET: return "']'";
-    case MSOC_KQL_TOK_LBRACE: return "'{'";
-    case MSOC_KQL_TOK_RBRACE: return "'}'";
-    case MSOC_KQL_TOK_COMMA: return "','";
-    case MSOC_KQL_TOK_SEMI: return "';'";
-    case MSOC_KQL_TOK_COLON: return "':'";
-    case MSOC_KQL_TOK_ASSIGN: return "'='";
-    case MSOC_KQL_TOK_DOTDOT: return "'..'";
-    case MSOC_KQL_TOK_ARROW: return "'=>'";
-    case MSOC_KQL_TOK_PIPE: return "'|'";
-    case MSOC_KQL_TOK_STRING: return "a string literal";
-    case MSOC_KQL_TOK_IDENT: return "a name";
-    default: return "a token";
+    case MSOC_KQL_TOK_LPAREN:
+        return "'('";
+    case MSOC_KQL_TOK_RPAREN:
+        return "')'";
+    case MSOC_KQL_TOK_LBRACKET:
+        return "'['";
+    case MSOC_KQL_TOK_RBRACKET:
+        return "']'";
+    case MSOC_KQL_TOK_LBRACE:
+        return "'{'";
+    case MSOC_KQL_TOK_RBRACE:
+        return "'}'";
+    case MSOC_KQL_TOK_COMMA:
+        return "','";
+    case MSOC_KQL_TOK_SEMI:
+        return "';'";
+    case MSOC_KQL_TOK_COLON:
+        return "':'";
+    case MSOC_KQL_TOK_ASSIGN:
+        return "'='";
+    case MSOC_KQL_TOK_DOTDOT:
+        return "'..'";
+    case MSOC_KQL_TOK_ARROW:
+        return "'=>'";
+    case MSOC_KQL_TOK_PIPE:
+        return "'|'";
+    case MSOC_KQL_TOK_STRING:
+        return "a string literal";
+    case MSOC_KQL_TOK_IDENT:
+        return "a name";
+    default:
+        return "a token";
     }
 }
 
@@ -142,8 +158,8 @@ static bool expect_close(kp *p, const msoc_kql_tok *open_tok, msoc_kql_tok_kind 
         return true;
     char b[64];
     const msoc_kql_tok *t = &p->t[p->pos];
-    msoc_kql__fail(p, NULL, t->kind == MSOC_KQL_TOK_EOF ? MSOC_KQL_DIAG_UNCLOSED
-                                                           : MSOC_KQL_DIAG_EXPECTED,
+    msoc_kql__fail(p, NULL,
+                   t->kind == MSOC_KQL_TOK_EOF ? MSOC_KQL_DIAG_UNCLOSED : MSOC_KQL_DIAG_EXPECTED,
                    "expected %s to close '%s' opened at %u:%u, found %s", kind_text(k), opener,
                    open_tok->line, open_tok->col, msoc_kql__tok_desc(p, t, b, sizeof b));
     return false;
@@ -208,8 +224,8 @@ bool msoc_kql__list_push(kp *p, msoc_kql_list *l, msoc_kql_node *item, uint32_t 
         return false;
     if (l->n == *cap) {
         uint32_t ncap = *cap ? *cap * 2 : 4;
-        msoc_kql_node **nv = msoc_arena_realloc(p->arena, l->items, *cap * sizeof *nv,
-                                                ncap * sizeof *nv);
+        msoc_kql_node **nv =
+            msoc_arena_realloc(p->arena, l->items, *cap * sizeof *nv, ncap * sizeof *nv);
         if (!nv) {
             msoc_kql__fail_oom(p);
             return false;
@@ -274,8 +290,10 @@ msoc_kql_node *msoc_kql__type(kp *p)
     const msoc_kql_tok *t = msoc_kql__peek(p, 0);
     if (t->kind != MSOC_KQL_TOK_IDENT) {
         char b[64];
-        msoc_kql__fail(p, t, MSOC_KQL_DIAG_EXPECTED, "expected a type name (string, long, ...), "
-                       "found %s", msoc_kql__tok_desc(p, t, b, sizeof b));
+        msoc_kql__fail(p, t, MSOC_KQL_DIAG_EXPECTED,
+                       "expected a type name (string, long, ...), "
+                       "found %s",
+                       msoc_kql__tok_desc(p, t, b, sizeof b));
         return NULL;
     }
     msoc_type ty;
@@ -290,7 +308,8 @@ msoc_kql_node *msoc_kql__type(kp *p)
         char b[64];
         msoc_kql__fail(p, t, MSOC_KQL_DIAG_BAD_TYPE,
                        "unknown type %s; use bool, int, long, real, decimal, string, datetime, "
-                       "timespan, guid or dynamic", msoc_kql__tok_desc(p, t, b, sizeof b));
+                       "timespan, guid or dynamic",
+                       msoc_kql__tok_desc(p, t, b, sizeof b));
         return NULL;
     }
     msoc_kql_node *nd = msoc_kql__node(p, MSOC_KQL_TYPE, t);
@@ -583,8 +602,7 @@ static msoc_kql_node *dyn_value(kp *p)
                 if (!item)
                     break;
                 if (k->kind == MSOC_KQL_TOK_STRING) {
-                    if (!msoc_kql__string_decode(p->text + k->off, k->len, p->arena,
-                                                 &item->name)) {
+                    if (!msoc_kql__string_decode(p->text + k->off, k->len, p->arena, &item->name)) {
                         msoc_kql__fail_oom(p);
                         break;
                     }
@@ -595,7 +613,8 @@ static msoc_kql_node *dyn_value(kp *p)
                 } else {
                     msoc_kql__fail(p, k, MSOC_KQL_DIAG_JSON,
                                    "expected a property name (string) in dynamic object, "
-                                   "found %s", msoc_kql__tok_desc(p, k, b, sizeof b));
+                                   "found %s",
+                                   msoc_kql__tok_desc(p, k, b, sizeof b));
                     break;
                 }
                 if (!msoc_kql__expect(p, MSOC_KQL_TOK_COLON, "after the property name"))
@@ -610,7 +629,8 @@ static msoc_kql_node *dyn_value(kp *p)
             if (msoc_kql__is(p, close)) {
                 msoc_kql__fail(p, NULL, MSOC_KQL_DIAG_JSON,
                                "missing JSON value after ',' in dynamic %s; remove the "
-                               "trailing comma", is_arr ? "array" : "object");
+                               "trailing comma",
+                               is_arr ? "array" : "object");
                 break;
             }
         }
@@ -686,7 +706,8 @@ static msoc_kql_node *typed_lit(kp *p, msoc_type ty)
             return NULL;
         if (word_ci(p, v, "true") || (v->kind == MSOC_KQL_TOK_INT && p->text[v->off] == '1'))
             nd->lit.v.b = true;
-        else if (!word_ci(p, v, "false") && !(v->kind == MSOC_KQL_TOK_INT && p->text[v->off] == '0')) {
+        else if (!word_ci(p, v, "false") &&
+                 !(v->kind == MSOC_KQL_TOK_INT && p->text[v->off] == '0')) {
             msoc_kql__fail(p, v, MSOC_KQL_DIAG_BAD_LITERAL,
                            "bool() takes true, false or null, found %s",
                            msoc_kql__tok_desc(p, v, b, sizeof b));
@@ -742,8 +763,9 @@ static msoc_kql_node *typed_lit(kp *p, msoc_type ty)
             }
             nd->lit.type = ty;
         } else {
-            msoc_kql__fail(p, v, MSOC_KQL_DIAG_BAD_LITERAL, "%.*s() needs a number or null, found %s",
-                           (int)t->len, p->text + t->off, msoc_kql__tok_desc(p, v, b, sizeof b));
+            msoc_kql__fail(p, v, MSOC_KQL_DIAG_BAD_LITERAL,
+                           "%.*s() needs a number or null, found %s", (int)t->len, p->text + t->off,
+                           msoc_kql__tok_desc(p, v, b, sizeof b));
             return NULL;
         }
     }
@@ -763,9 +785,12 @@ msoc_kql_node *msoc_kql__literal_value(kp *p)
     switch (t->kind) {
     case MSOC_KQL_TOK_INT:
     case MSOC_KQL_TOK_REAL:
-    case MSOC_KQL_TOK_TIMESPAN: return number_lit(p, false);
-    case MSOC_KQL_TOK_STRING: return string_lit(p);
-    case MSOC_KQL_TOK_RAWLIT: return rawlit(p);
+    case MSOC_KQL_TOK_TIMESPAN:
+        return number_lit(p, false);
+    case MSOC_KQL_TOK_STRING:
+        return string_lit(p);
+    case MSOC_KQL_TOK_RAWLIT:
+        return rawlit(p);
     case MSOC_KQL_TOK_MINUS: {
         const msoc_kql_tok *n = msoc_kql__peek(p, 1);
         if (n->kind == MSOC_KQL_TOK_INT || n->kind == MSOC_KQL_TOK_REAL ||
@@ -792,7 +817,8 @@ msoc_kql_node *msoc_kql__literal_value(kp *p)
         if (msoc_kql__peek(p, 1)->kind == MSOC_KQL_TOK_LPAREN && is_typed_lit_word(p, t, &ty))
             return typed_lit(p, ty);
         break;
-    default: break;
+    default:
+        break;
     }
     msoc_kql__fail(p, t, MSOC_KQL_DIAG_EXPECTED, "expected a literal value, found %s",
                    msoc_kql__tok_desc(p, t, b, sizeof b));
@@ -836,8 +862,9 @@ static bool call_args(kp *p, msoc_kql_node *call, const msoc_kql_tok *open, cons
             p->pos += 2;
             arg->a = msoc_kql__pipe_expr(p);
             msoc_kql__finish(p, arg);
-        } else if (t->kind == MSOC_KQL_TOK_STAR && (msoc_kql__peek(p, 1)->kind == MSOC_KQL_TOK_RPAREN ||
-                                                    msoc_kql__peek(p, 1)->kind == MSOC_KQL_TOK_COMMA)) {
+        } else if (t->kind == MSOC_KQL_TOK_STAR &&
+                   (msoc_kql__peek(p, 1)->kind == MSOC_KQL_TOK_RPAREN ||
+                    msoc_kql__peek(p, 1)->kind == MSOC_KQL_TOK_COMMA)) {
             arg = msoc_kql__node(p, MSOC_KQL_STAR, t);
             p->pos++;
         } else {
@@ -921,15 +948,16 @@ static msoc_kql_node *postfix(kp *p, msoc_kql_node *base)
             }
             if (m->kind == MSOC_KQL_TOK_LBRACKET && !msoc_kql__is_name_start(p))
                 continue; /* x.[0] is x[0] */
-            if (m->kind == MSOC_KQL_TOK_IDENT && msoc_kql__peek(p, 1)->kind == MSOC_KQL_TOK_LPAREN) {
+            if (m->kind == MSOC_KQL_TOK_IDENT &&
+                msoc_kql__peek(p, 1)->kind == MSOC_KQL_TOK_LPAREN) {
                 base = call_expr(p, base);
                 continue;
             }
             if (tok_is_word(p, m, "external_data") || tok_is_word(p, m, "set")) {
                 msoc_kql__fail(p, m, MSOC_KQL_DIAG_EXPECTED,
                                "'%.*s' is a keyword; write it as ['%.*s'] to use it as a property "
-                               "name", (int)m->len, p->text + m->off, (int)m->len,
-                               p->text + m->off);
+                               "name",
+                               (int)m->len, p->text + m->off, (int)m->len, p->text + m->off);
                 return NULL;
             }
             msoc_kql_node *nm = msoc_kql__name(p, "a property name after '.'");
@@ -987,7 +1015,8 @@ static msoc_kql_node *primary(kp *p)
     case MSOC_KQL_TOK_REAL:
     case MSOC_KQL_TOK_TIMESPAN:
     case MSOC_KQL_TOK_STRING:
-    case MSOC_KQL_TOK_RAWLIT: return postfix(p, msoc_kql__literal_value(p));
+    case MSOC_KQL_TOK_RAWLIT:
+        return postfix(p, msoc_kql__literal_value(p));
     case MSOC_KQL_TOK_LPAREN: {
         p->pos++;
         msoc_kql_tok_kind k1 = (msoc_kql_tok_kind)msoc_kql__peek(p, 0)->kind;
@@ -1036,7 +1065,8 @@ static msoc_kql_node *primary(kp *p)
         p->pos++;
         return nd;
     }
-    default: break;
+    default:
+        break;
     }
     msoc_kql__fail(p, t, MSOC_KQL_DIAG_EXPECTED, "expected an expression, found %s",
                    msoc_kql__tok_desc(p, t, b, sizeof b));
@@ -1067,8 +1097,8 @@ static msoc_kql_node *multiplicative(kp *p)
     msoc_kql_node *l = unary(p);
     for (;;) {
         msoc_kql_tok_kind k = (msoc_kql_tok_kind)msoc_kql__peek(p, 0)->kind;
-        msoc_kql_op op = k == MSOC_KQL_TOK_STAR ? MSOC_KQL_OP_MUL
-                         : k == MSOC_KQL_TOK_SLASH ? MSOC_KQL_OP_DIV
+        msoc_kql_op op = k == MSOC_KQL_TOK_STAR      ? MSOC_KQL_OP_MUL
+                         : k == MSOC_KQL_TOK_SLASH   ? MSOC_KQL_OP_DIV
                          : k == MSOC_KQL_TOK_PERCENT ? MSOC_KQL_OP_MOD
                                                      : MSOC_KQL_OP_NONE;
         if (!l || op == MSOC_KQL_OP_NONE)
@@ -1149,17 +1179,22 @@ static msoc_kql_op peek_cmp_op(kp *p, uint32_t *n_toks)
     switch (t->kind) {
     case MSOC_KQL_TOK_ASSIGN: /* Kusto tolerates `where a = 1` */
         return p->in_where ? MSOC_KQL_OP_EQ : MSOC_KQL_OP_NONE;
-    case MSOC_KQL_TOK_EQ: return MSOC_KQL_OP_EQ;
+    case MSOC_KQL_TOK_EQ:
+        return MSOC_KQL_OP_EQ;
     case MSOC_KQL_TOK_COLON: {
         msoc_kql_tok_kind k1 = (msoc_kql_tok_kind)msoc_kql__peek(p, 1)->kind;
         return (k1 == MSOC_KQL_TOK_STRING || k1 == MSOC_KQL_TOK_INT || k1 == MSOC_KQL_TOK_REAL)
                    ? MSOC_KQL_OP_SEARCH_HAS
                    : MSOC_KQL_OP_NONE;
     }
-    case MSOC_KQL_TOK_NE: return MSOC_KQL_OP_NE;
-    case MSOC_KQL_TOK_EQ_CI: return MSOC_KQL_OP_EQ_CI;
-    case MSOC_KQL_TOK_NE_CI: return MSOC_KQL_OP_NE_CI;
-    default: break;
+    case MSOC_KQL_TOK_NE:
+        return MSOC_KQL_OP_NE;
+    case MSOC_KQL_TOK_EQ_CI:
+        return MSOC_KQL_OP_EQ_CI;
+    case MSOC_KQL_TOK_NE_CI:
+        return MSOC_KQL_OP_NE_CI;
+    default:
+        break;
     }
     bool neg = false;
     uint32_t k = 0;
@@ -1251,7 +1286,8 @@ static msoc_kql_node *between_op(kp *p, msoc_kql_op op, msoc_kql_node *l)
     if (!msoc_kql__expect(p, MSOC_KQL_TOK_LPAREN, "after 'between': between (low .. high)"))
         return NULL;
     nd->b = relational(p);
-    if (!p->failed && !msoc_kql__expect(p, MSOC_KQL_TOK_DOTDOT, "between the bounds: (low .. high)"))
+    if (!p->failed &&
+        !msoc_kql__expect(p, MSOC_KQL_TOK_DOTDOT, "between the bounds: (low .. high)"))
         return NULL;
     nd->c = relational(p);
     if (p->failed || !expect_close(p, open, MSOC_KQL_TOK_RPAREN, "between ("))
@@ -1276,6 +1312,8 @@ static msoc_kql_node *comparison(kp *p)
             l = list_op(p, op, l, optok);
         else if (op == MSOC_KQL_OP_BETWEEN || op == MSOC_KQL_OP_NOT_BETWEEN)
             l = between_op(p, op, l);
+        else if (op == MSOC_KQL_OP_SEARCH_HAS)
+            l = binary(p, op, l, msoc_kql__literal_value(p)); /* Col:"text" */
         else
             l = binary(p, op, l, relational(p));
     }
@@ -1358,7 +1396,6 @@ static msoc_kql_node *param_decls(kp *p, msoc_kql_list *out)
         return NULL;
     return (msoc_kql_node *)out; /* non-NULL marker */
 }
-
 
 /* { statements; result } */
 msoc_kql_node *msoc_kql__block(kp *p)
@@ -1452,8 +1489,8 @@ static msoc_kql_node *set_stmt(kp *p)
         last += 2;
     }
     const msoc_kql_tok *lt = &p->t[last];
-    nd->name = msoc_str_dup(p->arena, msoc_str_make(p->text + first->off,
-                                                    lt->off + lt->len - first->off));
+    nd->name =
+        msoc_str_dup(p->arena, msoc_str_make(p->text + first->off, lt->off + lt->len - first->off));
     p->pos = last + 1;
     if (msoc_kql__accept(p, MSOC_KQL_TOK_ASSIGN)) {
         if (msoc_kql__is(p, MSOC_KQL_TOK_IDENT) && !msoc_kql__is_word(p, 0, "true") &&
@@ -1642,8 +1679,7 @@ static msoc_kql_node *script(kp *p)
                            msoc_kql__tok_desc(p, t, b, sizeof b));
         } else if (t->kind == MSOC_KQL_TOK_RPAREN || t->kind == MSOC_KQL_TOK_RBRACKET ||
                    t->kind == MSOC_KQL_TOK_RBRACE) {
-            msoc_kql__fail(p, t, MSOC_KQL_DIAG_TRAILING,
-                           "unmatched %s: no bracket is open here",
+            msoc_kql__fail(p, t, MSOC_KQL_DIAG_TRAILING, "unmatched %s: no bracket is open here",
                            msoc_kql__tok_desc(p, t, b, sizeof b));
         } else if (new_line) {
             msoc_kql__fail(p, &at, MSOC_KQL_DIAG_EXPECTED,
@@ -1653,7 +1689,8 @@ static msoc_kql_node *script(kp *p)
         } else {
             msoc_kql__fail(p, t, MSOC_KQL_DIAG_TRAILING,
                            "unexpected %s; expected '|' before the next operator or ';' "
-                           "between statements", msoc_kql__tok_desc(p, t, b, sizeof b));
+                           "between statements",
+                           msoc_kql__tok_desc(p, t, b, sizeof b));
         }
     }
     root->end = (uint32_t)p->len;
@@ -1678,7 +1715,12 @@ msoc_status msoc_kql_parse_ex(const char *text, size_t len, msoc_arena *arena,
     msoc_status st = msoc_kql__lex(text, len, arena, &toks, diag, err);
     if (st != MSOC_OK)
         return st;
-    kp p = {.text = text, .len = len, .t = toks.v, .n = toks.n, .arena = arena, .diag = diag,
+    kp p = {.text = text,
+            .len = len,
+            .t = toks.v,
+            .n = toks.n,
+            .arena = arena,
+            .diag = diag,
             .err = err};
     p.max_depth = opts && opts->max_depth ? opts->max_depth : MSOC_KQL_MAX_DEPTH_DEFAULT;
     msoc_kql_node *root = script(&p);

@@ -8,8 +8,8 @@
 
 #include "kql_int.h"
 
-#define PEEK(k) msoc_kql__peek(p, (k))
-#define IS(k) msoc_kql__is(p, (k))
+#define PEEK(k)               msoc_kql__peek(p, (k))
+#define IS(k)                 msoc_kql__is(p, (k))
 #define PUSH(list, item, cap) msoc_kql__list_push(p, (list), (item), (cap))
 
 static bool is_word_tok(kp *p, const msoc_kql_tok *t, const char *w)
@@ -34,12 +34,42 @@ static bool is_lower_word(kp *p, const msoc_kql_tok *t)
 static bool is_object_word(kp *p, const msoc_kql_tok *t)
 {
     static const char *const words[] = {
-        "table", "tables", "database", "databases", "version", "function", "functions",
-        "cluster", "external", "materialized", "column", "columns", "extents", "extent",
-        "operations", "queries", "commands", "ingestion", "streamingingestion", "schema",
-        "journal", "diagnostics", "principal", "principals", "policy", "workload_group",
-        "capacity", "stored_query_result", "stored_query_results", "entity_group",
-        "request_support", "async", "continuous-export", "inline", "into", "query",
+        "table",
+        "tables",
+        "database",
+        "databases",
+        "version",
+        "function",
+        "functions",
+        "cluster",
+        "external",
+        "materialized",
+        "column",
+        "columns",
+        "extents",
+        "extent",
+        "operations",
+        "queries",
+        "commands",
+        "ingestion",
+        "streamingingestion",
+        "schema",
+        "journal",
+        "diagnostics",
+        "principal",
+        "principals",
+        "policy",
+        "workload_group",
+        "capacity",
+        "stored_query_result",
+        "stored_query_results",
+        "entity_group",
+        "request_support",
+        "async",
+        "continuous-export",
+        "inline",
+        "into",
+        "query",
     };
     if (!is_lower_word(p, t))
         return false;
@@ -152,7 +182,8 @@ static void cmd_parts(kp *p, msoc_kql_node *cmd, msoc_kql_list *out, msoc_kql_to
         if (placeholder_ahead(p)) {
             msoc_kql__fail(p, t, MSOC_KQL_DIAG_COMMAND,
                            "'<%.*s>' is a documentation placeholder; replace it with a real name "
-                           "or value", (int)PEEK(1)->len, p->text + PEEK(1)->off);
+                           "or value",
+                           (int)PEEK(1)->len, p->text + PEEK(1)->off);
             return;
         }
         msoc_kql_node *part = NULL;
@@ -274,24 +305,107 @@ static bool cmd_expect(kp *p, uint32_t at, const char *const *words, const char 
 
 static bool check_shape(kp *p, const char *verb, uint32_t i)
 {
-    static const char *const verbs[] = {
-        "add", "alter", "alter-merge", "append", "attach", "cancel", "clean", "clear", "create",
-        "create-merge", "create-or-alter", "create-request-support", "delete", "detach",
-        "disable", "drop", "drop-pretend", "dup-next-failed-ingest", "dup-next-ingest", "enable",
-        "execute", "export", "forget", "get", "ingest", "list", "make", "merge", "move",
-        "patch", "purge", "purge-cleanup", "rename", "replace", "seal", "set", "set-or-append",
-        "set-or-replace", "show", "undo", "update", "evaluate", "run", "save", NULL};
-    static const char *const show_objects[] = {
-        "basicauth", "cache", "callstacks", "capacity", "cluster", "column", "columns", "commands",
-        "commands-and-queries", "continuous-export", "continuous-exports", "data", "database",
-        "databases", "diagnostics", "entity_group", "entity_groups", "extent", "extents",
-        "external", "fabric", "follower", "function", "functions", "graph_model",
-        "graph_models", "graph_snapshot", "graph_snapshots", "ingestion", "journal",
-        "materialized-view", "materialized-views", "memory", "operation", "operations",
-        "plugins", "principal", "queries", "query", "request_support", "rowstore",
-        "rowstores", "running", "schema", "stored_query_result", "stored_query_results",
-        "streamingingestion", "table", "tables", "version", "workload_group",
-        "workload_groups", "mirroring-templates", "mirroring-template", "tcp", NULL};
+    static const char *const verbs[] = {"add",
+                                        "alter",
+                                        "alter-merge",
+                                        "append",
+                                        "attach",
+                                        "cancel",
+                                        "clean",
+                                        "clear",
+                                        "create",
+                                        "create-merge",
+                                        "create-or-alter",
+                                        "create-request-support",
+                                        "delete",
+                                        "detach",
+                                        "disable",
+                                        "drop",
+                                        "drop-pretend",
+                                        "dup-next-failed-ingest",
+                                        "dup-next-ingest",
+                                        "enable",
+                                        "execute",
+                                        "export",
+                                        "forget",
+                                        "get",
+                                        "ingest",
+                                        "list",
+                                        "make",
+                                        "merge",
+                                        "move",
+                                        "patch",
+                                        "purge",
+                                        "purge-cleanup",
+                                        "rename",
+                                        "replace",
+                                        "seal",
+                                        "set",
+                                        "set-or-append",
+                                        "set-or-replace",
+                                        "show",
+                                        "undo",
+                                        "update",
+                                        "evaluate",
+                                        "run",
+                                        "save",
+                                        NULL};
+    static const char *const show_objects[] = {"basicauth",
+                                               "cache",
+                                               "callstacks",
+                                               "capacity",
+                                               "cluster",
+                                               "column",
+                                               "columns",
+                                               "commands",
+                                               "commands-and-queries",
+                                               "continuous-export",
+                                               "continuous-exports",
+                                               "data",
+                                               "database",
+                                               "databases",
+                                               "diagnostics",
+                                               "entity_group",
+                                               "entity_groups",
+                                               "extent",
+                                               "extents",
+                                               "external",
+                                               "fabric",
+                                               "follower",
+                                               "function",
+                                               "functions",
+                                               "graph_model",
+                                               "graph_models",
+                                               "graph_snapshot",
+                                               "graph_snapshots",
+                                               "ingestion",
+                                               "journal",
+                                               "materialized-view",
+                                               "materialized-views",
+                                               "memory",
+                                               "operation",
+                                               "operations",
+                                               "plugins",
+                                               "principal",
+                                               "queries",
+                                               "query",
+                                               "request_support",
+                                               "rowstore",
+                                               "rowstores",
+                                               "running",
+                                               "schema",
+                                               "stored_query_result",
+                                               "stored_query_results",
+                                               "streamingingestion",
+                                               "table",
+                                               "tables",
+                                               "version",
+                                               "workload_group",
+                                               "workload_groups",
+                                               "mirroring-templates",
+                                               "mirroring-template",
+                                               "tcp",
+                                               NULL};
     static const char *const ingest_next[] = {"async", "inline", "into", NULL};
     static const char *const table_w[] = {"table", NULL};
     static const char *const cancel_next[] = {"operation", "query", NULL};
@@ -299,15 +413,15 @@ static bool check_shape(kp *p, const char *verb, uint32_t i)
     static const char *const to_w[] = {"to", NULL};
     static const char *const append_w[] = {"append", NULL};
     const msoc_kql_tok *vt = &p->t[i - 1];
-    if (!word_in(p, vt, verbs) && !(vt->kind == MSOC_KQL_TOK_IDENT && strchr(verb, '-') &&
-                                     word_in(p, &p->t[i - 1], verbs))) {
+    if (!word_in(p, vt, verbs) &&
+        !(vt->kind == MSOC_KQL_TOK_IDENT && strchr(verb, '-') && word_in(p, &p->t[i - 1], verbs))) {
         bool known = false;
         for (size_t k = 0; verbs[k]; k++)
             if (strcmp(verbs[k], verb) == 0)
                 known = true;
         if (!known) {
-            msoc_kql__fail(p, &p->t[i - 1], MSOC_KQL_DIAG_COMMAND,
-                           "unknown control command '.%s'", verb);
+            msoc_kql__fail(p, &p->t[i - 1], MSOC_KQL_DIAG_COMMAND, "unknown control command '.%s'",
+                           verb);
             return false;
         }
     }
@@ -316,7 +430,8 @@ static bool check_shape(kp *p, const char *verb, uint32_t i)
             return false;
         if (is_word_tok(p, &p->t[i], "async"))
             i++;
-        if (is_word_tok(p, &p->t[i], "into") && !cmd_expect(p, i + 1, table_w, "ingest into", "'table'"))
+        if (is_word_tok(p, &p->t[i], "into") &&
+            !cmd_expect(p, i + 1, table_w, "ingest into", "'table'"))
             return false;
     } else if (strcmp(verb, "cancel") == 0) {
         return cmd_expect(p, i, cancel_next, verb, "'operation' or 'query'");
@@ -343,14 +458,23 @@ static bool check_shape(kp *p, const char *verb, uint32_t i)
             char b[64];
             msoc_kql__fail(p, &p->t[i], MSOC_KQL_DIAG_COMMAND,
                            "unknown object %s after '.show' (tables, table T schema, databases, "
-                           "version, ...)", msoc_kql__tok_desc(p, &p->t[i], b, sizeof b));
+                           "version, ...)",
+                           msoc_kql__tok_desc(p, &p->t[i], b, sizeof b));
             return false;
         }
     }
     if (strcmp(verb, "alter-merge") == 0) {
-        static const char *const objs[] = {"async", "cluster", "column", "database",
-                                           "entity_group", "external", "materialized-view",
-                                           "mirroring-template", "table", "workload_group", NULL};
+        static const char *const objs[] = {"async",
+                                           "cluster",
+                                           "column",
+                                           "database",
+                                           "entity_group",
+                                           "external",
+                                           "materialized-view",
+                                           "mirroring-template",
+                                           "table",
+                                           "workload_group",
+                                           NULL};
         char w[64];
         hyphen_word(p, i, w, sizeof w);
         bool ok = false;
@@ -366,8 +490,9 @@ static bool check_shape(kp *p, const char *verb, uint32_t i)
     }
     if (strcmp(verb, "set") == 0 && is_word_tok(p, &p->t[i], "table")) {
         static const char *const roles[] = {"admins", "ingestors", "rowstore_references", NULL};
-        return cmd_expect(p, i + 2, roles, "set table T", "'admins', 'ingestors' or "
-                                                         "'rowstore_references'");
+        return cmd_expect(p, i + 2, roles, "set table T",
+                          "'admins', 'ingestors' or "
+                          "'rowstore_references'");
     }
     /* Policies a materialized view has. */
     if ((strcmp(verb, "alter") == 0 || strcmp(verb, "delete") == 0) &&
@@ -395,8 +520,9 @@ static bool check_shape(kp *p, const char *verb, uint32_t i)
         }
     }
     /* policy ingestiontime takes only `true` when set. */
-    for (uint32_t k = i; (strcmp(verb, "alter") == 0 || strcmp(verb, "set") == 0) && k + 2 < p->n && p->t[k].kind != MSOC_KQL_TOK_LTPIPE &&
-                         p->t[k].kind != MSOC_KQL_TOK_EOF; k++) {
+    for (uint32_t k = i; (strcmp(verb, "alter") == 0 || strcmp(verb, "set") == 0) && k + 2 < p->n &&
+                         p->t[k].kind != MSOC_KQL_TOK_LTPIPE && p->t[k].kind != MSOC_KQL_TOK_EOF;
+         k++) {
         static const char *const true_w[] = {"true", NULL};
         if (is_word_tok(p, &p->t[k], "policy") && is_word_tok(p, &p->t[k + 1], "ingestiontime"))
             return cmd_expect(p, k + 2, true_w, "... policy ingestiontime", "'true'");
@@ -455,7 +581,8 @@ static bool check_with_values(kp *p)
             char b[64];
             msoc_kql__fail(p, v, MSOC_KQL_DIAG_COMMAND,
                            "expected a literal value for option '%.*s', found %s; quote it as a "
-                           "string", (int)p->t[k].len, p->text + p->t[k].off,
+                           "string",
+                           (int)p->t[k].len, p->text + p->t[k].off,
                            msoc_kql__tok_desc(p, v, b, sizeof b));
             return false;
         }
@@ -480,7 +607,8 @@ msoc_kql_node *msoc_kql__command(kp *p)
             !p->t[k + 1].has_ws_before) {
             msoc_kql__fail(p, t, MSOC_KQL_DIAG_COMMAND,
                            "'<%.*s...>' is a documentation placeholder; replace it with a real "
-                           "name or value", (int)p->t[k + 1].len, p->text + p->t[k + 1].off);
+                           "name or value",
+                           (int)p->t[k + 1].len, p->text + p->t[k + 1].off);
             return NULL;
         }
     }

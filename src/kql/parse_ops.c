@@ -6,11 +6,11 @@
 
 #include "kql_int.h"
 
-#define PEEK(k) msoc_kql__peek(p, (k))
-#define IS(k) msoc_kql__is(p, (k))
-#define WORD(w) msoc_kql__is_word(p, 0, (w))
-#define ACCEPT(k) msoc_kql__accept(p, (k))
-#define ACCEPT_WORD(w) msoc_kql__accept_word(p, (w))
+#define PEEK(k)               msoc_kql__peek(p, (k))
+#define IS(k)                 msoc_kql__is(p, (k))
+#define WORD(w)               msoc_kql__is_word(p, 0, (w))
+#define ACCEPT(k)             msoc_kql__accept(p, (k))
+#define ACCEPT_WORD(w)        msoc_kql__accept_word(p, (w))
 #define PUSH(list, item, cap) msoc_kql__list_push(p, (list), (item), (cap))
 
 static bool tok_word(kp *p, const msoc_kql_tok *t, const char *w)
@@ -65,8 +65,8 @@ static msoc_kql_node *one_param(kp *p)
     while (p->t[last + 1].kind == MSOC_KQL_TOK_DOT && p->t[last + 2].kind == MSOC_KQL_TOK_IDENT)
         last += 2;
     const msoc_kql_tok *lt = &p->t[last];
-    nd->name = msoc_str_dup(p->arena,
-                            msoc_str_make(p->text + first->off, lt->off + lt->len - first->off));
+    nd->name =
+        msoc_str_dup(p->arena, msoc_str_make(p->text + first->off, lt->off + lt->len - first->off));
     p->pos = last + 1;
     if (!msoc_kql__expect(p, MSOC_KQL_TOK_ASSIGN, "after the option name"))
         return NULL;
@@ -215,8 +215,8 @@ static msoc_kql_node *name_or_wildcard(kp *p, bool expr_fallback)
             if (i - p->pos == 1) {
                 nd->kind = MSOC_KQL_STAR;
             } else {
-                nd->name = msoc_str_dup(p->arena, msoc_str_make(p->text + t->off,
-                                                                last->off + last->len - t->off));
+                nd->name = msoc_str_dup(
+                    p->arena, msoc_str_make(p->text + t->off, last->off + last->len - t->off));
             }
             p->pos = i;
             msoc_kql__finish(p, nd);
@@ -246,7 +246,8 @@ static msoc_kql_node *sort_key(kp *p, bool granny)
         else if (ACCEPT_WORD("desc"))
             flags |= MSOC_KQL_F_DESC | MSOC_KQL_F_GRANNY;
         else
-            msoc_kql__fail(p, NULL, MSOC_KQL_DIAG_EXPECTED, "expected 'asc' or 'desc' after 'granny-'");
+            msoc_kql__fail(p, NULL, MSOC_KQL_DIAG_EXPECTED,
+                           "expected 'asc' or 'desc' after 'granny-'");
     }
     if (!granny && WORD("nulls")) {
         p->pos++;
@@ -255,7 +256,8 @@ static msoc_kql_node *sort_key(kp *p, bool granny)
         else if (ACCEPT_WORD("last"))
             flags |= MSOC_KQL_F_NULLS_LAST;
         else
-            msoc_kql__fail(p, NULL, MSOC_KQL_DIAG_EXPECTED, "expected 'first' or 'last' after 'nulls'");
+            msoc_kql__fail(p, NULL, MSOC_KQL_DIAG_EXPECTED,
+                           "expected 'first' or 'last' after 'nulls'");
     }
     if (granny && !flags)
         return e;
@@ -994,11 +996,10 @@ static msoc_kql_node *op_legacy(kp *p, msoc_kql_node *op)
     int depth = 0;
     while (!p->failed) {
         msoc_kql_tok_kind k = (msoc_kql_tok_kind)PEEK(0)->kind;
-        if (k == MSOC_KQL_TOK_EOF || (depth == 0 && (k == MSOC_KQL_TOK_PIPE ||
-                                                     k == MSOC_KQL_TOK_SEMI ||
-                                                     k == MSOC_KQL_TOK_RPAREN ||
-                                                     k == MSOC_KQL_TOK_RBRACE ||
-                                                     k == MSOC_KQL_TOK_RBRACKET)))
+        if (k == MSOC_KQL_TOK_EOF ||
+            (depth == 0 &&
+             (k == MSOC_KQL_TOK_PIPE || k == MSOC_KQL_TOK_SEMI || k == MSOC_KQL_TOK_RPAREN ||
+              k == MSOC_KQL_TOK_RBRACE || k == MSOC_KQL_TOK_RBRACKET)))
             break;
         if (k == MSOC_KQL_TOK_LPAREN || k == MSOC_KQL_TOK_LBRACKET || k == MSOC_KQL_TOK_LBRACE)
             depth++;
@@ -1113,7 +1114,8 @@ msoc_kql_node *msoc_kql__operator(kp *p)
         if (nt == 0)
             msoc_kql__fail(p, start, MSOC_KQL_DIAG_EXPECTED,
                            "expected a tabular operator after '|' (where, project, summarize, "
-                           "...), found %s", msoc_kql__tok_desc(p, start, b, sizeof b));
+                           "...), found %s",
+                           msoc_kql__tok_desc(p, start, b, sizeof b));
         else
             msoc_kql__fail(p, start, MSOC_KQL_DIAG_UNKNOWN_OP,
                            "unknown tabular operator '%s' after '|'", w);

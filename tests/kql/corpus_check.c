@@ -112,8 +112,7 @@ int main(int argc, char **argv)
                 err_rejected++;
                 same_line += err.line == o_line;
                 same_pos += err.line == o_line && err.col == o_col;
-            }
-            else if (verbose)
+            } else if (verbose)
                 printf("MISS-REJECT %s (%s)\n", line, st == MSOC_OK ? "parsed" : "no position");
         }
         if (st != MSOC_OK)
@@ -135,8 +134,9 @@ int main(int argc, char **argv)
     double rej = err_total ? 100.0 * err_rejected / err_total : 0;
     printf("accepted by Microsoft's parser: %d, parsed by multisoc: %d (%.2f%%, need >= 99.5%%)\n",
            ok_total, ok_parsed, acc);
-    printf("rejected by Microsoft's parser: %d, rejected with line:col: %d (%.2f%%, need >= 90%%)\n",
-           err_total, err_rejected, rej);
+    printf(
+        "rejected by Microsoft's parser: %d, rejected with line:col: %d (%.2f%%, need >= 90%%)\n",
+        err_total, err_rejected, rej);
     printf("  of those, same line as Microsoft's parser: %d, same line:col: %d\n", same_line,
            same_pos);
     printf("formatter round trip: %d of %d parsed queries give an equal AST (need all)\n", rt_ok,

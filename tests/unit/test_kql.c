@@ -1,5 +1,7 @@
 /* The KQL front end: tree shapes, literal values, precedence, diagnostics with
  * positions and codes, budgets, the formatter round trip and control commands. */
+/* cmocka.h needs the standard headers first. */
+/* clang-format off */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -9,6 +11,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+/* clang-format on */
 
 #include "core/arena.h"
 #include "core/datetime.h"
@@ -48,10 +51,9 @@ static void expect_error(const char *q, msoc_kql_diag_code code, uint32_t line, 
     parsed r = parse(q);
     assert_int_equal(r.st, MSOC_SYNTAX);
     assert_null(r.root);
-    if (r.diag != code || r.err.line != line || r.err.col != col ||
-        !strstr(r.err.msg, msg_part))
-        fail_msg("query %s: got %s %u:%u '%s'", q, msoc_kql_diag_str(r.diag), r.err.line,
-                 r.err.col, r.err.msg);
+    if (r.diag != code || r.err.line != line || r.err.col != col || !strstr(r.err.msg, msg_part))
+        fail_msg("query %s: got %s %u:%u '%s'", q, msoc_kql_diag_str(r.diag), r.err.line, r.err.col,
+                 r.err.msg);
     msoc_arena_free(r.arena);
 }
 
@@ -212,7 +214,8 @@ static void test_diagnostics(void **state)
                  "expected ')' to close 'count(' opened at 2:13, found '|'");
     expect_error("T | summarize c = count(x", MSOC_KQL_DIAG_UNCLOSED, 1, 26,
                  "to close 'count(' opened at 1:19");
-    expect_error("T | wher x > 1", MSOC_KQL_DIAG_UNKNOWN_OP, 1, 5, "unknown tabular operator 'wher'");
+    expect_error("T | wher x > 1", MSOC_KQL_DIAG_UNKNOWN_OP, 1, 5,
+                 "unknown tabular operator 'wher'");
     expect_error("let x = 1\nT | take x", MSOC_KQL_DIAG_EXPECTED, 1, 10,
                  "expected ';' after the let statement that started at 1:1");
     expect_error("T | take 1\nS | take 2", MSOC_KQL_DIAG_EXPECTED, 1, 11,
@@ -293,11 +296,12 @@ static void roundtrip(const char *q, const char *expected)
 static void test_format(void **state)
 {
     (void)state;
-    roundtrip("T|where a>1 and (b<2 or c==3)|project x=a*(b+c)", 
+    roundtrip("T|where a>1 and (b<2 or c==3)|project x=a*(b+c)",
               "T\n| where a > 1 and (b < 2 or c == 3)\n| project x = a * (b + c)");
     roundtrip("print -(-1), 2 - (3 - 4), -1d, long(-5), real(nan)",
               "print - -1, 2 - (3 - 4), -864000000000tick, long(-5), real(nan)");
-    roundtrip("T | project ['a b'], ['where'], $left", "T\n| project [\"a b\"], [\"where\"], $left");
+    roundtrip("T | project ['a b'], ['where'], $left",
+              "T\n| project [\"a b\"], [\"where\"], $left");
     roundtrip("let f = view () { T }; union withsource=S f, Dev*Events | summarize count() by S",
               NULL);
     roundtrip("T | mv-apply x = arr to typeof(long) on (where x > 1 | top 1 by x desc nulls last)",
