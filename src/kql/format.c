@@ -139,6 +139,11 @@ static const char *const reserved[] = {
     "bin",
     "nan",
     "inf",
+    "inline_external_table",
+    "macro",
+    "restrict",
+    "entity_group",
+    "access",
 };
 
 static bool plain_ident(msoc_str s)

@@ -818,7 +818,7 @@ static msoc_kql_node *op_partition(kp *p, msoc_kql_node *op)
         const msoc_kql_tok *open = PEEK(0);
         p->pos++;
         op->flags |= MSOC_KQL_F_BRACES;
-        op->b = msoc_kql__pipe_expr(p);
+        op->b = msoc_kql__subquery(p);
         if (!p->failed && !ACCEPT(MSOC_KQL_TOK_RBRACE))
             msoc_kql__fail(p, NULL, MSOC_KQL_DIAG_EXPECTED,
                            "expected '}' to close '{' opened at %u:%u", open->line, open->col);
