@@ -126,6 +126,9 @@ msoc_kql_node *msoc_kql__expr(kp *p);
 msoc_kql_node *msoc_kql__pipe_expr(kp *p);
 msoc_kql_node *msoc_kql__subquery(kp *p); /* operators without a source */
 msoc_kql_node *msoc_kql__name(kp *p, const char *what);
+/* A name or a wildcard pattern (Device*Events, *); expr_fallback parses any
+ * expression when the text is neither. */
+msoc_kql_node *msoc_kql__name_or_wildcard(kp *p, bool expr_fallback);
 bool msoc_kql__is_name_start(kp *p);
 msoc_kql_node *msoc_kql__type(kp *p);
 msoc_kql_node *msoc_kql__schema(kp *p);

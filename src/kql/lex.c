@@ -271,9 +271,9 @@ static msoc_status lex_number(lexer *lx, bool ws)
             }
         }
     }
-    if (i < lx->len && is_ident_start((unsigned char)s[i])) {
+    if (i < lx->len && is_ident_start((unsigned char)s[i]) && !uspace_len(s, lx->len, i)) {
         size_t u = i;
-        while (u < lx->len && is_ident_char((unsigned char)s[u]))
+        while (u < lx->len && is_ident_char((unsigned char)s[u]) && !uspace_len(s, lx->len, u))
             u++;
         bool is_hex = i - start > 1 && (s[start + 1] == 'x' || s[start + 1] == 'X');
         if (!is_hex && (kind != MSOC_KQL_TOK_REAL || !memchr(s + start, 'e', i - start))) {

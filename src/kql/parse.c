@@ -940,8 +940,22 @@ static msoc_kql_node *postfix(kp *p, msoc_kql_node *base)
                 nd->col = base->col;
                 nd->off = base->off;
                 nd->a = base;
-                nd->name = msoc_str_c("*");
-                p->pos++;
+                /* database("x").* and database("x").*Table: glue the pattern */
+                uint32_t last = p->pos;
+                while (p->t[last + 1].kind == MSOC_KQL_TOK_IDENT ||
+                       p->t[last + 1].kind == MSOC_KQL_TOK_STAR) {
+                    if (p->t[last + 1].has_ws_before)
+                        break;
+                    last++;
+                }
+                const msoc_kql_tok *lt = &p->t[last];
+                nd->name = msoc_str_dup(
+                    p->arena, msoc_str_make(p->text + m->off, lt->off + lt->len - m->off));
+                if (!nd->name.ptr) {
+                    msoc_kql__fail_oom(p);
+                    return NULL;
+                }
+                p->pos = last + 1;
                 msoc_kql__finish(p, nd);
                 base = nd;
                 continue;
@@ -1569,7 +1583,7 @@ static msoc_kql_node *restrict_stmt(kp *p)
         return NULL;
     uint32_t cap = 0;
     while (!p->failed && !msoc_kql__is(p, MSOC_KQL_TOK_RPAREN)) {
-        msoc_kql__list_push(p, &nd->args, msoc_kql__expr(p), &cap);
+        msoc_kql__list_push(p, &nd->args, msoc_kql__name_or_wildcard(p, true), &cap);
         if (!msoc_kql__accept(p, MSOC_KQL_TOK_COMMA))
             break;
     }

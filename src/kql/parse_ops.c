@@ -191,7 +191,7 @@ static void item_list(kp *p, msoc_kql_list *l)
 
 /* A name or a wildcard pattern such as Device*Events or *: adjacent IDENT/STAR/INT
  * tokens without whitespace. Falls back to an expression. */
-static msoc_kql_node *name_or_wildcard(kp *p, bool expr_fallback)
+msoc_kql_node *msoc_kql__name_or_wildcard(kp *p, bool expr_fallback)
 {
     const msoc_kql_tok *t = PEEK(0);
     if (t->kind == MSOC_KQL_TOK_IDENT || t->kind == MSOC_KQL_TOK_STAR) {
@@ -231,7 +231,7 @@ static msoc_kql_node *name_or_wildcard(kp *p, bool expr_fallback)
 static msoc_kql_node *sort_key(kp *p, bool granny)
 {
     const msoc_kql_tok *t = PEEK(0);
-    msoc_kql_node *e = granny ? name_or_wildcard(p, false) : msoc_kql__expr(p);
+    msoc_kql_node *e = granny ? msoc_kql__name_or_wildcard(p, false) : msoc_kql__expr(p);
     if (!e)
         return NULL;
     uint32_t flags = 0;
@@ -336,7 +336,7 @@ static msoc_kql_node *op_names(kp *p, msoc_kql_node *op)
 {
     uint32_t cap = 0;
     do {
-        if (!PUSH(&op->args, name_or_wildcard(p, false), &cap))
+        if (!PUSH(&op->args, msoc_kql__name_or_wildcard(p, false), &cap))
             break;
     } while (ACCEPT(MSOC_KQL_TOK_COMMA));
     return op;
@@ -506,7 +506,7 @@ static void table_list(kp *p, msoc_kql_node *op)
     do {
         msoc_kql_node *t;
         if (IS(MSOC_KQL_TOK_IDENT) || IS(MSOC_KQL_TOK_STAR)) {
-            t = name_or_wildcard(p, true);
+            t = msoc_kql__name_or_wildcard(p, true);
         } else {
             t = msoc_kql__expr(p);
         }
@@ -959,7 +959,7 @@ static msoc_kql_node *op_find(kp *p, msoc_kql_node *op)
         p->pos += nt;
         uint32_t c2 = 0;
         do {
-            msoc_kql_node *col = name_or_wildcard(p, false);
+            msoc_kql_node *col = msoc_kql__name_or_wildcard(p, false);
             if (col && col->kind == MSOC_KQL_NAME && ACCEPT(MSOC_KQL_TOK_COLON)) {
                 msoc_kql_node *cd = msoc_kql__node(p, MSOC_KQL_COLDEF, NULL);
                 if (!cd)
@@ -1166,7 +1166,7 @@ bool msoc_kql__is_source_op(kp *p)
         tok_word(p, t, "external_data"))
         return k1 == MSOC_KQL_TOK_LPAREN || k1 == MSOC_KQL_TOK_IDENT;
     if (tok_word(p, t, "inline_external_table"))
-        return k1 == MSOC_KQL_TOK_LPAREN;
+        return k1 == MSOC_KQL_TOK_LPAREN || k1 == MSOC_KQL_TOK_IDENT;
     if (tok_word(p, t, "macro") && k1 == MSOC_KQL_TOK_MINUS && !n1->has_ws_before &&
         msoc_kql__is_word(p, 2, "expand"))
         return true;
