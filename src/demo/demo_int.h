@@ -46,6 +46,7 @@ typedef struct dm_table {
     bool *is_emitted;           /* per catalog column: written even when unset */
     char **key;                 /* per catalog column: ,"Name": */
     uint8_t *key_len;
+    size_t keys_len;            /* sum of key_len */
     bool is_sentinel;
     int time_col;               /* catalog index of the row-time column, -1 for snapshots */
 } dm_table;

@@ -13,6 +13,7 @@
 
 #define DM_FLUSH_AT (1u << 19)
 #define DM_BUF_MAX  ((size_t)64 << 20)
+#define DM_KEY_PAD  64
 
 const char *const dm_table_names[DM_T__COUNT] = {
     "DeviceInfo", "DeviceNetworkInfo", "DeviceProcessEvents", "DeviceNetworkEvents",
@@ -56,8 +57,13 @@ msoc_status dm_schema_init(dm_schema *s, msoc_error *err)
             t->is_emitted[col_idx] = is_req;
             char tmp[128];
             size_t klen = dm_fmt(tmp, sizeof tmp, ",\"%s\":", col->name);
-            t->key[col_idx] = msoc_strndup(tmp, klen);
+            /* Padded to DM_KEY_PAD so the writer can copy a fixed-size block. */
+            if (klen + 1 > DM_KEY_PAD)
+                return msoc_fail(err, MSOC_INTERNAL, "demo: column name %s too long", col->name);
+            t->key[col_idx] = msoc_calloc(1, DM_KEY_PAD);
+            memcpy(t->key[col_idx], tmp, klen);
             t->key_len[col_idx] = (uint8_t)klen;
+            t->keys_len += klen;
             if (t->def->timestamp_col[0] && strcmp(col->name, t->def->timestamp_col) == 0)
                 t->time_col = (int)col_idx;
         }
@@ -242,33 +248,57 @@ void dm_b_opt(dm_out *o, dm_col c, bool v)
         dm_b(o, c, v);
 }
 
-/* JSON string with the common case (printable ASCII, backslashes in paths) inline;
- * anything else goes through the core escaper. */
-static void put_str(msoc_buf *b, const char *s, size_t len)
+/* Row serialization writes through a raw pointer into space reserved once per row
+ * (dm_row_end computes an upper bound), which is what makes the writer fast. */
+
+/* True when one of the 8 bytes in x is '"', '\\' or a control character
+ * (SWAR: a byte b is flagged when b ^ c or b itself is below the limit). */
+static inline bool swar_special(uint64_t x)
 {
-    char *d = msoc_buf_reserve(b, len * 2 + 2);
-    if (d == NULL)
-        return;
-    char *p = d;
+    const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    uint64_t q = x ^ (ones * '"'), bs = x ^ (ones * '\\');
+    uint64_t t = ((q - ones) & ~q) | ((bs - ones) & ~bs) | ((x - ones * 0x20) & ~x);
+    return (t & highs) != 0;
+}
+
+static char *w_str(char *p, const char *s, size_t len)
+{
+    static const char hex[] = "0123456789abcdef";
     *p++ = '"';
-    for (size_t i = 0; i < len; i++) {
-        unsigned char ch = (unsigned char)s[i];
-        if (ch == '\\' || ch == '"') {
-            *p++ = '\\';
-            *p++ = (char)ch;
-        } else if (ch < 0x20 || ch >= 0x7f) {
-            msoc_buf_append_json_str(b, s, len);
-            return;
-        } else {
-            *p++ = (char)ch;
+    size_t i = 0;
+    while (i < len) {
+        /* Copy clean 8-byte blocks wholesale; handle the rest byte by byte. */
+        while (i + 8 <= len) {
+            uint64_t x;
+            memcpy(&x, s + i, 8);
+            if (swar_special(x))
+                break;
+            memcpy(p, &x, 8);
+            p += 8;
+            i += 8;
+        }
+        size_t stop = i + 8 < len ? i + 8 : len;
+        for (; i < stop; i++) {
+            unsigned char ch = (unsigned char)s[i];
+            if (ch == '\\' || ch == '"') {
+                *p++ = '\\';
+                *p++ = (char)ch;
+            } else if (ch < 0x20) {
+                /* Generator strings are valid UTF-8 by construction; only controls need escapes. */
+                memcpy(p, "\\u00", 4);
+                p[4] = hex[ch >> 4];
+                p[5] = hex[ch & 15];
+                p += 6;
+            } else {
+                *p++ = (char)ch;
+            }
         }
     }
     *p++ = '"';
-    b->len += (size_t)(p - d);
-    b->data[b->len] = '\0';
+    return p;
 }
 
-static void put_i64(msoc_buf *b, int64_t v)
+static char *w_i64(char *p, int64_t v)
 {
     char tmp[24];
     int n = 0;
@@ -277,42 +307,29 @@ static void put_i64(msoc_buf *b, int64_t v)
         tmp[n++] = (char)('0' + u % 10);
         u /= 10;
     } while (u);
-    char *d = msoc_buf_reserve(b, (size_t)n + 1);
-    if (d == NULL)
-        return;
-    char *p = d;
     if (v < 0)
         *p++ = '-';
     while (n)
         *p++ = tmp[--n];
-    b->len += (size_t)(p - d);
-    b->data[b->len] = '\0';
+    return p;
 }
 
-static void put_dt(dm_out *o, msoc_datetime t)
+static char *w_dt(dm_out *o, char *p, msoc_datetime t)
 {
     if (t != o->fmt_cache_dt) {
         msoc_datetime_format(t, o->fmt_cache);
         o->fmt_cache_dt = t;
     }
-    char *d = msoc_buf_reserve(&o->buf, 30);
-    if (d == NULL)
-        return;
-    d[0] = '"';
-    memcpy(d + 1, o->fmt_cache, 28);
-    d[29] = '"';
-    o->buf.len += 30;
-    o->buf.data[o->buf.len] = '\0';
+    p[0] = '"';
+    memcpy(p + 1, o->fmt_cache, 28);
+    p[29] = '"';
+    return p + 30;
 }
 
-static void put_raw(msoc_buf *b, const char *s, size_t len)
+static char *w_raw(char *p, const char *s, size_t len)
 {
-    char *d = msoc_buf_reserve(b, len);
-    if (d == NULL)
-        return;
-    memcpy(d, s, len);
-    b->len += len;
-    b->data[b->len] = '\0';
+    memcpy(p, s, len);
+    return p + len;
 }
 
 void dm_row_end(dm_out *o)
@@ -339,69 +356,86 @@ void dm_row_end(dm_out *o)
         o->vals[t->map[DM_C_TimeGenerated]].kind == DV_NONE)
         o->vals[t->map[DM_C_TimeGenerated]] = o->vals[t->time_col];
 
+    /* Upper bound: every key, 6 bytes per string byte (\u00XX), 40 for any scalar. */
+    size_t n_cols = t->def->n_cols;
+    size_t bound = n_cols * DM_KEY_PAD + 4;
+    for (size_t col_idx = 0; col_idx < n_cols; col_idx++) {
+        const dm_val *v = &o->vals[col_idx];
+        bound += v->kind == DV_STR ? (size_t)v->len * 6 + 2 : v->kind == DV_JSON ? v->len : 40;
+    }
+    char *d = msoc_buf_reserve(b, bound);
+    if (d == NULL) {
+        if (o->st == MSOC_OK)
+            o->st = msoc_fail(o->err, MSOC_TOOBIG, "%s: a row exceeds the buffer cap", o->path);
+        return;
+    }
+    char *p = d;
+    *p++ = '{';
     bool is_first = true;
-    for (size_t col_idx = 0; col_idx < t->def->n_cols; col_idx++) {
+    for (size_t col_idx = 0; col_idx < n_cols; col_idx++) {
         const dm_val *v = &o->vals[col_idx];
         if (v->kind == DV_NONE && !t->is_emitted[col_idx])
             continue;
         if (is_first)
-            put_raw(b, "{", 1), put_raw(b, t->key[col_idx] + 1, t->key_len[col_idx] - 1u);
-        else
-            put_raw(b, t->key[col_idx], t->key_len[col_idx]);
+            p = w_raw(p, t->key[col_idx] + 1, t->key_len[col_idx] - 1u);
+        else {
+            memcpy(p, t->key[col_idx], DM_KEY_PAD); /* fixed size: fast; the bound covers it */
+            p += t->key_len[col_idx];
+        }
         is_first = false;
         switch (v->kind) {
         case DV_STR:
-            put_str(b, v->u.s, v->len);
+            p = w_str(p, v->u.s, v->len);
             break;
         case DV_JSON:
-            put_raw(b, v->u.s, v->len);
+            p = w_raw(p, v->u.s, v->len);
             break;
         case DV_I64:
-            put_i64(b, v->u.i);
+            p = w_i64(p, v->u.i);
             break;
-        case DV_F64:
-            msoc_buf_append_double(b, v->u.f);
+        case DV_F64: {
+            char tmp[40];
+            int n = snprintf(tmp, sizeof tmp, "%.17g", v->u.f);
+            p = w_raw(p, tmp, n > 0 && n < 40 ? (size_t)n : 0);
             break;
+        }
         case DV_BOOL:
-            if (v->u.i)
-                put_raw(b, "true", 4);
-            else
-                put_raw(b, "false", 5);
+            p = v->u.i ? w_raw(p, "true", 4) : w_raw(p, "false", 5);
             break;
         case DV_DT:
-            put_dt(o, v->u.i);
+            p = w_dt(o, p, v->u.i);
             break;
         default:
             /* Unset: the empty value of the column's type. */
             switch (t->def->cols[col_idx].type) {
             case MSOC_TYPE_BOOL:
-                put_raw(b, "false", 5);
+                p = w_raw(p, "false", 5);
                 break;
             case MSOC_TYPE_INT:
             case MSOC_TYPE_LONG:
             case MSOC_TYPE_REAL:
             case MSOC_TYPE_DECIMAL:
-                put_raw(b, "0", 1);
+                *p++ = '0';
                 break;
             case MSOC_TYPE_DATETIME:
-                put_dt(o, o->row_time);
+                p = w_dt(o, p, o->row_time);
                 break;
             case MSOC_TYPE_DYNAMIC:
-                put_raw(b, "{}", 2);
+                p = w_raw(p, "{}", 2);
                 break;
             case MSOC_TYPE_GUID:
-                put_raw(b, "\"00000000-0000-0000-0000-000000000000\"", 38);
+                p = w_raw(p, "\"00000000-0000-0000-0000-000000000000\"", 38);
                 break;
             default:
-                put_raw(b, "\"\"", 2);
+                p = w_raw(p, "\"\"", 2);
                 break;
             }
         }
     }
-    put_raw(b, "}\n", 2);
+    p = w_raw(p, "}\n", 2);
+    b->len += (size_t)(p - d);
+    b->data[b->len] = '\0';
     o->n_rows++;
     if (b->len >= DM_FLUSH_AT)
         out_flush(o);
-    if (b->is_failed && o->st == MSOC_OK)
-        o->st = msoc_fail(o->err, MSOC_TOOBIG, "%s: a row exceeds the buffer cap", o->path);
 }

@@ -81,17 +81,28 @@ static json_t *load_manifest(const char *dir)
     return m;
 }
 
-/* Runs the multisoc binary (as a user would) and returns its exit status. */
-static int run_cli(char *const argv[])
+/* Runs the multisoc binary (as a user would): start_cli returns the child's pid,
+ * wait_cli its exit status. */
+static pid_t start_cli(char *const argv[])
 {
     pid_t pid;
     int rc = posix_spawn(&pid, argv[0], NULL, NULL, argv, environ);
     if (rc != 0)
         fail_msg("cannot run %s: %s", argv[0], strerror(rc));
+    return pid;
+}
+
+static int wait_cli(pid_t pid)
+{
     int status = 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+static int run_cli(char *const argv[])
+{
+    return wait_cli(start_cli(argv));
 }
 
 /* ---- (1) determinism: the acceptance command, twice, different thread counts ---- */
@@ -111,8 +122,10 @@ static void test_byte_identical(void **state)
                   "--end", "2026-11-01T00:00:00Z", "--scale", scale, "--threads", "1", "--quiet", NULL};
     char *a2[] = {bin, "demo", "generate", "--out", d2, "--tenants", "20", "--days", "7", "--seed", "1",
                   "--end", "2026-11-01T00:00:00Z", "--scale", scale, "--threads", "2", "--quiet", NULL};
-    assert_int_equal(run_cli(a1), 0);
-    assert_int_equal(run_cli(a2), 0);
+    /* Both runs at once: independent processes must still agree byte for byte. */
+    pid_t p_a = start_cli(a1), p_b = start_cli(a2);
+    assert_int_equal(wait_cli(p_a), 0);
+    assert_int_equal(wait_cli(p_b), 0);
 
     json_t *m = load_manifest(d1);
     size_t n_files = 0, n_nonempty = 0;
