@@ -54,15 +54,8 @@ void msoc_exec_cancel(msoc_exec_query *q)
 
 msoc_status msoc_exec__op_scan(xq *q, const msoc_plan_node *n, const msoc_exec_table **out)
 {
-    if (q->opts.source == NULL && q->opts.db != NULL) {
-        msoc_exec_table *t = msoc_exec__calloc(q, 1, sizeof *t);
-        if (t == NULL)
-            return q->err->code;
-        msoc_status st = msoc_exec__scan_storage(q, n, t);
-        if (st == MSOC_OK)
-            *out = t;
-        return st;
-    }
+    if (q->opts.source == NULL && q->opts.db != NULL)
+        return msoc_exec__scan_storage(q, n, NULL, 0, -1, out);
     if (q->opts.source == NULL || q->opts.source->scan == NULL)
         return msoc_fail(q->err, MSOC_UNAVAILABLE, "no data source: table '%.*s' cannot be read",
                          (int)n->table_name.len, n->table_name.ptr);
@@ -81,6 +74,35 @@ msoc_status msoc_exec__node(xq *q, const msoc_plan_node *n, const msoc_exec_tabl
     msoc_status st = msoc_exec__check(q);
     if (st != MSOC_OK)
         return st;
+    /* [LIMIT] FILTER* SCAN over storage: one fused parallel pass */
+    if (q->opts.source == NULL && q->opts.db != NULL &&
+        (n->kind == MSOC_PLAN_FILTER || n->kind == MSOC_PLAN_LIMIT)) {
+        const msoc_plan_node *chain[64];
+        size_t n_chain = 0;
+        int64_t limit = n->kind == MSOC_PLAN_LIMIT ? n->limit : -1;
+        const msoc_plan_node *cur = n->kind == MSOC_PLAN_LIMIT ? n->inputs[0] : n;
+        while (cur->kind == MSOC_PLAN_FILTER && n_chain < 64) {
+            chain[n_chain++] = cur;
+            cur = cur->inputs[0];
+        }
+        if (cur->kind == MSOC_PLAN_SCAN && (n_chain > 0 || limit >= 0)) {
+            const msoc_plan_node *bottom_up[64];
+            for (size_t i = 0; i < n_chain; i++)
+                bottom_up[i] = chain[n_chain - 1 - i];
+            const msoc_exec_table *t;
+            st = msoc_exec__scan_storage(q, cur, bottom_up, n_chain, limit, &t);
+            if (st != MSOC_OK)
+                return st;
+            if (limit >= 0 && t->n_rows > (size_t)limit) {
+                msoc_exec_table *c = msoc_exec__table_gather(q, t, NULL, (size_t)limit);
+                if (c == NULL)
+                    return q->err->code;
+                t = c;
+            }
+            *out = t;
+            return MSOC_OK;
+        }
+    }
     const msoc_exec_table *in = NULL;
     if (n->kind != MSOC_PLAN_UNION && n->kind != MSOC_PLAN_JOIN && n->n_inputs > 0 &&
         n->kind != MSOC_PLAN_SHARED) {

@@ -173,6 +173,9 @@ void msoc_exec__fn_register_math(xfn_impl *t);
 void msoc_exec__fn_register_time(xfn_impl *t);
 void msoc_exec__fn_register_dynamic(xfn_impl *t);
 void msoc_exec__fn_register_misc(xfn_impl *t);
+/* Vectorised kernels (fast.c): true when it handled the call. */
+bool msoc_exec__fast(xq *q, const msoc_plan_expr *e, msoc_exec_col **args, size_t n,
+                     msoc_exec_col *out);
 /* Window functions over a whole column in row order (fn_window.c). */
 msoc_status msoc_exec__window(xq *q, const msoc_plan_expr *e, msoc_exec_col **args,
                               size_t n_args, size_t n, msoc_exec_col *out);
@@ -190,7 +193,10 @@ int msoc_exec__regex_match(xregex *re, msoc_str subject, size_t start, long *gro
 
 /* ---- operators (op_*.c) ---- */
 msoc_status msoc_exec__node(xq *q, const msoc_plan_node *n, const msoc_exec_table **out);
-msoc_status msoc_exec__scan_storage(xq *q, const msoc_plan_node *node, msoc_exec_table *out);
+/* A storage scan fused with filters (bottom-up) and an optional early-stop limit
+ * (-1 none); rows of the result are those that pass every filter. */
+msoc_status msoc_exec__scan_storage(xq *q, const msoc_plan_node *node, const msoc_plan_node *const *filters,
+                                    size_t n_filters, int64_t limit, const msoc_exec_table **result);
 msoc_status msoc_exec__op_scan(xq *q, const msoc_plan_node *n, const msoc_exec_table **out);
 msoc_status msoc_exec__op_values(xq *q, const msoc_plan_node *n, const msoc_exec_table **out);
 msoc_status msoc_exec__op_range(xq *q, const msoc_plan_node *n, const msoc_exec_table **out);
@@ -211,6 +217,10 @@ msoc_status msoc_exec__op_mvexpand(xq *q, const msoc_plan_node *n, const msoc_ex
 
 /* Row hashing/equality over several key columns (joins, summarize, distinct). */
 uint64_t msoc_exec__row_hash(msoc_exec_col **cols, size_t n_cols, size_t row);
+/* Vectorised row hashes over key columns (same values as row_hash), and a typed
+ * key equality. */
+void msoc_exec__hash_cols(msoc_exec_col **cols, size_t n_cols, size_t n, uint64_t *h);
+bool msoc_exec__key_eq(msoc_exec_col **a, size_t ra, msoc_exec_col **b, size_t rb, size_t n_cols);
 bool msoc_exec__row_eq(msoc_exec_col **a, size_t ra, msoc_exec_col **b, size_t rb, size_t n_cols);
 
 #endif

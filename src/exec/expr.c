@@ -118,6 +118,10 @@ msoc_status msoc_exec__eval(xq *q, const msoc_plan_expr *e, const msoc_exec_tabl
         *out = o;
         return st;
     }
+    if (msoc_exec__fast(q, e, args, n, o)) {
+        *out = o;
+        return q->err->code;
+    }
     const xfn_impl *f = msoc_exec__fn_impl(e->fn);
     if (f == NULL)
         return msoc_fail_pos(q->err, MSOC_UNSUPPORTED, e->line, e->col_no,

@@ -28,8 +28,12 @@ static msoc_status group_rows(xq *q, msoc_exec_col **keys, size_t n_keys, size_t
     if (gt->slots == NULL || gt->hashes == NULL || gt->first_row == NULL)
         return q->err->code;
     gt->n_groups = 0;
+    uint64_t *hs = msoc_exec__alloc(q, (n + 1) * sizeof *hs);
+    if (hs == NULL)
+        return q->err->code;
+    msoc_exec__hash_cols(keys, n_keys, n, hs);
     for (size_t r = 0; r < n; r++) {
-        uint64_t h = n_keys ? msoc_exec__row_hash(keys, n_keys, r) : 0;
+        uint64_t h = hs[r];
         size_t s = (size_t)h & (cap - 1);
         for (;;) {
             int64_t g = gt->slots[s];
@@ -42,7 +46,7 @@ static msoc_status group_rows(xq *q, msoc_exec_col **keys, size_t n_keys, size_t
                 break;
             }
             size_t id = (size_t)g - 1;
-            if (gt->hashes[id] == h && msoc_exec__row_eq(keys, r, keys, gt->first_row[id], n_keys)) {
+            if (gt->hashes[id] == h && msoc_exec__key_eq(keys, r, keys, gt->first_row[id], n_keys)) {
                 gid[r] = id;
                 break;
             }
@@ -399,7 +403,7 @@ msoc_status msoc_exec__op_agg(xq *q, const msoc_plan_node *node, const msoc_exec
         if (st != MSOC_OK)
             return st;
     }
-    group_table gt;
+    group_table gt = {0};
     st = group_rows(q, keys, n_keys, n, gid, &gt);
     if (st != MSOC_OK)
         return st;

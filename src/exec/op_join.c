@@ -80,6 +80,12 @@ msoc_status msoc_exec__op_join(xq *q, const msoc_plan_node *n, const msoc_exec_t
     size_t cap = 16;
     while (cap < (nr > nl ? nr : nl) * 2)
         cap <<= 1;
+    uint64_t *lh = msoc_exec__alloc(q, (nl + 1) * sizeof *lh);
+    uint64_t *rhv = msoc_exec__alloc(q, (nr + 1) * sizeof *rhv);
+    if (lh == NULL || rhv == NULL)
+        return q->err->code;
+    msoc_exec__hash_cols(lk, nk, nl, lh);
+    msoc_exec__hash_cols(rk, nk, nr, rhv);
     if (kind == MSOC_PLAN_JOIN_INNERUNIQUE) {
         int64_t *seen = msoc_exec__calloc(q, cap, sizeof *seen);
         if (seen == NULL)
@@ -87,14 +93,14 @@ msoc_status msoc_exec__op_join(xq *q, const msoc_plan_node *n, const msoc_exec_t
         for (size_t i = 0; i < nl; i++) {
             if (key_has_null(lk, nk, i))
                 continue;
-            uint64_t h = msoc_exec__row_hash(lk, nk, i);
+            uint64_t h = lh[i];
             size_t s = (size_t)h & (cap - 1);
             for (;;) {
                 if (seen[s] == 0) {
                     seen[s] = (int64_t)i + 1;
                     break;
                 }
-                if (msoc_exec__row_eq(lk, (size_t)seen[s] - 1, lk, i, nk)) {
+                if (msoc_exec__key_eq(lk, (size_t)seen[s] - 1, lk, i, nk)) {
                     l_skip[i] = 1;
                     break;
                 }
@@ -111,7 +117,7 @@ msoc_status msoc_exec__op_join(xq *q, const msoc_plan_node *n, const msoc_exec_t
     for (size_t j = nr; j-- > 0;) {
         if (key_has_null(rk, nk, j))
             continue;
-        rh[j] = msoc_exec__row_hash(rk, nk, j);
+        rh[j] = rhv[j];
         size_t s = (size_t)rh[j] & (cap - 1);
         next[j] = head[s];
         head[s] = (int64_t)j + 1;
@@ -123,10 +129,10 @@ msoc_status msoc_exec__op_join(xq *q, const msoc_plan_node *n, const msoc_exec_t
     for (size_t i = 0; i < nl; i++) {
         if (l_skip[i] || key_has_null(lk, nk, i))
             continue;
-        uint64_t h = msoc_exec__row_hash(lk, nk, i);
+        uint64_t h = lh[i];
         for (int64_t e = head[(size_t)h & (cap - 1)]; e != 0; e = next[e - 1]) {
             size_t j = (size_t)e - 1;
-            if (rh[j] != h || !msoc_exec__row_eq(lk, i, rk, j, nk))
+            if (rh[j] != h || !msoc_exec__key_eq(lk, i, rk, j, nk))
                 continue;
             l_hit[i] = 1;
             r_hit[j] = 1;

@@ -1,63 +1,56 @@
-/* The storage-backed data source: a SCAN node becomes a storage scan over exactly
- * the partitions the node lists (the binder took them from the authorised
- * catalog), with the projection and time range pushed down. Chunks are read in
- * parallel on the query's pool and stitched into one table. */
+/* The storage-backed scan, fused with the filters directly above it: each chunk
+ * (one extent block or memtable snapshot) is read, converted (only the columns
+ * some operator needs) and filtered on a pool thread with its own query-local
+ * state, then the surviving rows are stitched into one table. A `take` above the
+ * filters stops the scan early. The scan reads exactly the partitions the plan
+ * names (the binder took them from the authorised catalog), with the projection
+ * and time range pushed down. */
+#include <stdatomic.h>
 #include <string.h>
 
 #include "exec_int.h"
 #include "storage/storage.h"
 
-typedef struct chunk_out {
-    msoc_batch batch;
-    msoc_status st;
+typedef struct chunk_work {
+    xq wq;                 /* the worker's query state (child arena, own error) */
     msoc_error err;
-    msoc_arena *arena;
-} chunk_out;
+    msoc_status st;
+    const msoc_exec_table *out;
+} chunk_work;
 
 typedef struct scan_job {
+    xq *q;
     msoc_stor_scan *scan;
-    chunk_out *outs;
+    const msoc_plan_node *node;
+    const msoc_plan_node *const *filters; /* bottom-up */
+    size_t n_filters;
+    const int *col_map;
+    chunk_work *work;
+    int64_t limit;
+    atomic_llong n_out;
 } scan_job;
-
-static void read_chunk(void *arg, size_t idx)
-{
-    scan_job *j = arg;
-    chunk_out *o = &j->outs[idx];
-    msoc_error_clear(&o->err);
-    o->st = msoc_stor_scan_chunk(j->scan, idx, o->arena, &o->batch, &o->err);
-}
 
 static void close_scan(void *p)
 {
     msoc_stor_scan_close(p);
 }
 
-/* Appends rows of one storage column into dst at offset base. */
-static msoc_status append_col(msoc_arena *arena, msoc_exec_col *dst, size_t base, const msoc_col *src,
-                              json_t *(*parse)(void *, msoc_str), void *pctx, msoc_error *err)
+static msoc_status convert_col(xq *q, msoc_exec_col *dst, const msoc_col *src)
 {
     size_t n = src->n;
     for (size_t r = 0; r < n; r++) {
-        size_t o = base + r;
         bool is_null = msoc_col_is_null(src, r);
         if (is_null && !xtype_is_str(dst->type)) {
-            if (dst->nulls == NULL) {
-                dst->nulls = msoc_arena_calloc(arena, dst->n ? dst->n : 1, 1);
-                if (dst->nulls == NULL)
-                    return msoc_arena_fail(arena, err);
-            }
-            dst->nulls[o] = 1;
-            if (dst->type == MSOC_TYPE_DYNAMIC)
-                dst->v.d[o] = NULL;
+            msoc_exec__col_set_null(q, dst, r);
             continue;
         }
         switch (src->type) {
-        case MSOC_TYPE_BOOL: dst->v.i[o] = src->v.u8[r]; break;
-        case MSOC_TYPE_INT: dst->v.i[o] = src->v.i32[r]; break;
+        case MSOC_TYPE_BOOL: dst->v.i[r] = src->v.u8[r]; break;
+        case MSOC_TYPE_INT: dst->v.i[r] = src->v.i32[r]; break;
         case MSOC_TYPE_LONG:
         case MSOC_TYPE_DATETIME:
-        case MSOC_TYPE_TIMESPAN: dst->v.i[o] = src->v.i64[r]; break;
-        case MSOC_TYPE_REAL: dst->v.r[o] = src->v.f64[r]; break;
+        case MSOC_TYPE_TIMESPAN: dst->v.i[r] = src->v.i64[r]; break;
+        case MSOC_TYPE_REAL: dst->v.r[r] = src->v.f64[r]; break;
         default: {
             const msoc_col *sc = src;
             size_t sr = r;
@@ -68,42 +61,133 @@ static msoc_status append_col(msoc_arena *arena, msoc_exec_col *dst, size_t base
             msoc_str s = msoc_str_make(sc->v.str.bytes + sc->v.str.offsets[sr],
                                        sc->v.str.offsets[sr + 1] - sc->v.str.offsets[sr]);
             if (dst->type == MSOC_TYPE_DYNAMIC) {
-                dst->v.d[o] = s.len ? parse(pctx, s) : NULL;
+                dst->v.d[r] = s.len ? msoc_exec__parse_json(q, s) : NULL;
             } else if (dst->type == MSOC_TYPE_DECIMAL) {
                 double d = 0;
                 msoc_str_to_double(s, &d);
-                dst->v.r[o] = d;
+                dst->v.r[r] = d;
             } else {
-                dst->v.s[o] = s;
+                dst->v.s[r] = s.len ? s : MSOC_STR("");
             }
             break;
         }
         }
     }
+    return q->err->code;
+}
+
+static msoc_status do_chunk(scan_job *j, size_t idx, chunk_work *w)
+{
+    xq *q = &w->wq;
+    if (j->limit >= 0 && atomic_load(&j->n_out) >= j->limit) {
+        w->out = NULL;
+        return MSOC_OK;
+    }
+    msoc_status st = msoc_exec__check(q);
+    if (st != MSOC_OK)
+        return st;
+    msoc_batch batch;
+    st = msoc_stor_scan_chunk(j->scan, idx, q->arena, &batch, q->err);
+    if (st != MSOC_OK)
+        return st;
+    const msoc_plan_node *node = j->node;
+    msoc_exec_table *t = msoc_exec__table_new(q, node->n_cols, batch.n_rows);
+    if (t == NULL)
+        return q->err->code;
+    for (size_t c = 0; c < node->n_cols; c++) {
+        t->names[c] = node->cols[c].name;
+        if (j->col_map[c] < 0) {
+            msoc_exec_col *col = msoc_exec__calloc(q, 1, sizeof *col);
+            if (col == NULL)
+                return q->err->code;
+            col->type = node->cols[c].type;
+            col->n = batch.n_rows;
+            col->is_absent = true;
+            t->cols[c] = col;
+            continue;
+        }
+        msoc_exec_col *col = msoc_exec__col_new(q, node->cols[c].type, batch.n_rows);
+        if (col == NULL)
+            return q->err->code;
+        st = convert_col(q, col, &batch.cols[j->col_map[c]]);
+        if (st != MSOC_OK)
+            return st;
+        t->cols[c] = col;
+    }
+    const msoc_exec_table *cur = t;
+    for (size_t f = 0; f < j->n_filters && cur->n_rows > 0; f++) {
+        const msoc_exec_table *next;
+        st = msoc_exec__op_filter(q, j->filters[f], cur, &next);
+        if (st != MSOC_OK)
+            return st;
+        cur = next;
+    }
+    atomic_fetch_add(&j->n_out, (long long)cur->n_rows);
+    w->out = cur;
     return MSOC_OK;
 }
 
-static json_t *parse_cb(void *q, msoc_str s)
+static void chunk_task(void *arg, size_t idx)
 {
-    return msoc_exec__parse_json(q, s);
+    scan_job *j = arg;
+    chunk_work *w = &j->work[idx];
+    w->st = do_chunk(j, idx, w);
 }
 
-msoc_status msoc_exec__scan_storage(xq *q, const msoc_plan_node *node, msoc_exec_table *out)
+/* Concatenates the chunk tables into one column. */
+static msoc_exec_col *stitch(xq *q, const msoc_plan_node *node, size_t c, chunk_work *work, size_t n_chunks,
+                             size_t total, bool is_absent)
+{
+    msoc_type t = node->cols[c].type;
+    if (is_absent) {
+        msoc_exec_col *col = msoc_exec__calloc(q, 1, sizeof *col);
+        if (col == NULL)
+            return NULL;
+        col->type = t;
+        col->n = total;
+        col->is_absent = true;
+        return col;
+    }
+    msoc_exec_col *col = msoc_exec__col_new(q, t, total);
+    if (col == NULL)
+        return NULL;
+    size_t es = xtype_is_str(t) ? sizeof(msoc_str) : t == MSOC_TYPE_DYNAMIC ? sizeof(json_t *) : 8;
+    size_t base = 0;
+    for (size_t i = 0; i < n_chunks; i++) {
+        const msoc_exec_table *ct = work[i].out;
+        if (ct == NULL || ct->n_rows == 0)
+            continue;
+        const msoc_exec_col *src = ct->cols[c];
+        memcpy((char *)col->v.i + base * es, src->v.i, ct->n_rows * es);
+        if (src->nulls) {
+            if (col->nulls == NULL) {
+                col->nulls = msoc_exec__calloc(q, total + 1, 1);
+                if (col->nulls == NULL)
+                    return NULL;
+            }
+            memcpy(col->nulls + base, src->nulls, ct->n_rows);
+        }
+        base += ct->n_rows;
+    }
+    return col;
+}
+
+msoc_status msoc_exec__scan_storage(xq *q, const msoc_plan_node *node, const msoc_plan_node *const *filters,
+                                    size_t n_filters, int64_t limit, const msoc_exec_table **result)
 {
     msoc_arena *arena = q->arena;
     msoc_error *err = q->err;
     msoc_stor_db *db = q->opts.db;
     size_t nc = node->n_cols;
-    msoc_stor_target *targets = msoc_arena_calloc(arena, node->n_parts + 1, sizeof *targets);
-    int *cols = msoc_arena_calloc(arena, nc + 1, sizeof *cols);
-    int *col_map = msoc_arena_calloc(arena, nc + 1, sizeof *col_map);
+    msoc_stor_target *targets = msoc_exec__calloc(q, node->n_parts + 1, sizeof *targets);
+    int *cols = msoc_exec__calloc(q, nc + 1, sizeof *cols);
+    int *col_map = msoc_exec__calloc(q, nc + 1, sizeof *col_map);
     if (targets == NULL || cols == NULL || col_map == NULL)
-        return msoc_arena_fail(arena, err);
+        return err->code;
     for (size_t i = 0; i < node->n_parts; i++) {
-        targets[i].tenant = msoc_arena_strndup(arena, node->parts[i].tenant.ptr, node->parts[i].tenant.len);
+        targets[i].tenant = msoc_exec__strdup(q, node->parts[i].tenant.ptr, node->parts[i].tenant.len).ptr;
         targets[i].workspace = node->parts[i].workspace.len
-                                   ? msoc_arena_strndup(arena, node->parts[i].workspace.ptr,
-                                                        node->parts[i].workspace.len)
+                                   ? msoc_exec__strdup(q, node->parts[i].workspace.ptr, node->parts[i].workspace.len).ptr
                                    : NULL;
     }
     size_t n_read = 0;
@@ -117,25 +201,19 @@ msoc_status msoc_exec__scan_storage(xq *q, const msoc_plan_node *node, msoc_exec
     msoc_stor_scan_spec spec = {0};
     spec.targets = targets;
     spec.n_targets = node->n_parts;
-    char *tname = msoc_arena_strndup(arena, node->table_name.ptr, node->table_name.len);
-    if (tname == NULL)
-        return msoc_arena_fail(arena, err);
-    spec.table = tname;
+    spec.table = msoc_exec__strdup(q, node->table_name.ptr, node->table_name.len).ptr;
     spec.cols = cols;
     spec.n_cols = n_read;
     spec.t_min = node->time_lo == INT64_MIN ? MSOC_TIME_NULL : node->time_lo;
     spec.t_max = node->time_hi == INT64_MAX ? MSOC_TIME_NULL : node->time_hi;
     spec.ingest_min = MSOC_TIME_NULL;
     spec.ingest_max = MSOC_TIME_NULL;
-    out->n_cols = nc;
-    out->names = msoc_arena_calloc(arena, nc + 1, sizeof *out->names);
-    out->cols = msoc_arena_calloc(arena, nc + 1, sizeof *out->cols);
-    if (out->names == NULL || out->cols == NULL)
-        return msoc_arena_fail(arena, err);
+    if (err->code != MSOC_OK)
+        return err->code;
     size_t n_chunks = 0;
-    msoc_stor_scan *scan = NULL;
-    chunk_out *outs = NULL;
+    chunk_work *work = NULL;
     if (node->n_parts > 0) {
+        msoc_stor_scan *scan;
         msoc_status st = msoc_stor_scan_open(db, &spec, &scan, err);
         if (st != MSOC_OK)
             return st;
@@ -144,45 +222,58 @@ msoc_status msoc_exec__scan_storage(xq *q, const msoc_plan_node *node, msoc_exec
             return msoc_arena_fail(arena, err);
         }
         n_chunks = msoc_stor_scan_n_chunks(scan);
-        outs = msoc_arena_calloc(arena, n_chunks + 1, sizeof *outs);
-        if (outs == NULL)
-            return msoc_arena_fail(arena, err);
+        work = msoc_exec__calloc(q, n_chunks + 1, sizeof *work);
+        if (work == NULL)
+            return err->code;
         for (size_t i = 0; i < n_chunks; i++) {
-            outs[i].arena = msoc_arena_new(arena, 0, "scan chunk");
+            chunk_work *w = &work[i];
+            w->wq.arena = msoc_arena_new(arena, 0, "scan chunk");
+            w->wq.opts = q->opts;
+            w->wq.deadline_ns = q->deadline_ns;
+            atomic_init(&w->wq.is_cancelled, false);
+            msoc_vec_init(&w->wq.jsons, sizeof(json_t *), (size_t)1 << 28);
+            msoc_hashmap_init(&w->wq.shared, w->wq.arena, 0);
+            msoc_error_clear(&w->err);
+            w->wq.err = &w->err;
         }
-        scan_job job = {scan, outs};
-        msoc_pool_run(q->opts.pool, n_chunks, read_chunk, &job);
+        scan_job job = {q, scan, node, filters, n_filters, col_map, work, limit, 0};
+        atomic_init(&job.n_out, 0);
+        msoc_pool_run(q->opts.pool, n_chunks, chunk_task, &job);
+        msoc_status first = MSOC_OK;
         for (size_t i = 0; i < n_chunks; i++) {
-            if (outs[i].st != MSOC_OK) {
-                *err = outs[i].err;
-                return outs[i].st;
+            chunk_work *w = &work[i];
+            /* the worker's dynamic values now belong to the query */
+            for (size_t k = 0; k < w->wq.jsons.n; k++) {
+                json_t **slot = msoc_vec_push(&q->jsons);
+                if (slot)
+                    *slot = MSOC_VEC_AT(&w->wq.jsons, json_t *, k);
+                else
+                    json_decref(MSOC_VEC_AT(&w->wq.jsons, json_t *, k));
+            }
+            msoc_vec_fini(&w->wq.jsons);
+            msoc_hashmap_fini(&w->wq.shared);
+            if (w->st != MSOC_OK && first == MSOC_OK) {
+                first = w->st;
+                *err = w->err;
             }
         }
+        if (first != MSOC_OK)
+            return first;
     }
     size_t total = 0;
     for (size_t i = 0; i < n_chunks; i++)
-        total += outs[i].batch.n_rows;
-    out->n_rows = total;
+        total += work[i].out ? work[i].out->n_rows : 0;
+    msoc_exec_table *out = msoc_exec__table_new(q, nc, total);
+    if (out == NULL)
+        return err->code;
     for (size_t c = 0; c < nc; c++) {
         out->names[c] = node->cols[c].name;
-        msoc_exec_col *col = msoc_exec__col_new(q, node->cols[c].type, col_map[c] >= 0 ? total : 0);
-        if (col == NULL)
-            return q->err->code;
-        if (col_map[c] < 0) {
-            col->n = total;
-            col->is_absent = true;
-        } else {
-            size_t base = 0;
-            for (size_t i = 0; i < n_chunks; i++) {
-                const msoc_col *src = &outs[i].batch.cols[col_map[c]];
-                msoc_status st = append_col(q->arena, col, base, src, parse_cb, q, err);
-                if (st != MSOC_OK)
-                    return st;
-                base += outs[i].batch.n_rows;
-            }
-        }
-        out->cols[c] = col;
+        out->cols[c] = stitch(q, node, c, work, n_chunks, total, col_map[c] < 0);
+        if (out->cols[c] == NULL)
+            return err->code;
     }
+    if (limit >= 0 && total > (size_t)limit)
+        out->n_rows = total; /* the LIMIT node above cuts it */
+    *result = out;
     return MSOC_OK;
 }
-

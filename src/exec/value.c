@@ -798,3 +798,59 @@ bool msoc_exec__row_eq(msoc_exec_col **a, size_t ra, msoc_exec_col **b, size_t r
     }
     return true;
 }
+
+void msoc_exec__hash_cols(msoc_exec_col **cols, size_t n_cols, size_t n, uint64_t *h)
+{
+    for (size_t r = 0; r < n; r++)
+        h[r] = 0x12345;
+    for (size_t i = 0; i < n_cols; i++) {
+        const msoc_exec_col *c = cols[i];
+        if (c->is_absent || c->type == MSOC_TYPE_DYNAMIC || xtype_is_real(c->type)) {
+            for (size_t r = 0; r < n; r++)
+                h[r] = (h[r] ^ msoc_exec__hash(msoc_exec__col_get(c, r))) * 0x100000001b3ULL;
+        } else if (xtype_is_str(c->type)) {
+            const msoc_str *s = c->v.s;
+            const char *pp = NULL;
+            size_t pl = (size_t)-1;
+            uint64_t ph = 0;
+            for (size_t r = 0; r < n; r++) {
+                if (s[r].ptr != pp || s[r].len != pl) {
+                    pp = s[r].ptr;
+                    pl = s[r].len;
+                    ph = msoc_hash_bytes(pp ? pp : "", pl);
+                }
+                h[r] = (h[r] ^ ph) * 0x100000001b3ULL;
+            }
+        } else {
+            const int64_t *x = c->v.i;
+            for (size_t r = 0; r < n; r++) {
+                uint64_t v = (c->nulls && c->nulls[r]) ? 0x9e3779b97f4a7c15ULL : msoc_hash_u64((uint64_t)x[r]);
+                h[r] = (h[r] ^ v) * 0x100000001b3ULL;
+            }
+        }
+    }
+}
+
+bool msoc_exec__key_eq(msoc_exec_col **a, size_t ra, msoc_exec_col **b, size_t rb, size_t n_cols)
+{
+    for (size_t i = 0; i < n_cols; i++) {
+        const msoc_exec_col *x = a[i], *y = b[i];
+        if (x->type == y->type && !x->is_absent && !y->is_absent) {
+            if (xtype_is_str(x->type)) {
+                msoc_str p = x->v.s[ra], q2 = y->v.s[rb];
+                if (p.len != q2.len || (p.len && p.ptr != q2.ptr && memcmp(p.ptr, q2.ptr, p.len) != 0))
+                    return false;
+                continue;
+            }
+            if (xtype_is_int(x->type)) {
+                bool xn = x->nulls && x->nulls[ra], yn = y->nulls && y->nulls[rb];
+                if (xn != yn || (!xn && x->v.i[ra] != y->v.i[rb]))
+                    return false;
+                continue;
+            }
+        }
+        if (!msoc_exec__eq(msoc_exec__col_get(x, ra), msoc_exec__col_get(y, rb)))
+            return false;
+    }
+    return true;
+}
