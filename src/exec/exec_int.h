@@ -113,6 +113,8 @@ msoc_status msoc_exec__check(xq *q);
 
 /* ---- columns and tables (value.c) ---- */
 msoc_exec_col *msoc_exec__col_new(xq *q, msoc_type t, size_t n);
+/* Same, uninitialised values (the caller writes every row). */
+msoc_exec_col *msoc_exec__col_new_raw(xq *q, msoc_type t, size_t n);
 void msoc_exec__col_set_null(xq *q, msoc_exec_col *c, size_t row);
 static inline bool xcol_null(const msoc_exec_col *c, size_t row)
 {

@@ -29,56 +29,86 @@ static void lower_init(void)
     lower_ready = true;
 }
 
-/* Case-insensitive search of the lower-cased needle ln in h; first occurrence at
- * or after from, or -1. Scans for the rarer of the needle's first byte's two
- * cases with memchr. */
-static long ci_find(const char *h, size_t hl, const unsigned char *ln, size_t nl, size_t from)
+/* How common a (lower-case) byte is in command lines and paths; the search
+ * anchors on the needle's rarest byte so memchr skips most of the haystack. */
+static int byte_freq(unsigned char c)
 {
-    if (nl == 0)
-        return (long)from;
-    if (hl < nl)
-        return -1;
-    unsigned char f = ln[0];
-    unsigned char fu = (f >= 'a' && f <= 'z') ? (unsigned char)(f - 32) : f;
-    size_t last = hl - nl;
-    for (size_t i = from; i <= last; i++) {
-        const char *p1 = memchr(h + i, f, last - i + 1);
-        const char *p2 = fu != f ? memchr(h + i, fu, last - i + 1) : NULL;
-        const char *p = p1 == NULL ? p2 : (p2 == NULL || p1 < p2) ? p1 : p2;
-        if (p == NULL)
-            return -1;
-        i = (size_t)(p - h);
-        size_t k = 1;
-        while (k < nl && lower_tab[(unsigned char)h[i + k]] == ln[k])
-            k++;
-        if (k == nl)
-            return (long)i;
+    static const char order[] = " etaoinsrhldcumfpgwybvkxjqz";
+    if (c >= 'a' && c <= 'z') {
+        const char *p = strchr(order, c);
+        return p ? 100 - (int)(p - order) * 3 : 50;
     }
-    return -1;
+    if (c >= '0' && c <= '9')
+        return 60;
+    if (c == ' ' || c == '\\' || c == '.' || c == '-' || c == '/' || c == ':' || c == '"')
+        return 95;
+    return 40;
 }
 
-static long cs_find(const char *h, size_t hl, const unsigned char *n, size_t nl, size_t from)
+typedef struct needle {
+    const unsigned char *ln; /* lower-cased (or as-is when case-sensitive) */
+    size_t nl;
+    size_t pivot;            /* index of the rarest byte */
+    unsigned char pl, pu;    /* its two cases */
+} needle;
+
+static void needle_init(needle *nd, const unsigned char *ln, size_t nl, bool is_cs)
 {
+    nd->ln = ln;
+    nd->nl = nl;
+    nd->pivot = 0;
+    int best = 1000;
+    for (size_t i = 0; i < nl; i++) {
+        int f = byte_freq(ln[i]);
+        if (f < best) {
+            best = f;
+            nd->pivot = i;
+        }
+    }
+    nd->pl = nl ? ln[nd->pivot] : 0;
+    nd->pu = (!is_cs && nd->pl >= 'a' && nd->pl <= 'z') ? (unsigned char)(nd->pl - 32) : nd->pl;
+}
+
+/* First occurrence of the needle in h at or after from, or -1. */
+static long nd_find(const char *h, size_t hl, const needle *nd, size_t from, bool is_cs)
+{
+    size_t nl = nd->nl;
     if (nl == 0)
         return (long)from;
-    if (hl < nl)
+    if (hl < nl || from > hl - nl)
         return -1;
     size_t last = hl - nl;
-    for (size_t i = from; i <= last; i++) {
-        const char *p = memchr(h + i, n[0], last - i + 1);
+    const char *base = h + nd->pivot;
+    size_t i = from;
+    while (i <= last) {
+        size_t span = last - i + 1;
+        const char *p1 = memchr(base + i, nd->pl, span);
+        const char *p2 = nd->pu != nd->pl ? memchr(base + i, nd->pu, p1 ? (size_t)(p1 - (base + i)) : span) : NULL;
+        const char *p = p2 ? p2 : p1;
         if (p == NULL)
             return -1;
-        i = (size_t)(p - h);
-        if (memcmp(p, n, nl) == 0)
-            return (long)i;
+        i = (size_t)(p - base);
+        size_t k = 0;
+        if (is_cs) {
+            if (memcmp(h + i, nd->ln, nl) == 0)
+                return (long)i;
+        } else {
+            while (k < nl && lower_tab[(unsigned char)h[i + k]] == nd->ln[k])
+                k++;
+            if (k == nl)
+                return (long)i;
+        }
+        i++;
     }
     return -1;
 }
 
 typedef enum { K_CONTAINS, K_HAS, K_PREFIX, K_SUFFIX, K_EQ, K_STARTS, K_ENDS, K_HASPREFIX, K_HASSUFFIX } kind_t;
 
-static bool match_one(const char *h, size_t hl, const unsigned char *n, size_t nl, kind_t k, bool is_cs)
+static bool match_one(const char *h, size_t hl, const needle *nd, kind_t k, bool is_cs)
 {
+    const unsigned char *n = nd->ln;
+    size_t nl = nd->nl;
     switch (k) {
     case K_EQ:
         if (hl != nl)
@@ -103,7 +133,7 @@ static bool match_one(const char *h, size_t hl, const unsigned char *n, size_t n
             if ((is_cs ? (unsigned char)h[hl - nl + i] : lower_tab[(unsigned char)h[hl - nl + i]]) != n[i])
                 return false;
         return true;
-    case K_CONTAINS: return (is_cs ? cs_find(h, hl, n, nl, 0) : ci_find(h, hl, n, nl, 0)) >= 0;
+    case K_CONTAINS: return nd_find(h, hl, nd, 0, is_cs) >= 0;
     default: {
         if (nl == 0)
             return true;
@@ -111,7 +141,7 @@ static bool match_one(const char *h, size_t hl, const unsigned char *n, size_t n
         bool check_end = k != K_HASPREFIX && is_alnum_byte(n[nl - 1]);
         size_t from = 0;
         for (;;) {
-            long i = is_cs ? cs_find(h, hl, n, nl, from) : ci_find(h, hl, n, nl, from);
+            long i = nd_find(h, hl, nd, from, is_cs);
             if (i < 0)
                 return false;
             size_t s = (size_t)i, e = s + nl;
@@ -161,6 +191,8 @@ static bool str_pred(xq *q, const msoc_plan_expr *e, msoc_exec_col **args, size_
         return false;
     for (size_t i = 0; i < nd.len; i++)
         ln[i] = is_cs ? (unsigned char)nd.ptr[i] : lower_tab[(unsigned char)nd.ptr[i]];
+    needle ndl;
+    needle_init(&ndl, ln, nd.len, is_cs);
     const msoc_str *s = args[0]->v.s;
     int64_t *o = out->v.i;
     /* runs of rows pointing at the same value (dictionary-decoded columns) are
@@ -173,7 +205,7 @@ static bool str_pred(xq *q, const msoc_plan_expr *e, msoc_exec_col **args, size_
         if (s[r].ptr == prev_p && s[r].len == prev_l) {
             m = prev_r;
         } else {
-            m = match_one(s[r].ptr ? s[r].ptr : "", s[r].len, ln, nd.len, k, is_cs);
+            m = match_one(s[r].ptr ? s[r].ptr : "", s[r].len, &ndl, k, is_cs);
             prev_p = s[r].ptr;
             prev_l = s[r].len;
             prev_r = m;

@@ -106,7 +106,7 @@ static msoc_status do_chunk(scan_job *j, size_t idx, chunk_work *w)
             t->cols[c] = col;
             continue;
         }
-        msoc_exec_col *col = msoc_exec__col_new(q, node->cols[c].type, batch.n_rows);
+        msoc_exec_col *col = msoc_exec__col_new_raw(q, node->cols[c].type, batch.n_rows);
         if (col == NULL)
             return q->err->code;
         st = convert_col(q, col, &batch.cols[j->col_map[c]]);

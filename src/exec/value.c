@@ -102,6 +102,17 @@ msoc_exec_col *msoc_exec__col_new(xq *q, msoc_type t, size_t n)
     return c;
 }
 
+msoc_exec_col *msoc_exec__col_new_raw(xq *q, msoc_type t, size_t n)
+{
+    msoc_exec_col *c = msoc_exec__calloc(q, 1, sizeof *c);
+    if (c == NULL)
+        return NULL;
+    c->type = t;
+    c->n = n;
+    c->v.i = msoc_exec__alloc(q, (n ? n : 1) * elem_size(t));
+    return c->v.i ? c : NULL;
+}
+
 void msoc_exec__col_set_null(xq *q, msoc_exec_col *c, size_t row)
 {
     if (xtype_is_str(c->type)) {
