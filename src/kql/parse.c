@@ -410,7 +410,7 @@ static msoc_kql_node *number_lit(kp *p, bool negate)
         if (!parse_int_text(s, t->len, &v)) {
             /* Too big for long: Kusto reads it as a real. */
             double r;
-            if (!nd || !msoc_str_to_double(msoc_str_make(s, t->len), &r)) {
+            if (!nd || !msoc_str_to_double(msoc_str_make(s, t->len), &r) || !isfinite(r)) {
                 msoc_kql__fail(p, t, MSOC_KQL_DIAG_BAD_NUMBER, "number %s is out of range",
                                msoc_kql__tok_desc(p, t, b, sizeof b));
                 return NULL;
@@ -423,8 +423,8 @@ static msoc_kql_node *number_lit(kp *p, bool negate)
     } else if (t->kind == MSOC_KQL_TOK_REAL) {
         nd = lit_node(p, t, MSOC_TYPE_REAL);
         double r;
-        if (!nd || !msoc_str_to_double(msoc_str_make(s, t->len), &r)) {
-            msoc_kql__fail(p, t, MSOC_KQL_DIAG_BAD_NUMBER, "malformed real literal %s",
+        if (!nd || !msoc_str_to_double(msoc_str_make(s, t->len), &r) || !isfinite(r)) {
+            msoc_kql__fail(p, t, MSOC_KQL_DIAG_BAD_NUMBER, "real literal %s is malformed or out of range",
                            msoc_kql__tok_desc(p, t, b, sizeof b));
             return NULL;
         }

@@ -412,18 +412,14 @@ static bool check_shape(kp *p, const char *verb, uint32_t i)
     static const char *const update_next[] = {"async", "table", NULL};
     static const char *const to_w[] = {"to", NULL};
     static const char *const append_w[] = {"append", NULL};
-    const msoc_kql_tok *vt = &p->t[i - 1];
-    if (!word_in(p, vt, verbs) &&
-        !(vt->kind == MSOC_KQL_TOK_IDENT && strchr(verb, '-') && word_in(p, &p->t[i - 1], verbs))) {
-        bool known = false;
-        for (size_t k = 0; verbs[k]; k++)
-            if (strcmp(verbs[k], verb) == 0)
-                known = true;
-        if (!known) {
-            msoc_kql__fail(p, &p->t[i - 1], MSOC_KQL_DIAG_COMMAND, "unknown control command '.%s'",
-                           verb);
-            return false;
-        }
+    bool known = false;
+    for (size_t k = 0; verbs[k]; k++)
+        if (strcmp(verbs[k], verb) == 0)
+            known = true;
+    if (!known) {
+        msoc_kql__fail(p, &p->t[i - 1], MSOC_KQL_DIAG_COMMAND, "unknown control command '.%s'",
+                       verb);
+        return false;
     }
     if (strcmp(verb, "ingest") == 0) {
         if (!cmd_expect(p, i, ingest_next, verb, "'async', 'inline' or 'into'"))
