@@ -171,3 +171,8 @@ uint32_t msoc_stor__crc32(const void *p, size_t len)
 {
     return XXH32(p, len, 0x6d736f63u);
 }
+
+bool msoc_stor_name_is_safe(const char *s)
+{
+    return msoc_stor__safe_name(s);
+}

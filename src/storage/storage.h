@@ -28,7 +28,7 @@ typedef struct msoc_stor_options {
     size_t seal_bytes;       /* ... or at this many bytes of values (default 64 MiB) */
     int64_t seal_age_ms;     /* ... or when its oldest row is older (default 60000) */
     size_t block_rows;       /* rows per extent block (default 65536) */
-    int codec;               /* MSOC_STOR_CODEC_* for new extents (default ZSTD) */
+    int codec;               /* MSOC_STOR_CODEC_* for new extents; 0 = ZSTD, -1 = NONE */
     int zstd_level;          /* default 3 */
     int retention_days;      /* default retention (default 180) */
     bool is_readonly;        /* no recovery writes, no seals (inspection tools) */
@@ -50,6 +50,10 @@ msoc_status msoc_stor_open(const char *dir, const msoc_stor_options *opts, msoc_
  * Accepts NULL. */
 void msoc_stor_close(msoc_stor_db *db);
 const char *msoc_stor_dir(const msoc_stor_db *db);
+
+/* True when s may name a tenant, workspace or table directory:
+ * [A-Za-z0-9._-]{1,200}, not "." or "..". */
+bool msoc_stor_name_is_safe(const char *s);
 
 /* ---- Catalog: built-in plus custom tables ---------------------------------- */
 

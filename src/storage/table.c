@@ -42,8 +42,10 @@ msoc_status msoc_stor_open(const char *dir, const msoc_stor_options *opts, msoc_
         db->opts.seal_age_ms = 60000;
     if (db->opts.block_rows == 0)
         db->opts.block_rows = 65536;
-    if (db->opts.codec == 0 && (opts == NULL || opts->codec == 0))
+    if (db->opts.codec == 0)
         db->opts.codec = MSOC_STOR_CODEC_ZSTD;
+    else if (db->opts.codec < 0)
+        db->opts.codec = MSOC_STOR_CODEC_NONE;
     if (db->opts.zstd_level == 0)
         db->opts.zstd_level = 3;
     if (db->opts.retention_days == 0)

@@ -1,0 +1,1376 @@
+/* Ingest driver: splits the input into batches of records, parses them in
+ * parallel (one worker context per thread), routes each row to its
+ * tenant/workspace/table appender, converts values to the column types, and
+ * commits each batch before acknowledging it. docs/storage.md, "Ingest". */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/datetime.h"
+#include "core/hashmap.h"
+#include "core/mem.h"
+#include "core/pool.h"
+#include "core/vec.h"
+#include "ingest_int.h"
+
+#define REASON_CAP 400
+#define MAX_FIELDS 4096
+
+typedef struct field {
+    ing_jval key;
+    ing_jval val;
+} field;
+
+typedef struct group {
+    char *tenant, *workspace, *table;
+    msoc_stor_appender *ap;
+    const msoc_stor_table_def *def;
+    msoc_hashmap cols;    /* column name -> index + 1 */
+    size_t *name_lens;
+    int *pos_cache;       /* field position -> column index (-2 unknown) */
+    size_t n_pos;
+    bool is_custom;
+    int ts_col, tenant_col, ws_col;
+} group;
+
+typedef struct span {
+    const char *p;
+    size_t len;
+} span;
+
+typedef struct batch {
+    const char *start, *end;   /* NDJSON / CSV: a byte range of whole records */
+    size_t span0, span1;       /* JSON arrays / envelopes: records [span0, span1) */
+    size_t first_row;
+} batch;
+
+typedef struct job job;
+
+typedef struct worker {
+    job *job;
+    msoc_hashmap groups;
+    msoc_vec fields;
+    msoc_buf scratch, keybuf, tmp;
+    msoc_stor_value *vals;
+    size_t *scr_off;
+    size_t cap_vals;
+    char reason[REASON_CAP];
+    size_t n_stored, n_rejected, n_rows;
+    bool is_busy;
+} worker;
+
+struct job {
+    msoc_stor_db *db;
+    const msoc_ingest_opts *o;
+    const char *source;
+    msoc_ingest_format fmt;
+    const char *data;
+    size_t len;
+    field *hdr;                /* CSV header names (as keys) */
+    size_t n_hdr;
+    span *spans;
+    size_t n_spans;
+    batch *batches;
+    size_t n_batches;
+    worker *workers;
+    size_t n_workers;
+    pthread_mutex_t mu;        /* callbacks, stats, the first error, worker free list */
+    msoc_status st;
+    msoc_error err;
+    msoc_ingest_stats stats;
+    char file_table[256];      /* a known table named by the file (<Table>[_*].ext), or "" */
+};
+
+bool msoc_ingest_format_parse(const char *s, msoc_ingest_format *out)
+{
+    static const char *const names[] = {"auto", "ndjson", "defender", "la-json", "csv"};
+    for (int i = 0; i < 5; i++) {
+        if (strcmp(s, names[i]) == 0) {
+            *out = (msoc_ingest_format)i;
+            return true;
+        }
+    }
+    if (strcmp(s, "json") == 0) {
+        *out = MSOC_INGEST_LA_JSON;
+        return true;
+    }
+    return false;
+}
+
+const char *msoc_ingest_format_name(msoc_ingest_format f)
+{
+    static const char *const names[] = {"auto", "ndjson", "defender", "la-json", "csv"};
+    return (unsigned)f < 5 ? names[f] : "?";
+}
+
+/* ---- small helpers ---- */
+
+static bool str_is(const ing_jval *v, const char *lit)
+{
+    size_t n = strlen(lit);
+    return v->len == n && memcmp(v->p, lit, n) == 0;
+}
+
+static bool is_ident_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+/* The text of a string-ish value (STR unescaped, CSV unquoted) appended to out;
+ * returns a view that is valid until out changes. */
+static msoc_str text_of(const ing_jval *v, msoc_buf *out)
+{
+    if (v->kind == ING_J_STR && v->has_esc) {
+        size_t at = out->len;
+        msoc_ingest__json_unescape(v->p, v->len, out);
+        return msoc_str_make(out->data + at, out->len - at);
+    }
+    if (v->kind == ING_CSV && v->has_esc) {
+        size_t at = out->len;
+        for (size_t i = 0; i < v->len; i++) {
+            msoc_buf_putc(out, v->p[i]);
+            if (v->p[i] == '"' && i + 1 < v->len && v->p[i + 1] == '"')
+                i++;
+        }
+        return msoc_str_make(out->data + at, out->len - at);
+    }
+    return msoc_str_make(v->p, v->len);
+}
+
+static bool is_stringish(const ing_jval *v)
+{
+    return v->kind == ING_J_STR || v->kind == ING_CSV;
+}
+
+/* "YYYY-MM-DDTHH:MM:SS[.f+][Z]" without the general parser; false to fall back. */
+static bool iso_fast(const char *s, size_t n, msoc_datetime *out)
+{
+    if (n < 19 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != ' ') || s[13] != ':' ||
+        s[16] != ':')
+        return false;
+    static const int dig[] = {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18};
+    for (size_t i = 0; i < sizeof dig / sizeof dig[0]; i++)
+        if (s[dig[i]] < '0' || s[dig[i]] > '9')
+            return false;
+    msoc_civil c = {0};
+    c.year = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+    c.month = (s[5] - '0') * 10 + (s[6] - '0');
+    c.day = (s[8] - '0') * 10 + (s[9] - '0');
+    c.hour = (s[11] - '0') * 10 + (s[12] - '0');
+    c.minute = (s[14] - '0') * 10 + (s[15] - '0');
+    c.second = (s[17] - '0') * 10 + (s[18] - '0');
+    size_t i = 19;
+    if (i < n && s[i] == '.') {
+        i++;
+        int64_t frac = 0;
+        int nd = 0;
+        while (i < n && s[i] >= '0' && s[i] <= '9') {
+            if (nd < 7) {
+                frac = frac * 10 + (s[i] - '0');
+                nd++;
+            }
+            i++;
+        }
+        if (nd == 0)
+            return false;
+        while (nd < 7) {
+            frac *= 10;
+            nd++;
+        }
+        c.ticks = frac;
+    }
+    if (i < n && s[i] == 'Z')
+        i++;
+    if (i != n || !msoc_civil_valid(&c))
+        return false;
+    *out = msoc_datetime_from_civil(&c);
+    return true;
+}
+
+static bool parse_datetime(msoc_str t, msoc_datetime *out)
+{
+    if (iso_fast(t.ptr, t.len, out))
+        return true;
+    return msoc_datetime_parse_fast(t.ptr, t.len, out) && *out != MSOC_TIME_NULL;
+}
+
+static bool parse_guid(msoc_str t, char *out)
+{
+    if (t.len == 38 && t.ptr[0] == '{' && t.ptr[37] == '}')
+        t = msoc_str_make(t.ptr + 1, 36);
+    if (t.len != 36)
+        return false;
+    for (size_t i = 0; i < 36; i++) {
+        char c = t.ptr[i];
+        if (i == 8 || i == 13 || i == 18 || i == 23) {
+            if (c != '-')
+                return false;
+        } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
+            return false;
+        }
+        out[i] = msoc_ascii_lower(c);
+    }
+    return true;
+}
+
+/* ---- value conversion ---- */
+
+static bool reject_type(worker *w, const char *col, msoc_type t, const ing_jval *v)
+{
+    int n = v->len > 60 ? 60 : (int)v->len;
+    snprintf(w->reason, sizeof w->reason, "column %s: cannot store %s%.*s%s as %s", col,
+             is_stringish(v) ? "\"" : "", n, v->p, v->len > 60 ? "..." : (is_stringish(v) ? "\"" : ""),
+             msoc_type_name(t));
+    return false;
+}
+
+/* Stores text (in scratch when it lives there) as the string value of column idx. */
+static void set_scratch_str(worker *w, size_t idx, size_t at)
+{
+    w->vals[idx].is_null = false;
+    w->scr_off[idx] = at;
+    w->vals[idx].v.s.len = w->scratch.len - at;
+}
+
+static void set_str(worker *w, size_t idx, msoc_str s, bool is_in_scratch)
+{
+    w->vals[idx].is_null = false;
+    if (is_in_scratch) {
+        w->scr_off[idx] = (size_t)(s.ptr - w->scratch.data);
+        w->vals[idx].v.s.len = s.len;
+    } else {
+        w->scr_off[idx] = SIZE_MAX;
+        w->vals[idx].v.s.ptr = s.ptr;
+        w->vals[idx].v.s.len = s.len;
+    }
+}
+
+static bool convert(worker *w, const msoc_stor_column *col, size_t idx, const ing_jval *v)
+{
+    msoc_stor_value *out = &w->vals[idx];
+    msoc_type t = col->type;
+    out->is_null = true;
+    w->scr_off[idx] = SIZE_MAX;
+    if (v->kind == ING_J_NULL) {
+        if (t == MSOC_TYPE_STRING)
+            set_str(w, idx, msoc_str_make("", 0), false);
+        return true;
+    }
+    switch (t) {
+    case MSOC_TYPE_STRING: {
+        if (is_stringish(v)) {
+            bool is_esc = v->has_esc;
+            size_t at = w->scratch.len;
+            msoc_str s = text_of(v, &w->scratch);
+            if (is_esc) {
+                set_str(w, idx, msoc_str_make(w->scratch.data + at, s.len), true);
+                w->scr_off[idx] = at;
+            } else {
+                set_str(w, idx, s, false);
+            }
+        } else if (v->kind == ING_J_OBJ || v->kind == ING_J_ARR) {
+            size_t at = w->scratch.len;
+            msoc_ingest__json_compact(v->p, v->len, &w->scratch);
+            set_scratch_str(w, idx, at);
+        } else {
+            set_str(w, idx, msoc_str_make(v->p, v->len), false);
+        }
+        return true;
+    }
+    case MSOC_TYPE_LONG:
+    case MSOC_TYPE_INT: {
+        int64_t x;
+        msoc_str s = msoc_str_make(v->p, v->len);
+        if (is_stringish(v)) {
+            w->tmp.len = 0;
+            s = msoc_str_trim(text_of(v, &w->tmp));
+            if (s.len == 0)
+                return true;
+        } else if (v->kind != ING_J_INT && v->kind != ING_J_NUM) {
+            return reject_type(w, col->name, t, v);
+        }
+        if (!msoc_str_to_i64(s, &x)) {
+            double d;
+            if (!msoc_str_to_double(s, &d) || d != d || d < -9.2e18 || d > 9.2e18 ||
+                (double)(int64_t)d != d)
+                return reject_type(w, col->name, t, v);
+            x = (int64_t)d;
+        }
+        if (t == MSOC_TYPE_INT && (x < INT32_MIN || x > INT32_MAX))
+            return reject_type(w, col->name, t, v);
+        out->is_null = false;
+        out->v.i64 = x;
+        return true;
+    }
+    case MSOC_TYPE_REAL: {
+        msoc_str s = msoc_str_make(v->p, v->len);
+        if (is_stringish(v)) {
+            w->tmp.len = 0;
+            s = msoc_str_trim(text_of(v, &w->tmp));
+            if (s.len == 0)
+                return true;
+            if (msoc_str_eq_c(s, "NaN")) {
+                out->is_null = false;
+                out->v.f64 = 0.0 / 0.0;
+                return true;
+            }
+        } else if (v->kind != ING_J_INT && v->kind != ING_J_NUM) {
+            return reject_type(w, col->name, t, v);
+        }
+        if (!msoc_str_to_double(s, &out->v.f64))
+            return reject_type(w, col->name, t, v);
+        out->is_null = false;
+        return true;
+    }
+    case MSOC_TYPE_BOOL: {
+        if (v->kind == ING_J_TRUE || v->kind == ING_J_FALSE) {
+            out->is_null = false;
+            out->v.b = v->kind == ING_J_TRUE;
+            return true;
+        }
+        w->tmp.len = 0;
+        msoc_str s = msoc_str_trim(text_of(v, &w->tmp));
+        if (v->kind == ING_J_OBJ || v->kind == ING_J_ARR)
+            return reject_type(w, col->name, t, v);
+        if (s.len == 0 && is_stringish(v))
+            return true;
+        if (msoc_str_ieq_c(s, "true") || msoc_str_eq_c(s, "1")) {
+            out->is_null = false;
+            out->v.b = true;
+        } else if (msoc_str_ieq_c(s, "false") || msoc_str_eq_c(s, "0")) {
+            out->is_null = false;
+            out->v.b = false;
+        } else {
+            return reject_type(w, col->name, t, v);
+        }
+        return true;
+    }
+    case MSOC_TYPE_DATETIME:
+    case MSOC_TYPE_TIMESPAN: {
+        if (!is_stringish(v))
+            return reject_type(w, col->name, t, v);
+        w->tmp.len = 0;
+        msoc_str s = msoc_str_trim(text_of(v, &w->tmp));
+        if (s.len == 0)
+            return true;
+        bool is_ok = t == MSOC_TYPE_DATETIME ? parse_datetime(s, &out->v.i64)
+                                             : msoc_timespan_parse_fast(s.ptr, s.len, &out->v.i64);
+        if (!is_ok || out->v.i64 == MSOC_TIME_NULL)
+            return reject_type(w, col->name, t, v);
+        out->is_null = false;
+        return true;
+    }
+    case MSOC_TYPE_GUID: {
+        if (!is_stringish(v))
+            return reject_type(w, col->name, t, v);
+        w->tmp.len = 0;
+        msoc_str s = msoc_str_trim(text_of(v, &w->tmp));
+        if (s.len == 0)
+            return true;
+        size_t at = w->scratch.len;
+        char *g = msoc_buf_reserve(&w->scratch, 36);
+        if (g == NULL || !parse_guid(s, g))
+            return reject_type(w, col->name, t, v);
+        w->scratch.len += 36;
+        set_scratch_str(w, idx, at);
+        return true;
+    }
+    case MSOC_TYPE_DYNAMIC: {
+        size_t at = w->scratch.len;
+        if (v->kind == ING_J_OBJ || v->kind == ING_J_ARR) {
+            msoc_ingest__json_compact(v->p, v->len, &w->scratch);
+        } else if (is_stringish(v)) {
+            /* JSON-encoded strings (Defender streaming, CSV exports) become values. */
+            w->tmp.len = 0;
+            msoc_str s = text_of(v, &w->tmp);
+            msoc_str tr = msoc_str_trim(s);
+            ing_jval inner;
+            const char *why;
+            const char *e = NULL;
+            if (tr.len > 0 && (tr.ptr[0] == '{' || tr.ptr[0] == '['))
+                e = msoc_ingest__json_value(tr.ptr, tr.ptr + tr.len, &inner, &why);
+            if (e != NULL && msoc_ingest__json_only_ws(e, tr.ptr + tr.len))
+                msoc_ingest__json_compact(inner.p, inner.len, &w->scratch);
+            else if (s.len == 0 && v->kind == ING_CSV)
+                return true;
+            else
+                msoc_buf_append_json_str(&w->scratch, s.ptr, s.len);
+        } else {
+            msoc_buf_append(&w->scratch, v->p, v->len);
+        }
+        set_scratch_str(w, idx, at);
+        return true;
+    }
+    case MSOC_TYPE_DECIMAL: {
+        w->tmp.len = 0;
+        msoc_str s = is_stringish(v) ? msoc_str_trim(text_of(v, &w->tmp))
+                                     : msoc_str_make(v->p, v->len);
+        double d;
+        if (s.len == 0)
+            return true;
+        if (!msoc_str_to_double(s, &d))
+            return reject_type(w, col->name, t, v);
+        size_t at = w->scratch.len;
+        msoc_buf_append(&w->scratch, s.ptr, s.len);
+        set_scratch_str(w, idx, at);
+        return true;
+    }
+    default:
+        return reject_type(w, col->name, t, v);
+    }
+}
+
+/* ---- groups (one appender per tenant/workspace/table per worker) ---- */
+
+static void group_free(group *g)
+{
+    if (g == NULL)
+        return;
+    msoc_stor_appender_close(g->ap);
+    msoc_hashmap_fini(&g->cols);
+    msoc_free(g->name_lens);
+    msoc_free(g->pos_cache);
+    msoc_free(g->tenant);
+    msoc_free(g->workspace);
+    msoc_free(g->table);
+    msoc_free(g);
+}
+
+static void group_bind_def(group *g, const msoc_stor_table_def *def)
+{
+    msoc_hashmap_fini(&g->cols);
+    msoc_free(g->name_lens);
+    g->def = def;
+    msoc_hashmap_init(&g->cols, NULL, 0);
+    g->name_lens = msoc_malloc((def->n_cols + 1) * sizeof *g->name_lens);
+    g->ts_col = g->tenant_col = g->ws_col = -1;
+    for (size_t i = 0; i < def->n_cols; i++) {
+        g->name_lens[i] = strlen(def->cols[i].name);
+        msoc_hashmap_put(&g->cols, def->cols[i].name, g->name_lens[i], (void *)(uintptr_t)(i + 1));
+        if (def->cols[i].flags & MSOC_STOR_COL_TENANT)
+            g->tenant_col = (int)i;
+        if (def->cols[i].flags & MSOC_STOR_COL_WORKSPACE)
+            g->ws_col = (int)i;
+    }
+    if (def->timestamp_col != NULL && def->timestamp_col[0] != '\0')
+        g->ts_col = msoc_stor_table_col_index(def, def->timestamp_col, strlen(def->timestamp_col));
+    for (size_t i = 0; i < g->n_pos; i++)
+        g->pos_cache[i] = -2;
+    g->is_custom = def->source == MSOC_STOR_SRC_CUSTOM;
+}
+
+static void worker_vals(worker *w, size_t n)
+{
+    if (n <= w->cap_vals)
+        return;
+    w->vals = msoc_realloc(w->vals, n * sizeof *w->vals);
+    w->scr_off = msoc_realloc(w->scr_off, n * sizeof *w->scr_off);
+    w->cap_vals = n;
+}
+
+/* A custom column name from a JSON key: [A-Za-z0-9_], others become '_'. */
+static msoc_str sanitize_key(msoc_str k, msoc_buf *out)
+{
+    size_t at = out->len;
+    for (size_t i = 0; i < k.len; i++)
+        msoc_buf_putc(out, is_ident_char(k.ptr[i]) ? k.ptr[i] : '_');
+    if (k.len == 0)
+        msoc_buf_putc(out, '_');
+    return msoc_str_make(out->data + at, out->len - at);
+}
+
+static const char *infer_type(const ing_jval *v)
+{
+    switch (v->kind) {
+    case ING_J_INT: return "long";
+    case ING_J_NUM: return "real";
+    case ING_J_TRUE:
+    case ING_J_FALSE: return "bool";
+    case ING_J_OBJ:
+    case ING_J_ARR: return "dynamic";
+    case ING_J_NULL: return NULL;
+    default: {
+        msoc_datetime dt;
+        if (v->kind == ING_J_STR && v->len >= 19 && !v->has_esc && iso_fast(v->p, v->len, &dt))
+            return "datetime";
+        return "string";
+    }
+    }
+}
+
+/* Creates or extends custom table name with the row's unknown fields. */
+static msoc_status extend_custom(worker *w, const char *name, const msoc_stor_table_def *def,
+                                 const msoc_stor_table_def **out, msoc_error *err)
+{
+    msoc_buf spec;
+    msoc_buf_init(&spec, (size_t)16 << 20);
+    msoc_buf_appendf(&spec, "%s (", name);
+    size_t n_new = 0;
+    for (size_t i = 0; i < w->fields.n; i++) {
+        const field *f = &MSOC_VEC_AT(&w->fields, field, i);
+        const char *ty = infer_type(&f->val);
+        if (ty == NULL)
+            continue;
+        w->keybuf.len = 0;
+        msoc_str k = text_of(&f->key, &w->keybuf);
+        msoc_str sk = sanitize_key(k, &w->keybuf);
+        if (def != NULL && msoc_stor_table_col_index(def, sk.ptr, sk.len) >= 0)
+            continue;
+        if (msoc_str_eq_c(sk, "TenantId") || msoc_str_eq_c(sk, "WorkspaceId"))
+            continue;
+        if (msoc_str_eq_c(sk, "TimeGenerated"))
+            ty = "datetime";
+        /* A key repeated after sanitising is listed once. */
+        bool is_dup = false;
+        for (size_t j = 0; j < i && !is_dup; j++) {
+            const field *o = &MSOC_VEC_AT(&w->fields, field, j);
+            msoc_buf kb;
+            msoc_buf_init(&kb, 1 << 20);
+            msoc_str ok = text_of(&o->key, &kb);
+            msoc_buf kb2;
+            msoc_buf_init(&kb2, 1 << 20);
+            msoc_str osk = sanitize_key(ok, &kb2);
+            is_dup = msoc_str_eq(osk, sk) && infer_type(&o->val) != NULL;
+            msoc_buf_fini(&kb);
+            msoc_buf_fini(&kb2);
+        }
+        if (is_dup)
+            continue;
+        msoc_buf_appendf(&spec, "%s%.*s:%s", n_new ? ", " : "", (int)sk.len, sk.ptr, ty);
+        n_new++;
+    }
+    msoc_buf_putc(&spec, ')');
+    msoc_status st = MSOC_OK;
+    if (n_new == 0 && def != NULL)
+        *out = def;
+    else
+        st = msoc_stor_table_create(w->job->db, spec.data, spec.len, out, err);
+    msoc_buf_fini(&spec);
+    return st;
+}
+
+/* ---- one row ---- */
+
+typedef struct route {
+    msoc_str table, tenant, workspace;  /* from the row (may be empty) */
+    msoc_datetime fallback_time;        /* envelope time, MSOC_TIME_NULL if none */
+} route;
+
+static bool reject(worker *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static bool reject(worker *w, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(w->reason, sizeof w->reason, fmt, ap);
+    va_end(ap);
+    return false;
+}
+
+static bool get_group(worker *w, const route *r, group **out)
+{
+    job *j = w->job;
+    const msoc_ingest_opts *o = j->o;
+    char table[256], tenant[256], ws[256];
+    if (o->table != NULL) {
+        snprintf(table, sizeof table, "%s", o->table);
+    } else if (r->table.len > 0 && r->table.len < sizeof table) {
+        memcpy(table, r->table.ptr, r->table.len);
+        table[r->table.len] = '\0';
+    } else if (j->file_table[0] != '\0') {
+        snprintf(table, sizeof table, "%s", j->file_table);
+    } else {
+        return reject(w, "no table: pass --table, give each row a Type field or name the file "
+                         "<Table>.ndjson");
+    }
+    if (r->tenant.len >= sizeof tenant)
+        return reject(w, "TenantId is too long");
+    char row_tenant[256];
+    memcpy(row_tenant, r->tenant.ptr != NULL ? r->tenant.ptr : "", r->tenant.len);
+    row_tenant[r->tenant.len] = '\0';
+    if (o->tenant != NULL) {
+        if (r->tenant.len > 0 && strcmp(row_tenant, o->tenant) != 0)
+            return reject(w, "TenantId %s does not match the target tenant %s", row_tenant,
+                          o->tenant);
+        snprintf(tenant, sizeof tenant, "%s", o->tenant);
+    } else {
+        if (r->tenant.len == 0)
+            return reject(w, "no TenantId in the row (pass --tenant)");
+        snprintf(tenant, sizeof tenant, "%s", row_tenant);
+    }
+    const msoc_stor_table_def *def = msoc_stor_table_find(j->db, table, strlen(table));
+    size_t tl = strlen(table);
+    bool is_cl = tl > 3 && strcmp(table + tl - 3, "_CL") == 0;
+    if (def == NULL && !is_cl)
+        return reject(w, "unknown table %s (custom tables end in _CL or are created first)",
+                      table);
+    bool is_defender = def != NULL && def->source == MSOC_STOR_SRC_DEFENDER;
+    if (is_defender) {
+        snprintf(ws, sizeof ws, "%s", MSOC_STOR_DEFENDER_WORKSPACE);
+    } else {
+        char row_ws[256];
+        if (r->workspace.len >= sizeof row_ws)
+            return reject(w, "WorkspaceId is too long");
+        memcpy(row_ws, r->workspace.ptr != NULL ? r->workspace.ptr : "", r->workspace.len);
+        row_ws[r->workspace.len] = '\0';
+        if (o->workspace != NULL) {
+            if (r->workspace.len > 0 && strcmp(row_ws, o->workspace) != 0)
+                return reject(w, "WorkspaceId %s does not match the target workspace %s", row_ws,
+                              o->workspace);
+            snprintf(ws, sizeof ws, "%s", o->workspace);
+        } else if (r->workspace.len > 0) {
+            snprintf(ws, sizeof ws, "%s", row_ws);
+        } else {
+            return reject(w, "table %s is workspace data: pass --workspace or give a WorkspaceId",
+                          table);
+        }
+    }
+    char key[800];
+    int kl = snprintf(key, sizeof key, "%s/%s/%s", tenant, ws, table);
+    void **slot = msoc_hashmap_get(&w->groups, key, (size_t)kl);
+    if (slot != NULL) {
+        *out = *slot;
+        return true;
+    }
+    msoc_error err;
+    msoc_error_clear(&err);
+    if (def == NULL) {
+        if (extend_custom(w, table, NULL, &def, &err) != MSOC_OK)
+            return reject(w, "%s", err.msg);
+    }
+    msoc_stor_appender *ap;
+    if (msoc_stor_appender_open(j->db, tenant, ws, def->name, &ap, &err) != MSOC_OK)
+        return reject(w, "%s", err.msg);
+    group *g = msoc_calloc(1, sizeof *g);
+    g->tenant = msoc_strdup(tenant);
+    g->workspace = msoc_strdup(ws);
+    g->table = msoc_strdup(table);
+    g->ap = ap;
+    g->n_pos = MAX_FIELDS;
+    g->pos_cache = msoc_malloc(g->n_pos * sizeof *g->pos_cache);
+    msoc_hashmap_init(&g->cols, NULL, 0);
+    group_bind_def(g, msoc_stor_appender_def(ap));
+    msoc_hashmap_put(&w->groups, key, (size_t)kl, g);
+    *out = g;
+    return true;
+}
+
+static int lookup_col(worker *w, group *g, size_t pos, const ing_jval *key)
+{
+    if (pos < g->n_pos && g->pos_cache[pos] >= 0 && !key->has_esc) {
+        int c = g->pos_cache[pos];
+        if (g->name_lens[c] == key->len && memcmp(g->def->cols[c].name, key->p, key->len) == 0)
+            return c;
+    }
+    w->keybuf.len = 0;
+    msoc_str k = text_of(key, &w->keybuf);
+    if (g->is_custom)
+        k = sanitize_key(k, &w->keybuf);
+    void **slot = msoc_hashmap_get(&g->cols, k.ptr, k.len);
+    int c = slot != NULL ? (int)((uintptr_t)*slot - 1) : -1;
+    if (pos < g->n_pos && c >= 0)
+        g->pos_cache[pos] = c;
+    return c;
+}
+
+static msoc_status commit_group(worker *w, group *g, msoc_error *err)
+{
+    if (msoc_stor_appender_pending(g->ap) == 0)
+        return MSOC_OK;
+    size_t n = msoc_stor_appender_pending(g->ap);
+    msoc_status st = msoc_stor_appender_commit(g->ap, err);
+    if (st == MSOC_OK)
+        w->n_stored += n;
+    return st;
+}
+
+/* Binds the fields in w->fields to g's columns and appends the row. Returns
+ * false with w->reason for a rejected row; *st holds a storage failure. */
+static bool bind_row(worker *w, group *g, const route *r, msoc_status *st, msoc_error *err)
+{
+    for (int attempt = 0; attempt < 2; attempt++) {
+        const msoc_stor_table_def *def = g->def;
+        worker_vals(w, def->n_cols + 1);
+        for (size_t i = 0; i < def->n_cols; i++) {
+            w->vals[i].is_null = true;
+            w->scr_off[i] = SIZE_MAX;
+            if (def->cols[i].type == MSOC_TYPE_STRING) {
+                w->vals[i].is_null = false;
+                w->vals[i].v.s.ptr = "";
+                w->vals[i].v.s.len = 0;
+            }
+        }
+        w->scratch.len = 0;
+        bool has_unknown = false;
+        for (size_t i = 0; i < w->fields.n; i++) {
+            const field *f = &MSOC_VEC_AT(&w->fields, field, i);
+            int c = lookup_col(w, g, i, &f->key);
+            if (c < 0) {
+                if (g->is_custom && f->val.kind != ING_J_NULL)
+                    has_unknown = true;
+                continue;
+            }
+            if (c == g->tenant_col || c == g->ws_col)
+                continue;
+            if (!convert(w, &def->cols[c], (size_t)c, &f->val))
+                return false;
+        }
+        if (has_unknown && attempt == 0) {
+            const msoc_stor_table_def *nd;
+            msoc_error e2;
+            msoc_error_clear(&e2);
+            if (extend_custom(w, g->table, def, &nd, &e2) != MSOC_OK)
+                return reject(w, "%s", e2.msg);
+            if (nd != def) {
+                /* The appender's columns are fixed: commit what it holds, reopen. */
+                *st = commit_group(w, g, err);
+                if (*st != MSOC_OK)
+                    return false;
+                msoc_stor_appender *ap;
+                *st = msoc_stor_appender_open(w->job->db, g->tenant, g->workspace, nd->name, &ap,
+                                              err);
+                if (*st != MSOC_OK)
+                    return false;
+                msoc_stor_appender_close(g->ap);
+                g->ap = ap;
+                group_bind_def(g, msoc_stor_appender_def(ap));
+                continue;
+            }
+        }
+        if (g->ts_col >= 0 && w->vals[g->ts_col].is_null) {
+            if (r->fallback_time != MSOC_TIME_NULL) {
+                w->vals[g->ts_col].is_null = false;
+                w->vals[g->ts_col].v.i64 = r->fallback_time;
+            } else if (g->is_custom) {
+                w->vals[g->ts_col].is_null = false;
+                w->vals[g->ts_col].v.i64 = msoc_datetime_now();
+            }
+        }
+        for (size_t i = 0; i < def->n_cols; i++)
+            if (w->scr_off[i] != SIZE_MAX)
+                w->vals[i].v.s.ptr = w->scratch.data + w->scr_off[i];
+        msoc_error e2;
+        msoc_error_clear(&e2);
+        if (msoc_stor_appender_add_row(g->ap, w->vals, &e2) != MSOC_OK)
+            return reject(w, "%s", e2.msg);
+        return true;
+    }
+    return reject(w, "the row's columns changed while binding");
+}
+
+/* Extracts the routing fields from w->fields. */
+static void route_from_fields(worker *w, route *r)
+{
+    for (size_t i = 0; i < w->fields.n; i++) {
+        const field *f = &MSOC_VEC_AT(&w->fields, field, i);
+        if (!is_stringish(&f->val) || f->val.has_esc)
+            continue;
+        if (str_is(&f->key, "TenantId") && r->tenant.len == 0)
+            r->tenant = msoc_str_make(f->val.p, f->val.len);
+        else if (str_is(&f->key, "WorkspaceId"))
+            r->workspace = msoc_str_make(f->val.p, f->val.len);
+        else if (str_is(&f->key, "Type") && r->table.len == 0)
+            r->table = msoc_str_make(f->val.p, f->val.len);
+    }
+}
+
+static bool collect_object(worker *w, const ing_jval *obj)
+{
+    msoc_vec_clear(&w->fields);
+    ing_objit it;
+    msoc_ingest__obj_begin(&it, obj);
+    ing_jval k, v;
+    while (msoc_ingest__obj_next(&it, &k, &v)) {
+        field *f = msoc_vec_push(&w->fields);
+        if (f == NULL)
+            return reject(w, "more than %d fields", MAX_FIELDS);
+        f->key = k;
+        f->val = v;
+    }
+    return true;
+}
+
+/* Parses one JSON record (NDJSON line or array element) and stores it. */
+static bool do_json_record(worker *w, const char *p, size_t len, msoc_status *st, msoc_error *err)
+{
+    ing_jval obj;
+    const char *why = NULL;
+    const char *e = msoc_ingest__json_value(p, p + len, &obj, &why);
+    if (e == NULL)
+        return reject(w, "malformed JSON at byte %zu of the row: %s",
+                      (size_t)((why && e == NULL) ? 0 : 0), why);
+    if (!msoc_ingest__json_only_ws(e, p + len))
+        return reject(w, "malformed JSON: text after the object");
+    if (obj.kind != ING_J_OBJ)
+        return reject(w, "a row must be a JSON object");
+    route r = {MSOC_STR_NULL, MSOC_STR_NULL, MSOC_STR_NULL, MSOC_TIME_NULL};
+    if (w->job->fmt == MSOC_INGEST_DEFENDER) {
+        ing_objit it;
+        msoc_ingest__obj_begin(&it, &obj);
+        ing_jval k, v, props = {0};
+        bool has_props = false;
+        while (msoc_ingest__obj_next(&it, &k, &v)) {
+            if (str_is(&k, "properties") && v.kind == ING_J_OBJ) {
+                props = v;
+                has_props = true;
+            } else if (str_is(&k, "tenantId") && v.kind == ING_J_STR && !v.has_esc) {
+                r.tenant = msoc_str_make(v.p, v.len);
+            } else if (str_is(&k, "category") && v.kind == ING_J_STR && !v.has_esc) {
+                msoc_str c = msoc_str_make(v.p, v.len);
+                if (msoc_str_starts_with(c, MSOC_STR("AdvancedHunting-")))
+                    c = msoc_str_make(c.ptr + 16, c.len - 16);
+                r.table = c;
+            } else if (str_is(&k, "time") && v.kind == ING_J_STR) {
+                msoc_datetime t;
+                if (parse_datetime(msoc_str_make(v.p, v.len), &t))
+                    r.fallback_time = t;
+            }
+        }
+        if (!has_props)
+            return reject(w, "record has no properties object");
+        if (!collect_object(w, &props))
+            return false;
+        route r2 = {MSOC_STR_NULL, MSOC_STR_NULL, MSOC_STR_NULL, MSOC_TIME_NULL};
+        route_from_fields(w, &r2);
+        if (r.tenant.len == 0)
+            r.tenant = r2.tenant;
+        r.workspace = r2.workspace;
+    } else {
+        if (!collect_object(w, &obj))
+            return false;
+        route_from_fields(w, &r);
+    }
+    group *g;
+    if (!get_group(w, &r, &g))
+        return false;
+    return bind_row(w, g, &r, st, err);
+}
+
+/* ---- CSV ---- */
+
+/* Splits one CSV record [p, end) into fields (ING_CSV values) in w->fields
+ * keyed by the header. Returns false with a reason. */
+static bool csv_fields(const char *p, const char *end, msoc_vec *out, const char **why)
+{
+    msoc_vec_clear(out);
+    for (;;) {
+        field *f = msoc_vec_push(out);
+        if (f == NULL) {
+            *why = "too many fields";
+            return false;
+        }
+        f->val.kind = ING_CSV;
+        f->val.has_esc = false;
+        if (p < end && *p == '"') {
+            const char *s = ++p;
+            for (;;) {
+                const char *q = memchr(p, '"', (size_t)(end - p));
+                if (q == NULL) {
+                    *why = "unterminated quoted field";
+                    return false;
+                }
+                if (q + 1 < end && q[1] == '"') {
+                    f->val.has_esc = true;
+                    p = q + 2;
+                    continue;
+                }
+                f->val.p = s;
+                f->val.len = (size_t)(q - s);
+                p = q + 1;
+                break;
+            }
+            if (p < end && *p != ',') {
+                *why = "text after a closing quote";
+                return false;
+            }
+        } else {
+            const char *q = p;
+            while (q < end && *q != ',')
+                q++;
+            f->val.p = p;
+            f->val.len = (size_t)(q - p);
+            p = q;
+        }
+        if (p >= end)
+            return true;
+        p++; /* ',' */
+    }
+}
+
+/* End of the CSV record starting at p (past its line end); quotes may span lines. */
+static const char *csv_record_end(const char *p, const char *end, const char **rec_end)
+{
+    bool is_quoted = false;
+    while (p < end) {
+        if (is_quoted) {
+            const char *q = memchr(p, '"', (size_t)(end - p));
+            if (q == NULL) {
+                p = end;
+                break;
+            }
+            if (q + 1 < end && q[1] == '"') {
+                p = q + 2;
+                continue;
+            }
+            is_quoted = false;
+            p = q + 1;
+            continue;
+        }
+        const char *nl = p;
+        while (nl < end && *nl != '\n' && *nl != '"')
+            nl++;
+        if (nl < end && *nl == '"') {
+            is_quoted = true;
+            p = nl + 1;
+            continue;
+        }
+        *rec_end = nl > p && nl[-1] == '\r' ? nl - 1 : nl;
+        if (nl < end && nl > p - 1 && nl[-1] == '\r')
+            *rec_end = nl - 1;
+        return nl < end ? nl + 1 : end;
+    }
+    *rec_end = end;
+    return end;
+}
+
+static bool do_csv_record(worker *w, const char *p, const char *e, msoc_status *st,
+                          msoc_error *err)
+{
+    const char *why = NULL;
+    msoc_vec vals;
+    msoc_vec_init(&vals, sizeof(field), MAX_FIELDS);
+    bool is_ok = csv_fields(p, e, &vals, &why);
+    if (is_ok && vals.n != w->job->n_hdr) {
+        reject(w, "row has %zu fields, the header has %zu", vals.n, w->job->n_hdr);
+        is_ok = false;
+    } else if (!is_ok) {
+        reject(w, "%s", why);
+    }
+    if (is_ok) {
+        msoc_vec_clear(&w->fields);
+        for (size_t i = 0; i < vals.n; i++) {
+            field *f = msoc_vec_push(&w->fields);
+            f->key = w->job->hdr[i].val;
+            f->key.kind = ING_J_STR;
+            f->key.has_esc = false;
+            f->val = MSOC_VEC_AT(&vals, field, i).val;
+        }
+        route r = {MSOC_STR_NULL, MSOC_STR_NULL, MSOC_STR_NULL, MSOC_TIME_NULL};
+        route_from_fields(w, &r);
+        group *g;
+        is_ok = get_group(w, &r, &g) && bind_row(w, g, &r, st, err);
+    }
+    msoc_vec_fini(&vals);
+    return is_ok;
+}
+
+/* ---- batches ---- */
+
+static void emit_reject(worker *w, size_t row)
+{
+    job *j = w->job;
+    w->n_rejected++;
+    if (j->o->on_reject == NULL)
+        return;
+    msoc_ingest_reject rj = {j->source, row, w->reason};
+    pthread_mutex_lock(&j->mu);
+    j->o->on_reject(j->o->ud, &rj);
+    pthread_mutex_unlock(&j->mu);
+}
+
+static worker *take_worker(job *j)
+{
+    pthread_mutex_lock(&j->mu);
+    worker *w = NULL;
+    for (size_t i = 0; i < j->n_workers; i++) {
+        if (!j->workers[i].is_busy) {
+            w = &j->workers[i];
+            w->is_busy = true;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&j->mu);
+    return w;
+}
+
+static void run_batch(void *arg, size_t idx)
+{
+    job *j = arg;
+    pthread_mutex_lock(&j->mu);
+    bool is_failed = j->st != MSOC_OK;
+    pthread_mutex_unlock(&j->mu);
+    if (is_failed)
+        return;
+    worker *w = take_worker(j);
+    if (w == NULL)
+        return; /* cannot happen: one context per thread */
+    const batch *b = &j->batches[idx];
+    w->n_stored = w->n_rejected = w->n_rows = 0;
+    msoc_status st = MSOC_OK;
+    msoc_error err;
+    msoc_error_clear(&err);
+    size_t row = b->first_row, last_row = b->first_row;
+    if (j->fmt == MSOC_INGEST_NDJSON) {
+        const char *p = b->start;
+        while (p < b->end && st == MSOC_OK) {
+            const char *nl = memchr(p, '\n', (size_t)(b->end - p));
+            const char *le = nl != NULL ? nl : b->end;
+            if (!msoc_ingest__json_only_ws(p, le)) {
+                w->n_rows++;
+                last_row = row;
+                if (!do_json_record(w, p, (size_t)(le - p), &st, &err) && st == MSOC_OK)
+                    emit_reject(w, row);
+            }
+            row++;
+            p = le + 1;
+        }
+    } else if (j->fmt == MSOC_INGEST_CSV) {
+        const char *p = b->start;
+        while (p < b->end && st == MSOC_OK) {
+            const char *re;
+            const char *next = csv_record_end(p, b->end, &re);
+            if (re > p) {
+                w->n_rows++;
+                last_row = row;
+                if (!do_csv_record(w, p, re, &st, &err) && st == MSOC_OK)
+                    emit_reject(w, row);
+                row++;
+            }
+            p = next;
+        }
+    } else {
+        for (size_t s = b->span0; s < b->span1 && st == MSOC_OK; s++) {
+            w->n_rows++;
+            last_row = row;
+            if (!do_json_record(w, j->spans[s].p, j->spans[s].len, &st, &err) && st == MSOC_OK)
+                emit_reject(w, row);
+            row++;
+        }
+    }
+    /* Commit every group this batch touched, then acknowledge the batch. */
+    size_t it = 0;
+    msoc_str k;
+    void *v;
+    while (st == MSOC_OK && msoc_hashmap_next(&w->groups, &it, &k, &v))
+        st = commit_group(w, v, &err);
+    pthread_mutex_lock(&j->mu);
+    j->stats.n_rows += w->n_rows;
+    j->stats.n_rejected += w->n_rejected;
+    j->stats.n_stored += w->n_stored;
+    if (st != MSOC_OK) {
+        if (j->st == MSOC_OK) {
+            j->st = st;
+            j->err = err;
+        }
+    } else if (j->o->on_ack != NULL && w->n_rows > 0) {
+        msoc_ingest_ack a = {j->source, b->first_row, last_row, w->n_stored, w->n_rejected};
+        j->o->on_ack(j->o->ud, &a);
+    }
+    w->is_busy = false;
+    pthread_mutex_unlock(&j->mu);
+}
+
+/* ---- framing: find batches ---- */
+
+static msoc_status add_batch(job *j, msoc_vec *bv, const batch *b, msoc_error *err)
+{
+    if (msoc_vec_append(bv, b) != MSOC_OK)
+        return msoc_fail(err, MSOC_TOOBIG, "%s: too many batches", j->source);
+    return MSOC_OK;
+}
+
+static msoc_status frame_lines(job *j, msoc_vec *bv, size_t per, msoc_error *err)
+{
+    const char *p = j->data, *end = j->data + j->len;
+    size_t line = 1;
+    while (p < end) {
+        batch b = {p, NULL, 0, 0, line};
+        size_t n = 0;
+        while (p < end && n < per) {
+            const char *nl = memchr(p, '\n', (size_t)(end - p));
+            p = nl != NULL ? nl + 1 : end;
+            line++;
+            n++;
+        }
+        b.end = p;
+        msoc_status st = add_batch(j, bv, &b, err);
+        if (st != MSOC_OK)
+            return st;
+    }
+    return MSOC_OK;
+}
+
+static msoc_status frame_csv(job *j, msoc_vec *bv, size_t per, msoc_error *err)
+{
+    const char *p = j->data, *end = j->data + j->len;
+    if (j->len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+        p += 3;
+    const char *re;
+    const char *next = csv_record_end(p, end, &re);
+    msoc_vec hv;
+    msoc_vec_init(&hv, sizeof(field), MAX_FIELDS);
+    const char *why = NULL;
+    if (re <= p || !csv_fields(p, re, &hv, &why)) {
+        msoc_vec_fini(&hv);
+        return msoc_fail(err, MSOC_BADDATA, "%s: the CSV header %s", j->source,
+                         why != NULL ? why : "is missing");
+    }
+    j->n_hdr = hv.n;
+    j->hdr = hv.data; /* owned by the job now */
+    p = next;
+    size_t row = 1;
+    while (p < end) {
+        batch b = {p, NULL, 0, 0, row};
+        size_t n = 0;
+        while (p < end && n < per) {
+            p = csv_record_end(p, end, &re);
+            n++;
+        }
+        b.end = p;
+        row += n;
+        msoc_status st = add_batch(j, bv, &b, err);
+        if (st != MSOC_OK)
+            return st;
+    }
+    return MSOC_OK;
+}
+
+static msoc_status add_span(job *j, msoc_vec *sv, const ing_jval *v, msoc_error *err)
+{
+    span s = {v->p, v->len};
+    if (msoc_vec_append(sv, &s) != MSOC_OK)
+        return msoc_fail(err, MSOC_TOOBIG, "%s: too many records", j->source);
+    return MSOC_OK;
+}
+
+/* LA arrays and Defender envelopes: a sequence of top-level values, each an
+ * array of records (LA) or an object whose "records" is one (Defender). The
+ * whole document is validated before anything is stored. */
+static msoc_status frame_docs(job *j, msoc_vec *sv, msoc_error *err)
+{
+    const char *p = j->data, *end = j->data + j->len;
+    while (!msoc_ingest__json_only_ws(p, end)) {
+        ing_jval top;
+        const char *why = NULL;
+        const char *e = msoc_ingest__json_value(p, end, &top, &why);
+        if (e == NULL)
+            return msoc_fail(err, MSOC_BADDATA, "%s: malformed JSON near byte %zu: %s; nothing "
+                             "was stored", j->source, (size_t)(p - j->data), why);
+        ing_jval arr = top;
+        if (j->fmt == MSOC_INGEST_DEFENDER) {
+            if (top.kind != ING_J_OBJ)
+                return msoc_fail(err, MSOC_BADDATA,
+                                 "%s: byte %zu: expected an envelope object {\"records\":[...]}",
+                                 j->source, (size_t)(top.p - j->data));
+            ing_objit it;
+            msoc_ingest__obj_begin(&it, &top);
+            ing_jval k, v;
+            bool has = false;
+            while (msoc_ingest__obj_next(&it, &k, &v))
+                if (str_is(&k, "records") && v.kind == ING_J_ARR) {
+                    arr = v;
+                    has = true;
+                }
+            if (!has)
+                return msoc_fail(err, MSOC_BADDATA, "%s: byte %zu: envelope without a records "
+                                 "array", j->source, (size_t)(top.p - j->data));
+        } else if (top.kind == ING_J_OBJ) {
+            /* A bare object: one row. */
+            msoc_status st = add_span(j, sv, &top, err);
+            if (st != MSOC_OK)
+                return st;
+            p = e;
+            continue;
+        } else if (top.kind != ING_J_ARR) {
+            return msoc_fail(err, MSOC_BADDATA, "%s: byte %zu: expected a JSON array of rows",
+                             j->source, (size_t)(top.p - j->data));
+        }
+        const char *q = arr.p + 1, *aend = arr.p + arr.len - 1;
+        while (!msoc_ingest__json_only_ws(q, aend)) {
+            ing_jval el;
+            const char *ee = msoc_ingest__json_value(q, aend, &el, &why);
+            if (ee == NULL)
+                break; /* cannot happen: validated above */
+            msoc_status st = add_span(j, sv, &el, err);
+            if (st != MSOC_OK)
+                return st;
+            q = ee;
+            while (q < aend && (*q == ' ' || *q == '\n' || *q == '\r' || *q == '\t' || *q == ','))
+                q++;
+        }
+        p = e;
+    }
+    return MSOC_OK;
+}
+
+/* "dir/DeviceProcessEvents_x.ndjson" -> "DeviceProcessEvents" when that is a
+ * known (or *_CL) table. */
+static void table_from_name(msoc_stor_db *db, const char *source, char *out, size_t cap)
+{
+    out[0] = '\0';
+    const char *b = strrchr(source, '/');
+    b = b != NULL ? b + 1 : source;
+    size_t n = strcspn(b, ".");
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 1)
+            n = strcspn(b, "._");
+        if (n == 0 || n >= cap)
+            continue;
+        bool is_cl = n > 3 && memcmp(b + n - 3, "_CL", 3) == 0;
+        if (msoc_stor_table_find(db, b, n) != NULL || is_cl) {
+            memcpy(out, b, n);
+            out[n] = '\0';
+            return;
+        }
+    }
+}
+
+static msoc_ingest_format detect(const char *source, const char *data, size_t len)
+{
+    size_t sl = strlen(source);
+    if (sl > 4 && strcmp(source + sl - 4, ".csv") == 0)
+        return MSOC_INGEST_CSV;
+    const char *p = data, *end = data + len;
+    while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
+        p++;
+    if (p < end && *p == '[')
+        return MSOC_INGEST_LA_JSON;
+    if (end - p > 12 && memcmp(p, "{\"records\"", 10) == 0)
+        return MSOC_INGEST_DEFENDER;
+    return MSOC_INGEST_NDJSON;
+}
+
+msoc_status msoc_ingest_buffer(msoc_stor_db *db, const msoc_ingest_opts *opts, const char *source,
+                               const char *data, size_t len, msoc_ingest_stats *stats,
+                               msoc_error *err)
+{
+    if (opts->tenant != NULL && !msoc_stor_name_is_safe(opts->tenant))
+        return msoc_fail(err, MSOC_INVALID, "tenant id '%s' is not a safe name", opts->tenant);
+    job j;
+    memset(&j, 0, sizeof j);
+    j.db = db;
+    j.o = opts;
+    j.source = source;
+    j.data = data;
+    j.len = len;
+    j.fmt = opts->format != MSOC_INGEST_AUTO ? opts->format : detect(source, data, len);
+    pthread_mutex_init(&j.mu, NULL);
+    table_from_name(db, source, j.file_table, sizeof j.file_table);
+    size_t per = opts->batch_rows ? opts->batch_rows : 65536;
+    msoc_vec bv, sv;
+    msoc_vec_init(&bv, sizeof(batch), (size_t)1 << 26);
+    msoc_vec_init(&sv, sizeof(span), (size_t)1 << 31);
+    msoc_status st;
+    if (j.fmt == MSOC_INGEST_NDJSON) {
+        st = frame_lines(&j, &bv, per, err);
+    } else if (j.fmt == MSOC_INGEST_CSV) {
+        st = frame_csv(&j, &bv, per, err);
+    } else {
+        st = frame_docs(&j, &sv, err);
+        for (size_t s = 0; st == MSOC_OK && s < sv.n; s += per) {
+            batch b = {NULL, NULL, s, s + per < sv.n ? s + per : sv.n, s + 1};
+            st = add_batch(&j, &bv, &b, err);
+        }
+        j.spans = sv.data;
+        j.n_spans = sv.n;
+    }
+    j.batches = bv.data;
+    j.n_batches = bv.n;
+    unsigned nt = opts->n_threads ? opts->n_threads : msoc_cpu_count();
+    if (nt > 64)
+        nt = 64;
+    if (nt > j.n_batches && j.n_batches > 0)
+        nt = (unsigned)j.n_batches;
+    if (nt == 0)
+        nt = 1;
+    j.n_workers = nt;
+    j.workers = msoc_calloc(nt, sizeof *j.workers);
+    for (size_t i = 0; i < nt; i++) {
+        worker *w = &j.workers[i];
+        w->job = &j;
+        msoc_hashmap_init(&w->groups, NULL, 0);
+        msoc_vec_init(&w->fields, sizeof(field), MAX_FIELDS);
+        msoc_buf_init(&w->scratch, (size_t)256 << 20);
+        msoc_buf_init(&w->keybuf, (size_t)1 << 20);
+        msoc_buf_init(&w->tmp, (size_t)256 << 20);
+    }
+    if (st == MSOC_OK) {
+        msoc_pool *pool = nt > 1 ? msoc_pool_new(nt - 1) : NULL;
+        msoc_pool_run(pool, j.n_batches, run_batch, &j);
+        msoc_pool_free(pool);
+        if (j.st != MSOC_OK) {
+            st = j.st;
+            if (err != NULL)
+                *err = j.err;
+        }
+    }
+    for (size_t i = 0; i < nt; i++) {
+        worker *w = &j.workers[i];
+        size_t it = 0;
+        msoc_str k;
+        void *v;
+        while (msoc_hashmap_next(&w->groups, &it, &k, &v))
+            group_free(v);
+        msoc_hashmap_fini(&w->groups);
+        msoc_vec_fini(&w->fields);
+        msoc_buf_fini(&w->scratch);
+        msoc_buf_fini(&w->keybuf);
+        msoc_buf_fini(&w->tmp);
+        msoc_free(w->vals);
+        msoc_free(w->scr_off);
+    }
+    msoc_free(j.workers);
+    msoc_free(j.hdr);
+    msoc_vec_fini(&bv);
+    msoc_vec_fini(&sv);
+    pthread_mutex_destroy(&j.mu);
+    if (stats != NULL) {
+        stats->n_rows += j.stats.n_rows;
+        stats->n_stored += j.stats.n_stored;
+        stats->n_rejected += j.stats.n_rejected;
+        stats->n_bytes += len;
+    }
+    return st;
+}
+
+msoc_status msoc_ingest_file(msoc_stor_db *db, const msoc_ingest_opts *opts, const char *path,
+                             msoc_ingest_stats *stats, msoc_error *err)
+{
+    if (strcmp(path, "-") == 0) {
+        msoc_buf b;
+        msoc_buf_init(&b, (size_t)1 << 40);
+        char tmp[65536];
+        ssize_t r;
+        while ((r = read(0, tmp, sizeof tmp)) > 0)
+            msoc_buf_append(&b, tmp, (size_t)r);
+        msoc_status st = msoc_ingest_buffer(db, opts, "stdin", b.data ? b.data : "", b.len, stats,
+                                            err);
+        msoc_buf_fini(&b);
+        return st;
+    }
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return msoc_fail(err, MSOC_IO, "%s: cannot open: %s", path, strerror(errno));
+    struct stat stt;
+    if (fstat(fd, &stt) != 0) {
+        close(fd);
+        return msoc_fail(err, MSOC_IO, "%s: cannot stat", path);
+    }
+    size_t len = (size_t)stt.st_size;
+    if (len == 0) {
+        close(fd);
+        return msoc_ingest_buffer(db, opts, path, "", 0, stats, err);
+    }
+    void *m = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (m == MAP_FAILED)
+        return msoc_fail(err, MSOC_IO, "%s: mmap failed: %s", path, strerror(errno));
+    posix_madvise(m, len, POSIX_MADV_SEQUENTIAL);
+    msoc_status st = msoc_ingest_buffer(db, opts, path, m, len, stats, err);
+    munmap(m, len);
+    return st;
+}

@@ -1,0 +1,38 @@
+/* Ingest internals (src/ingest only). */
+#ifndef MSOC_INGEST_INGEST_INT_H
+#define MSOC_INGEST_INGEST_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/str.h"
+#include "ingest/ingest.h"
+
+typedef enum ing_kind {
+    ING_J_STR, ING_J_INT, ING_J_NUM, ING_J_TRUE, ING_J_FALSE, ING_J_NULL, ING_J_OBJ, ING_J_ARR,
+    ING_CSV,   /* CSV text; has_esc: contains doubled quotes */
+} ing_kind;
+
+typedef struct ing_jval {
+    ing_kind kind;
+    const char *p;   /* STR/CSV: the content without quotes; others: the raw text */
+    size_t len;
+    bool has_esc;
+} ing_jval;
+
+typedef struct ing_objit {
+    const char *p, *end;
+    bool is_first;
+} ing_objit;
+
+/* Scans one JSON value at p (leading whitespace skipped); returns the end or NULL
+ * with *why set. */
+const char *msoc_ingest__json_value(const char *p, const char *end, ing_jval *v,
+                                    const char **why);
+bool msoc_ingest__json_only_ws(const char *p, const char *end);
+msoc_status msoc_ingest__obj_begin(ing_objit *it, const ing_jval *obj);
+bool msoc_ingest__obj_next(ing_objit *it, ing_jval *key, ing_jval *val);
+void msoc_ingest__json_unescape(const char *p, size_t len, msoc_buf *out);
+void msoc_ingest__json_compact(const char *p, size_t len, msoc_buf *out);
+
+#endif

@@ -1,0 +1,352 @@
+/* A small strict JSON scanner for the ingest hot path: it walks one value,
+ * validating it fully (RFC 8259, depth-capped), and reports spans instead of
+ * building a tree, so a flat row object costs one pass and no allocation.
+ * Strings are unescaped (\uXXXX with surrogate pairs to UTF-8) only when they
+ * hold escapes, and nested values are re-emitted as compact JSON. */
+#include <string.h>
+
+#include "ingest_int.h"
+
+#define MAX_DEPTH 64
+
+static const char *skip_ws(const char *p, const char *end)
+{
+    while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+        p++;
+    return p;
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* p at the opening quote; returns past the closing quote or NULL. */
+static const char *scan_string(const char *p, const char *end, bool *has_esc, const char **why)
+{
+    p++;
+    *has_esc = false;
+    for (;;) {
+        const char *q = p;
+        while (q < end && *q != '"' && *q != '\\' && (unsigned char)*q >= 0x20)
+            q++;
+        if (q >= end) {
+            *why = "unterminated string";
+            return NULL;
+        }
+        if (*q == '"')
+            return q + 1;
+        if (*q != '\\') {
+            *why = "control character in string";
+            return NULL;
+        }
+        *has_esc = true;
+        if (q + 1 >= end) {
+            *why = "unterminated string";
+            return NULL;
+        }
+        char e = q[1];
+        if (e == 'u') {
+            if (end - q < 6 || hexval(q[2]) < 0 || hexval(q[3]) < 0 || hexval(q[4]) < 0 ||
+                hexval(q[5]) < 0) {
+                *why = "bad \\u escape";
+                return NULL;
+            }
+            p = q + 6;
+        } else if (e == '"' || e == '\\' || e == '/' || e == 'b' || e == 'f' || e == 'n' ||
+                   e == 'r' || e == 't') {
+            p = q + 2;
+        } else {
+            *why = "bad escape";
+            return NULL;
+        }
+    }
+}
+
+static const char *scan_number(const char *p, const char *end, bool *is_int)
+{
+    const char *s = p;
+    *is_int = true;
+    if (p < end && *p == '-')
+        p++;
+    if (p >= end)
+        return NULL;
+    if (*p == '0') {
+        p++;
+    } else if (*p >= '1' && *p <= '9') {
+        while (p < end && *p >= '0' && *p <= '9')
+            p++;
+    } else {
+        return NULL;
+    }
+    if (p < end && *p == '.') {
+        *is_int = false;
+        p++;
+        const char *d = p;
+        while (p < end && *p >= '0' && *p <= '9')
+            p++;
+        if (p == d)
+            return NULL;
+    }
+    if (p < end && (*p == 'e' || *p == 'E')) {
+        *is_int = false;
+        p++;
+        if (p < end && (*p == '+' || *p == '-'))
+            p++;
+        const char *d = p;
+        while (p < end && *p >= '0' && *p <= '9')
+            p++;
+        if (p == d)
+            return NULL;
+    }
+    (void)s;
+    return p;
+}
+
+static const char *scan_value(const char *p, const char *end, int depth, ing_jval *v,
+                              const char **why)
+{
+    p = skip_ws(p, end);
+    if (p >= end) {
+        *why = "unexpected end of input";
+        return NULL;
+    }
+    v->p = p;
+    v->has_esc = false;
+    const char *q;
+    switch (*p) {
+    case '"':
+        v->kind = ING_J_STR;
+        q = scan_string(p, end, &v->has_esc, why);
+        if (q == NULL)
+            return NULL;
+        v->p = p + 1;
+        v->len = (size_t)(q - p - 2);
+        return q;
+    case '{':
+    case '[': {
+        if (depth >= MAX_DEPTH) {
+            *why = "nesting deeper than 64";
+            return NULL;
+        }
+        char close = *p == '{' ? '}' : ']';
+        v->kind = *p == '{' ? ING_J_OBJ : ING_J_ARR;
+        q = skip_ws(p + 1, end);
+        if (q < end && *q == close) {
+            v->len = (size_t)(q + 1 - p);
+            return q + 1;
+        }
+        for (;;) {
+            ing_jval sub;
+            if (close == '}') {
+                q = skip_ws(q, end);
+                if (q >= end || *q != '"') {
+                    *why = "expected a member name";
+                    return NULL;
+                }
+                q = scan_value(q, end, depth + 1, &sub, why);
+                if (q == NULL)
+                    return NULL;
+                q = skip_ws(q, end);
+                if (q >= end || *q != ':') {
+                    *why = "expected ':'";
+                    return NULL;
+                }
+                q++;
+            }
+            q = scan_value(q, end, depth + 1, &sub, why);
+            if (q == NULL)
+                return NULL;
+            q = skip_ws(q, end);
+            if (q < end && *q == ',') {
+                q++;
+                continue;
+            }
+            if (q < end && *q == close) {
+                v->len = (size_t)(q + 1 - p);
+                return q + 1;
+            }
+            *why = close == '}' ? "expected ',' or '}'" : "expected ',' or ']'";
+            return NULL;
+        }
+    }
+    case 't':
+        if (end - p >= 4 && memcmp(p, "true", 4) == 0) {
+            v->kind = ING_J_TRUE;
+            v->len = 4;
+            return p + 4;
+        }
+        break;
+    case 'f':
+        if (end - p >= 5 && memcmp(p, "false", 5) == 0) {
+            v->kind = ING_J_FALSE;
+            v->len = 5;
+            return p + 5;
+        }
+        break;
+    case 'n':
+        if (end - p >= 4 && memcmp(p, "null", 4) == 0) {
+            v->kind = ING_J_NULL;
+            v->len = 4;
+            return p + 4;
+        }
+        break;
+    default: {
+        bool is_int;
+        q = scan_number(p, end, &is_int);
+        if (q != NULL) {
+            v->kind = is_int ? ING_J_INT : ING_J_NUM;
+            v->len = (size_t)(q - p);
+            return q;
+        }
+    }
+    }
+    *why = "unexpected character";
+    return NULL;
+}
+
+const char *msoc_ingest__json_value(const char *p, const char *end, ing_jval *v,
+                                    const char **why)
+{
+    return scan_value(p, end, 0, v, why);
+}
+
+bool msoc_ingest__json_only_ws(const char *p, const char *end)
+{
+    return skip_ws(p, end) == end;
+}
+
+msoc_status msoc_ingest__obj_begin(ing_objit *it, const ing_jval *obj)
+{
+    it->p = obj->p + 1;
+    it->end = obj->p + obj->len - 1;
+    it->is_first = true;
+    return MSOC_OK;
+}
+
+/* The object was validated by scan_value, so members parse without surprises. */
+bool msoc_ingest__obj_next(ing_objit *it, ing_jval *key, ing_jval *val)
+{
+    const char *why;
+    const char *p = skip_ws(it->p, it->end);
+    if (!it->is_first) {
+        if (p >= it->end || *p != ',')
+            return false;
+        p++;
+    }
+    p = skip_ws(p, it->end);
+    if (p >= it->end)
+        return false;
+    p = scan_value(p, it->end, 1, key, &why);
+    if (p == NULL)
+        return false;
+    p = skip_ws(p, it->end);
+    p++; /* ':' */
+    p = scan_value(p, it->end, 1, val, &why);
+    if (p == NULL)
+        return false;
+    it->p = p;
+    it->is_first = false;
+    return true;
+}
+
+static void put_utf8(msoc_buf *b, uint32_t cp)
+{
+    char t[4];
+    size_t n;
+    if (cp < 0x80) {
+        t[0] = (char)cp;
+        n = 1;
+    } else if (cp < 0x800) {
+        t[0] = (char)(0xC0 | (cp >> 6));
+        t[1] = (char)(0x80 | (cp & 0x3F));
+        n = 2;
+    } else if (cp < 0x10000) {
+        t[0] = (char)(0xE0 | (cp >> 12));
+        t[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        t[2] = (char)(0x80 | (cp & 0x3F));
+        n = 3;
+    } else {
+        t[0] = (char)(0xF0 | (cp >> 18));
+        t[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+        t[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        t[3] = (char)(0x80 | (cp & 0x3F));
+        n = 4;
+    }
+    msoc_buf_append(b, t, n);
+}
+
+static uint32_t hex4(const char *p)
+{
+    return (uint32_t)(hexval(p[0]) << 12 | hexval(p[1]) << 8 | hexval(p[2]) << 4 | hexval(p[3]));
+}
+
+void msoc_ingest__json_unescape(const char *p, size_t len, msoc_buf *out)
+{
+    const char *end = p + len;
+    while (p < end) {
+        const char *q = memchr(p, '\\', (size_t)(end - p));
+        if (q == NULL) {
+            msoc_buf_append(out, p, (size_t)(end - p));
+            return;
+        }
+        if (q > p)
+            msoc_buf_append(out, p, (size_t)(q - p));
+        char e = q[1];
+        p = q + 2;
+        switch (e) {
+        case 'b': msoc_buf_putc(out, '\b'); break;
+        case 'f': msoc_buf_putc(out, '\f'); break;
+        case 'n': msoc_buf_putc(out, '\n'); break;
+        case 'r': msoc_buf_putc(out, '\r'); break;
+        case 't': msoc_buf_putc(out, '\t'); break;
+        case 'u': {
+            uint32_t cp = hex4(p);
+            p += 4;
+            if (cp >= 0xD800 && cp < 0xDC00 && end - p >= 6 && p[0] == '\\' && p[1] == 'u') {
+                uint32_t lo = hex4(p + 2);
+                if (lo >= 0xDC00 && lo < 0xE000) {
+                    cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+                    p += 6;
+                }
+            }
+            if (cp >= 0xD800 && cp < 0xE000)
+                cp = 0xFFFD; /* a lone surrogate */
+            put_utf8(out, cp);
+            break;
+        }
+        default: msoc_buf_putc(out, e); break;
+        }
+    }
+}
+
+void msoc_ingest__json_compact(const char *p, size_t len, msoc_buf *out)
+{
+    const char *end = p + len;
+    while (p < end) {
+        const char *q = p;
+        while (q < end && *q != '"' && *q != ' ' && *q != '\t' && *q != '\n' && *q != '\r')
+            q++;
+        if (q > p)
+            msoc_buf_append(out, p, (size_t)(q - p));
+        if (q >= end)
+            return;
+        if (*q == '"') {
+            bool has_esc;
+            const char *why;
+            const char *s = scan_string(q, end, &has_esc, &why);
+            if (s == NULL)
+                s = end;
+            msoc_buf_append(out, q, (size_t)(s - q));
+            p = s;
+        } else {
+            p = q + 1;
+        }
+    }
+}
