@@ -292,6 +292,19 @@ typedef struct dm_gen {
     uint64_t report_seq;        /* string ReportIds of non-device tables */
 } dm_gen;
 
+typedef struct dm_evidence {
+    const char *entity;  /* Machine, Process, User, Ip, Url, File, MailMessage */
+    const dm_device *d;
+    const dm_user *u;
+    const char *file, *folder, *sha256, *cmd, *ip, *url, *nmid, *subject;
+} dm_evidence;
+
+/* An AlertInfo row and one AlertEvidence row per evidence entry. sc may be NULL
+ * (background alerts); otherwise the rows are recorded in the scenario. */
+void dm_emit_alert(dm_gen *g, dm_scen *sc, msoc_datetime at, const char *title, const char *category,
+                   const char *severity, const char *service, const char *detection,
+                   const char *techniques, const dm_evidence *ev, int n_ev);
+
 void dm_gen_hour(dm_gen *g, int hour);
 void dm_gen_snapshot(dm_gen *g);
 void dm_scen_emit(dm_gen *g, dm_scen *sc);

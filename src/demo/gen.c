@@ -1297,6 +1297,59 @@ static void audit_event(dm_gen *g, msoc_datetime at)
     dm_row_end(o);
 }
 
+/* ---- background alerts: the benign and low-severity noise every SOC sees ---- */
+
+/* The EICAR test file's SHA-256 (a public constant). */
+static const char eicar_sha256[] = "275a021bbfb6489e54d471899f7db9d1663fc695ec2fe2a2c4538aabf651fd0f";
+
+static void background_alert(dm_gen *g, msoc_datetime at)
+{
+    dm_tenant *t = g->t;
+    dm_device *d = &t->devs[msoc_rng_below(&g->r, (uint64_t)t->n_dev)];
+    const dm_user *u = dm_proc_user(g, d);
+    double a = msoc_rng_double(&g->r);
+    if (a < 0.35 && dm_windows(d)) {
+        char folder[160];
+        dm_fmt(folder, sizeof folder, "C:\\Users\\%s\\Downloads\\eicar.com", u->sam);
+        /* The device-side detection, then the alert. */
+        dm_out *o = &g->def[DM_T_DeviceEvents];
+        dm_row_begin(o, at);
+        dm_set_device(o, d);
+        dm_s(o, DM_C_ActionType, "AntivirusDetection");
+        dm_s(o, DM_C_FileName, "eicar.com");
+        dm_s(o, DM_C_FolderPath, folder);
+        dm_s(o, DM_C_SHA256, eicar_sha256);
+        dm_i(o, DM_C_FileSize, 68);
+        dm_s(o, DM_C_AdditionalFields, "{\"ThreatName\":\"Virus:DOS/EICAR_Test_File\",\"WasRemediated\":true}");
+        dm_set_initiating(g, o, d, &d->svchost[0]);
+        dm_i(o, DM_C_ReportId, dm_next_report(d));
+        dm_row_end(o);
+        dm_evidence ev[] = {{.entity = "Machine", .d = d},
+                            {.entity = "File", .file = "eicar.com", .folder = folder, .sha256 = eicar_sha256}};
+        dm_emit_alert(g, NULL, at + 5 * SEC, "'EICAR_Test_File' malware was prevented", "Malware", "Informational",
+                      "Microsoft Defender for Endpoint", "Antivirus", "[]", ev, 2);
+    } else if (a < 0.6) {
+        char ip[16];
+        dm_fmt(ip, sizeof ip, "%u.%u.%u.%u", 60 + (unsigned)msoc_rng_below(&g->r, 100), (unsigned)msoc_rng_below(&g->r, 256),
+               (unsigned)msoc_rng_below(&g->r, 256), 1 + (unsigned)msoc_rng_below(&g->r, 254));
+        dm_evidence ev[] = {{.entity = "User", .u = u}, {.entity = "Ip", .ip = ip}};
+        dm_emit_alert(g, NULL, at, "Unfamiliar sign-in properties", "InitialAccess", "Low",
+                      "Microsoft Entra ID Protection", "Microsoft Entra ID Protection", "[\"Valid Accounts (T1078)\"]", ev, 2);
+    } else if (a < 0.8) {
+        char nmid[37];
+        dm_guid_rng(&g->r, nmid);
+        dm_evidence ev[] = {{.entity = "MailMessage", .u = u, .nmid = nmid, .subject = "Your parcel could not be delivered"}};
+        dm_emit_alert(g, NULL, at, "Email messages containing malicious URL removed after delivery", "InitialAccess",
+                      "Informational", "Microsoft Defender for Office 365", "Microsoft Defender for Office 365",
+                      "[\"Phishing (T1566)\"]", ev, 1);
+    } else {
+        dm_evidence ev[] = {{.entity = "Machine", .d = d}, {.entity = "User", .u = u}};
+        dm_emit_alert(g, NULL, at, "Suspected account enumeration reconnaissance (LDAP)", "Discovery", "Low",
+                      "Microsoft Defender for Identity", "Microsoft Defender for Identity",
+                      "[\"Account Discovery (T1087)\"]", ev, 2);
+    }
+}
+
 /* ---- daily snapshots ---- */
 
 /* Below --scale 1 the periodic reports thin out like events do, but every device
@@ -1497,6 +1550,9 @@ void dm_gen_hour(dm_gen *g, int hour)
     int64_t n_audit = dm_poisson(&g->r, (0.3 + 0.002 * t->n_users) * (0.2 + hc.wk) * g->w->opts->scale);
     for (int64_t i = 0; i < n_audit; i++)
         audit_event(g, hc.start + (int64_t)msoc_rng_below(&g->r, 3600) * SEC);
+    int64_t n_alerts = dm_poisson(&g->r, (0.05 + t->n_dev / 2500.0) * (0.3 + hc.wk) * g->w->opts->scale);
+    for (int64_t i = 0; i < n_alerts && hour > 0; i++) /* devices boot during hour 0 */
+        background_alert(g, hc.start + (int64_t)msoc_rng_below(&g->r, 3600) * SEC);
     for (int s_idx = 0; s_idx < t->n_scens; s_idx++)
         if (t->scens[s_idx]->hour == hour)
             dm_scen_emit(g, t->scens[s_idx]);

@@ -241,16 +241,9 @@ static void file_event(dm_gen *g, dm_scen *sc, dm_device *d, const dm_proc *ip, 
     note_dev(sc, DM_T_DeviceFileEvents, d, rid, at);
 }
 
-typedef struct evidence {
-    const char *entity;  /* Machine, Process, User, Ip, Url, File, MailMessage */
-    const dm_device *d;
-    const dm_user *u;
-    const char *file, *folder, *sha256, *cmd, *ip, *url, *nmid, *subject;
-} evidence;
-
-static void alert(dm_gen *g, dm_scen *sc, msoc_datetime at, const char *title, const char *category,
+void dm_emit_alert(dm_gen *g, dm_scen *sc, msoc_datetime at, const char *title, const char *category,
                   const char *severity, const char *service, const char *detection, const char *techniques,
-                  const evidence *ev, int n_ev)
+                  const dm_evidence *ev, int n_ev)
 {
     char alert_id[48];
     dm_fmt(alert_id, sizeof alert_id, "da%018llu_%lld", (unsigned long long)(msoc_rng_next(&g->r) % 1000000000000000000ULL),
@@ -265,9 +258,10 @@ static void alert(dm_gen *g, dm_scen *sc, msoc_datetime at, const char *title, c
     dm_s(o, DM_C_DetectionSource, detection);
     dm_s(o, DM_C_AttackTechniques, techniques);
     dm_row_end(o);
-    note_kv(sc, DM_T_AlertInfo, "defender", "AlertId", alert_id, NULL, NULL, at);
+    if (sc)
+        note_kv(sc, DM_T_AlertInfo, "defender", "AlertId", alert_id, NULL, NULL, at);
     for (int i = 0; i < n_ev; i++) {
-        const evidence *e = &ev[i];
+        const dm_evidence *e = &ev[i];
         dm_out *a = &g->def[DM_T_AlertEvidence];
         char cats[48];
         dm_fmt(cats, sizeof cats, "[\"%s\"]", category);
@@ -312,9 +306,11 @@ static void alert(dm_gen *g, dm_scen *sc, msoc_datetime at, const char *title, c
             dm_s(a, DM_C_EmailSubject, e->subject);
         dm_s(a, DM_C_AdditionalFields, "{}");
         dm_row_end(a);
-        note_kv(sc, DM_T_AlertEvidence, "defender", "AlertId", alert_id, "EntityType", e->entity, at);
+        if (sc)
+            note_kv(sc, DM_T_AlertEvidence, "defender", "AlertId", alert_id, "EntityType", e->entity, at);
     }
-    key_str(sc, "alert_id", alert_id);
+    if (sc)
+        key_str(sc, "alert_id", alert_id);
 }
 
 static void b64_utf16le(const char *in, char *out, size_t cap)
@@ -365,14 +361,14 @@ static void sc_encoded_ps(dm_gen *g, dm_scen *sc)
     dm_proc word = run(g, sc, d, &d->explorer, dm_vocab_proc(v, "WINWORD.EXE"), sc->strs[1], DM_ACCT_USER, at);
     dm_proc ps = run(g, sc, d, &word, v->p_powershell, sc->strs[0], DM_ACCT_USER, at + 38 * SEC);
     net_event(g, sc, d, &ps, at + 41 * SEC, c->c2_ip, 80, c->c2_domain);
-    evidence ev[] = {
+    dm_evidence ev[] = {
         {.entity = "Machine", .d = d},
         {.entity = "User", .u = u},
         {.entity = "Process", .d = d, .file = "powershell.exe", .folder = v->procs[v->p_powershell].folder,
          .sha256 = v->procs[v->p_powershell].sha256, .cmd = sc->strs[0]},
         {.entity = "Url", .url = c->c2_domain, .ip = c->c2_ip},
     };
-    alert(g, sc, at + 2 * MIN, "Suspicious PowerShell command line", "Execution", "Medium",
+    dm_emit_alert(g, sc, at + 2 * MIN, "Suspicious PowerShell command line", "Execution", "Medium",
           "Microsoft Defender for Endpoint", "EDR", "[\"PowerShell (T1059.001)\",\"Obfuscated Files or Information (T1027)\"]",
           ev, 4);
     key_str(sc, "command_line", sc->strs[0]);
@@ -417,14 +413,14 @@ static void sc_cred_dump(dm_gen *g, dm_scen *sc)
                w->mimikatz_sha256, NULL);
     dm_proc mk = run(g, sc, d, &cmd, p_mimi, NULL, DM_ACCT_USER, at + 3 * MIN + 10 * SEC);
     (void)mk;
-    evidence ev[] = {
+    dm_evidence ev[] = {
         {.entity = "Machine", .d = d},
         {.entity = "User", .u = u},
         {.entity = "Process", .d = d, .file = "rundll32.exe", .folder = v->procs[v->p_rundll32].folder,
          .sha256 = v->procs[v->p_rundll32].sha256, .cmd = sc->strs[0]},
         {.entity = "File", .file = "mimikatz.exe", .folder = "C:\\Users\\Public\\mimikatz.exe", .sha256 = w->mimikatz_sha256},
     };
-    alert(g, sc, at + 4 * MIN, "Possible credential dumping from LSASS memory", "CredentialAccess", "High",
+    dm_emit_alert(g, sc, at + 4 * MIN, "Possible credential dumping from LSASS memory", "CredentialAccess", "High",
           "Microsoft Defender for Endpoint", "EDR", "[\"LSASS Memory (T1003.001)\"]", ev, 4);
     key_str(sc, "command_line", sc->strs[0]);
     key_str(sc, "mimikatz_command_line", v->procs[p_mimi].cmds[0]);
@@ -466,13 +462,13 @@ static void sc_ransomware(dm_gen *g, dm_scen *sc)
         dm_fmt(folder, sizeof folder, "C:\\Users\\%s\\%s\\%s", u->sam, dirs[i], name);
         file_event(g, sc, d, &rw, t + (int64_t)i * SEC, "FileCreated", name, folder, NULL, NULL, NULL);
     }
-    evidence ev[] = {
+    dm_evidence ev[] = {
         {.entity = "Machine", .d = d},
         {.entity = "User", .u = u},
         {.entity = "Process", .d = d, .file = c->ransom_name, .folder = c->ransom_folder, .sha256 = c->ransom_sha256,
          .cmd = v->procs[c->ransom_def].cmds[0]},
     };
-    alert(g, sc, t + MIN, "Ransomware behavior detected in the file system", "Impact", "High",
+    dm_emit_alert(g, sc, t + MIN, "Ransomware behavior detected in the file system", "Impact", "High",
           "Microsoft Defender for Endpoint", "EDR", "[\"Data Encrypted for Impact (T1486)\",\"Inhibit System Recovery (T1490)\"]",
           ev, 3);
     key_str(sc, "sha256", c->ransom_sha256);
@@ -511,13 +507,13 @@ static void sc_phishing(dm_gen *g, dm_scen *sc)
     dm_fmt(sc->strs[2], sizeof sc->strs[2], "\"%s\"", sc->strs[1]);
     dm_proc pl = run(g, sc, d, &d->explorer, c->payload_def, sc->strs[2], DM_ACCT_USER, tc + 75 * SEC);
     net_event(g, sc, d, &pl, tc + 80 * SEC, c->c2_ip, 443, c->c2_domain);
-    evidence ev[] = {
+    dm_evidence ev[] = {
         {.entity = "MailMessage", .nmid = nmid, .subject = subject, .u = u},
         {.entity = "Url", .url = url},
         {.entity = "Machine", .d = d},
         {.entity = "File", .file = c->payload_name, .folder = sc->strs[1], .sha256 = c->payload_sha256},
     };
-    alert(g, sc, tc + 3 * MIN, "A potentially malicious URL click was detected", "InitialAccess", "High",
+    dm_emit_alert(g, sc, tc + 3 * MIN, "A potentially malicious URL click was detected", "InitialAccess", "High",
           "Microsoft Defender for Office 365", "Microsoft Defender for Office 365", "[\"Phishing: Spearphishing Link (T1566.002)\"]",
           ev, 4);
     key_str(sc, "network_message_id", nmid);
@@ -549,8 +545,8 @@ static void sc_spray(dm_gen *g, dm_scen *sc)
             victim = (start + i) % t->n_users;
     }
     sc->user = victim;
-    evidence ev[] = {{.entity = "Ip", .ip = c->spray_ip}, {.entity = "User", .u = victim >= 0 ? &t->users[victim] : NULL}};
-    alert(g, sc, at + 10 * MIN, "Password spray", "CredentialAccess", "Medium", "Microsoft Entra ID Protection",
+    dm_evidence ev[] = {{.entity = "Ip", .ip = c->spray_ip}, {.entity = "User", .u = victim >= 0 ? &t->users[victim] : NULL}};
+    dm_emit_alert(g, sc, at + 10 * MIN, "Password spray", "CredentialAccess", "Medium", "Microsoft Entra ID Protection",
           "Microsoft Entra ID Protection", "[\"Password Spraying (T1110.003)\"]", ev, victim >= 0 ? 2 : 1);
     key_str(sc, "spray_ip", c->spray_ip);
     key_str(sc, "user_agent", ua);
@@ -617,13 +613,13 @@ static void sc_lateral(dm_gen *g, dm_scen *sc)
         dm_proc svc = run(g, sc, tg, &tg->services, p_svc, NULL, DM_ACCT_SYSTEM, ts + 3 * SEC);
         run(g, sc, tg, &svc, v->p_cmd, "cmd.exe /c \"whoami /all & ipconfig /all\"", DM_ACCT_SYSTEM, ts + 4 * SEC);
     }
-    evidence ev[] = {
+    dm_evidence ev[] = {
         {.entity = "Machine", .d = d},
         {.entity = "User", .u = admin},
         {.entity = "Process", .d = d, .file = "PsExec.exe", .folder = v->procs[p_psexec].folder,
          .sha256 = v->procs[p_psexec].sha256, .cmd = sc->strs[0]},
     };
-    alert(g, sc, at + 8 * MIN, "Suspicious remote service execution (PsExec)", "LateralMovement", "Medium",
+    dm_emit_alert(g, sc, at + 8 * MIN, "Suspicious remote service execution (PsExec)", "LateralMovement", "Medium",
           "Microsoft Defender for Endpoint", "EDR", "[\"SMB/Windows Admin Shares (T1021.002)\",\"Service Execution (T1569.002)\"]",
           ev, 3);
     key_str(sc, "account", admin->upn);
