@@ -109,6 +109,10 @@ static void gen_tenant(void *arg, size_t idx)
     for (int tb = 0; tb < DM_T__DEFENDER_COUNT && st == MSOC_OK; tb++) {
         dm_fmt(path, sizeof path, "%s/tenants/%s/%s/%s.ndjson", w->opts->out_dir, t->id, MSOC_STOR_DEFENDER_WORKSPACE,
                dm_table_names[tb]);
+        if (!w->is_written[tb]) {
+            dm_out_sink(&g.def[tb], &w->schema.t[tb]);
+            continue;
+        }
         st = dm_out_open(&g.def[tb], &w->schema.t[tb], path, t->id, NULL, err);
         g.def[tb].progress_rows = &rc->rows;
         g.def[tb].progress_bytes = &rc->bytes;
@@ -120,6 +124,10 @@ static void gen_tenant(void *arg, size_t idx)
             int tb = DM_T__DEFENDER_COUNT + k;
             dm_fmt(path, sizeof path, "%s/tenants/%s/%s/%s.ndjson", w->opts->out_dir, t->id, t->ws[ws].id,
                    dm_table_names[tb]);
+            if (!w->is_written[tb]) {
+                dm_out_sink(&g.sen[ws][k], &w->schema.t[tb]);
+                continue;
+            }
             st = dm_out_open(&g.sen[ws][k], &w->schema.t[tb], path, t->id, t->ws[ws].id, err);
             g.sen[ws][k].progress_rows = &rc->rows;
             g.sen[ws][k].progress_bytes = &rc->bytes;
@@ -212,7 +220,11 @@ static msoc_status write_manifest(dm_world *w, msoc_error *err)
     jdt(&b, w->end);
     msoc_buf_append_c(&b, ", \"scale\": ");
     msoc_buf_append_double(&b, o->scale);
-    msoc_buf_append_c(&b, "},\n  \"start\": ");
+    msoc_buf_append_c(&b, ", \"tables\": [");
+    for (int tb = 0, n = 0; tb < DM_T__COUNT; tb++)
+        if (w->is_written[tb])
+            msoc_buf_appendf(&b, "%s\"%s\"", n++ ? ", " : "", dm_table_names[tb]);
+    msoc_buf_append_c(&b, "]},\n  \"start\": ");
     jdt(&b, w->start);
     msoc_buf_append_c(&b, ",\n  \"end\": ");
     jdt(&b, w->end);
@@ -260,14 +272,16 @@ static msoc_status write_manifest(dm_world *w, msoc_error *err)
             msoc_buf_appendf(&b, ", \"primary\": %s}", t->ws[ws].is_primary ? "true" : "false");
         }
         msoc_buf_append_c(&b, "],\n     \"files\": [");
-        int n_files = DM_T__DEFENDER_COUNT + t->n_ws * DM_N_SENTINEL;
+        int n_files = DM_T__DEFENDER_COUNT + t->n_ws * DM_N_SENTINEL, n_listed = 0;
         for (int f = 0; f < n_files; f++) {
             int tb = f < DM_T__DEFENDER_COUNT ? f : DM_T__DEFENDER_COUNT + (f - DM_T__DEFENDER_COUNT) % DM_N_SENTINEL;
             const char *ws = f < DM_T__DEFENDER_COUNT ? MSOC_STOR_DEFENDER_WORKSPACE
                                                       : t->ws[(f - DM_T__DEFENDER_COUNT) / DM_N_SENTINEL].id;
+            if (!w->is_written[tb])
+                continue;
             msoc_buf_appendf(&b, "%s\n       {\"path\": \"tenants/%s/%s/%s.ndjson\", \"table\": \"%s\", \"workspace\": \"%s\", "
                                  "\"rows\": %llu, \"bytes\": %llu}",
-                             f ? "," : "", t->id, ws, dm_table_names[tb], dm_table_names[tb], ws,
+                             n_listed++ ? "," : "", t->id, ws, dm_table_names[tb], dm_table_names[tb], ws,
                              (unsigned long long)t->file_rows[f], (unsigned long long)t->file_bytes[f]);
             per_table[tb] += t->file_rows[f];
             total_rows += t->file_rows[f];
@@ -380,6 +394,31 @@ static msoc_status check_opts(const msoc_demo_opts *o, msoc_error *err)
     return MSOC_OK;
 }
 
+static msoc_status parse_tables(const char *list, bool is_written[DM_T__COUNT], msoc_error *err)
+{
+    bool is_all = list == NULL || list[0] == '\0';
+    for (int tb = 0; tb < DM_T__COUNT; tb++)
+        is_written[tb] = is_all;
+    if (is_all)
+        return MSOC_OK;
+    const char *p = list;
+    while (*p) {
+        const char *e = strchr(p, ',');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        int found = -1;
+        for (int tb = 0; tb < DM_T__COUNT; tb++)
+            if (strlen(dm_table_names[tb]) == len && memcmp(dm_table_names[tb], p, len) == 0)
+                found = tb;
+        if (found < 0)
+            return msoc_fail(err, MSOC_INVALID, "demo: '%.*s' is not one of the tables the generator writes", (int)len, p);
+        is_written[found] = true;
+        p += len;
+        if (*p == ',')
+            p++;
+    }
+    return MSOC_OK;
+}
+
 static msoc_status prepare_out_dir(const char *dir, msoc_error *err)
 {
     /* mkdir -p */
@@ -418,6 +457,10 @@ msoc_status msoc_demo_generate(const msoc_demo_opts *opts, msoc_demo_progress_fn
     msoc_status st = check_opts(opts, err);
     if (st != MSOC_OK)
         return st;
+    bool is_written[DM_T__COUNT];
+    st = parse_tables(opts->tables, is_written, err); /* before touching the disk */
+    if (st != MSOC_OK)
+        return st;
     st = prepare_out_dir(opts->out_dir, err);
     if (st != MSOC_OK)
         return st;
@@ -427,6 +470,9 @@ msoc_status msoc_demo_generate(const msoc_demo_opts *opts, msoc_demo_progress_fn
     w.end = opts->end;
     w.start = opts->end - (int64_t)opts->n_days * MSOC_TICKS_PER_DAY;
     w.n_hours = opts->n_days * 24;
+    st = parse_tables(opts->tables, w.is_written, err);
+    if (st != MSOC_OK)
+        return st;
     st = dm_schema_init(&w.schema, err);
     if (st != MSOC_OK) {
         dm_schema_fini(&w.schema);

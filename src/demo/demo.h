@@ -25,6 +25,8 @@ typedef struct msoc_demo_opts {
     msoc_datetime end;     /* data ends before this instant; a whole hour (caller rounds) */
     double scale;          /* event-volume multiplier, (0, 1000]; 1 = the modest demo */
     unsigned n_threads;    /* tenants generated in parallel; 0 = one per CPU */
+    const char *tables;    /* comma-separated tables to write, NULL or "" = all. The rows of
+                            * the written tables are the same as in a full run. */
 } msoc_demo_opts;
 
 typedef enum msoc_demo_event {
@@ -54,7 +56,8 @@ typedef void (*msoc_demo_progress_fn)(const msoc_demo_progress *p, void *arg);
 void msoc_demo_opts_default(msoc_demo_opts *opts);
 
 /* Generates the demo into opts->out_dir. The bytes written are a pure function of
- * (n_tenants, n_days, seed, end, scale): thread count and timing never change them.
+ * (n_tenants, n_days, seed, end, scale): thread count and timing never change them,
+ * and opts->tables only leaves files out.
  * progress may be NULL. Fails with MSOC_INVALID on bad options or a non-empty
  * out_dir, MSOC_IO on write errors (message names the file). Thread-safe for
  * different out_dirs. */

@@ -90,11 +90,14 @@ typedef struct dm_out {
     atomic_uint_fast64_t *progress_rows;  /* shared counters (may be NULL) */
     atomic_uint_fast64_t *progress_bytes;
     msoc_status st;             /* sticky write failure */
+    bool is_sink;               /* not written (dm_out_sink) */
     msoc_error *err;
 } dm_out;
 
 msoc_status dm_out_open(dm_out *o, const dm_table *t, const char *path, const char *tenant_id,
                         const char *workspace_id, msoc_error *err);
+/* An output that is not written (opts->tables leaves it out): rows are built and dropped. */
+void dm_out_sink(dm_out *o, const dm_table *t);
 msoc_status dm_out_close(dm_out *o, msoc_error *err);
 
 /* Row building: begin, set columns, end. Setting a column the table lacks panics
@@ -242,6 +245,7 @@ typedef struct dm_campaign {
 typedef struct dm_world {
     const msoc_demo_opts *opts;
     msoc_datetime start, end;
+    bool is_written[DM_T__COUNT]; /* opts->tables */
     int n_hours;
     dm_vocab vocab;
     dm_schema schema;

@@ -105,6 +105,16 @@ msoc_status dm_out_open(dm_out *o, const dm_table *t, const char *path, const ch
     return MSOC_OK;
 }
 
+void dm_out_sink(dm_out *o, const dm_table *t)
+{
+    memset(o, 0, sizeof *o);
+    o->t = t;
+    o->fd = -1;
+    o->is_sink = true;
+    o->vals = msoc_calloc(t->def->n_cols, sizeof *o->vals);
+    o->fmt_cache_dt = MSOC_TIME_NULL;
+}
+
 static void out_flush(dm_out *o)
 {
     size_t off = 0;
@@ -130,6 +140,12 @@ static void out_flush(dm_out *o)
 
 msoc_status dm_out_close(dm_out *o, msoc_error *err)
 {
+    if (o->is_sink) {
+        msoc_free(o->vals);
+        o->vals = NULL;
+        o->is_sink = false;
+        return MSOC_OK;
+    }
     if (o->fd < 0 || o->t == NULL)
         return MSOC_OK;
     out_flush(o);
@@ -336,6 +352,8 @@ void dm_row_end(dm_out *o)
 {
     const dm_table *t = o->t;
     msoc_buf *b = &o->buf;
+    if (o->is_sink)
+        return;
     if (o->t->map[DM_C_TenantId] >= 0) {
         dm_val *v = &o->vals[t->map[DM_C_TenantId]];
         v->kind = DV_STR;

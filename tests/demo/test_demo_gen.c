@@ -423,6 +423,62 @@ static void test_scenarios(void **state)
         assert_true(per_type[k] >= 2);
 }
 
+/* ---- (4) --tables leaves files out but never changes the ones it writes ---- */
+
+static void test_tables_subset(void **state)
+{
+    (void)state;
+    char dir[512];
+    make_tmp(dir, sizeof dir, "t");
+    msoc_demo_opts o;
+    msoc_demo_opts_default(&o);
+    o.out_dir = dir;
+    o.n_tenants = 3;
+    o.n_days = 1;
+    o.seed = 7;
+    o.scale = 0.5;
+    o.tables = "DeviceProcessEvents,SigninLogs";
+    msoc_error err;
+    msoc_error_clear(&err);
+    assert_true(msoc_datetime_parse("2026-11-02T13:00:00Z", 20, &o.end, &err) == MSOC_OK);
+    assert_int_equal(msoc_demo_generate(&o, NULL, NULL, &err), MSOC_OK);
+    json_t *m = load_manifest(dir);
+    size_t t_idx, f_idx, n_files = 0;
+    json_t *t, *f;
+    json_array_foreach(json_object_get(m, "tenants"), t_idx, t)
+    {
+        json_array_foreach(json_object_get(t, "files"), f_idx, f)
+        {
+            const char *rel = json_string_value(json_object_get(f, "path"));
+            const char *tname = json_string_value(json_object_get(f, "table"));
+            assert_true(strcmp(tname, "DeviceProcessEvents") == 0 || strcmp(tname, "SigninLogs") == 0);
+            char p1[4096], p2[4096];
+            snprintf(p1, sizeof p1, "%s/%s", dir, rel);
+            snprintf(p2, sizeof p2, "%s/%s", g_dir, rel);
+            size_t len1, len2;
+            char *b1 = read_file(p1, &len1), *b2 = read_file(p2, &len2);
+            assert_true(b1 && b2);
+            if (len1 != len2 || memcmp(b1, b2, len1) != 0)
+                fail_msg("%s differs from the full run", rel);
+            msoc_free(b1);
+            msoc_free(b2);
+            n_files++;
+        }
+    }
+    assert_true(n_files >= 6);
+    /* An unknown table is refused before anything is written. */
+    char bad[512];
+    make_tmp(bad, sizeof bad, "u");
+    o.out_dir = bad;
+    o.tables = "DeviceProcessEvents,NoSuchTable";
+    msoc_error_clear(&err);
+    assert_int_equal(msoc_demo_generate(&o, NULL, NULL, &err), MSOC_INVALID);
+    assert_non_null(strstr(err.msg, "NoSuchTable"));
+    assert_int_not_equal(access(bad, F_OK), 0);
+    json_decref(m);
+    rm_rf(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest gen_tests[] = {
@@ -431,6 +487,7 @@ int main(void)
     const struct CMUnitTest small_tests[] = {
         cmocka_unit_test(test_schema),
         cmocka_unit_test(test_scenarios),
+        cmocka_unit_test(test_tables_subset),
     };
     int rc = cmocka_run_group_tests(gen_tests, NULL, NULL);
     rc |= cmocka_run_group_tests(small_tests, setup_small, teardown_small);
