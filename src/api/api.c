@@ -27,6 +27,9 @@ msoc_status msoc_api_new(msoc_soc *db, msoc_auth *auth, const msoc_api_config *c
     api->db = db;
     api->auth = auth;
     api->logger = cfg ? cfg->logger : NULL;
+    api->stor = cfg ? cfg->stor : NULL;
+    if (api->stor)
+        api->kql_pool = msoc_pool_new(2);
     const char *dir = cfg && cfg->web_dir ? cfg->web_dir : NULL;
     struct stat st;
     if (!dir)
@@ -39,6 +42,8 @@ msoc_status msoc_api_new(msoc_soc *db, msoc_auth *auth, const msoc_api_config *c
 
 void msoc_api_free(msoc_api *api)
 {
+    if (api)
+        msoc_pool_free(api->kql_pool);
     msoc_free(api);
 }
 

@@ -21,6 +21,7 @@ typedef struct msoc_api msoc_api;
 typedef struct msoc_api_config {
     const char *web_dir;        /* static files; NULL: build/web, then the source web/ */
     const msoc_logger *logger;  /* may be NULL */
+    struct msoc_stor_db *stor;  /* the event store hunting reads (borrowed); NULL: no hunting */
 } msoc_api_config;
 
 /* db and auth are borrowed and must outlive the api. */

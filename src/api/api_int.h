@@ -7,12 +7,15 @@
 
 #include "api.h"
 #include "core/arena.h"
+#include "core/pool.h"
 
 struct msoc_api {
     msoc_soc *db;
     msoc_auth *auth;
     char web_dir[1024];
     const msoc_logger *logger;
+    struct msoc_stor_db *stor; /* hunting data (borrowed); NULL: hunting answers 503 */
+    msoc_pool *kql_pool;       /* query workers shared by all hunting requests */
 };
 
 typedef struct api_req {

@@ -11,6 +11,7 @@
 #include "core/str.h"
 #include "http/http.h"
 #include "soc/soc.h"
+#include "storage/storage.h"
 
 static const cli_opt serve_opts[] = {
     {"data", 'd', "DIR", "the data directory (created if missing)", NULL},
@@ -28,9 +29,9 @@ static const cli_opt serve_opts[] = {
 static const cli_spec serve_spec = {
     "serve --data DIR [--listen ADDR:PORT] [--tls-cert F --tls-key F]",
     "Serves the Graph-compatible security API (/v1.0/security/incidents, /alerts_v2),\n"
-    "the native API (/api/...), login/logout and the web UI. Hunting and the Kusto REST\n"
-    "endpoints answer 503 until the KQL engine is built in. Prints the URL it serves on\n"
-    "and runs until interrupted.",
+    "the native API (/api/...), login/logout, the web UI, hunting (runHuntingQuery) and the\n"
+    "Kusto REST endpoints over the event store in DIR. Prints the URL it serves on and\n"
+    "runs until interrupted.",
     serve_opts, 0, 0,
     "example:\n  multisoc serve --data ./data --listen 0.0.0.0:8443 --tls-cert cert.pem --tls-key key.pem",
 };
@@ -105,13 +106,18 @@ int cli_cmd_serve(int argc, char **argv)
     msoc_auth *auth = NULL;
     msoc_api *api = NULL;
     msoc_http_server *srv = NULL;
+    msoc_stor_db *stor = NULL;
     rc = 1;
     if (msoc_soc_cloud_parse(cli_get(&a, "home-cloud"), &sc.home_cloud, &err) != MSOC_OK ||
         msoc_soc_open(data, &sc, &db, &err) != MSOC_OK || msoc_auth_new(db, NULL, &auth, &err) != MSOC_OK) {
         cli_report("serve", &err);
         goto done;
     }
-    msoc_api_config ac = {cli_get(&a, "web"), cli_logger()};
+    if (msoc_stor_open(data, NULL, &stor, &err) != MSOC_OK) {
+        cli_report("serve", &err);
+        goto done;
+    }
+    msoc_api_config ac = {cli_get(&a, "web"), cli_logger(), stor};
     if (msoc_api_new(db, auth, &ac, &api, &err) != MSOC_OK) {
         cli_report("serve", &err);
         goto done;
@@ -137,6 +143,7 @@ int cli_cmd_serve(int argc, char **argv)
 done:
     msoc_http_stop(srv);
     msoc_api_free(api);
+    msoc_stor_close(stor);
     msoc_auth_free(auth);
     msoc_soc_close(db);
     msoc_free(cert);
