@@ -64,8 +64,7 @@ if (process.argv[2] === 'client') {
   let err;
   try { await client.api('/security/incidents').filter("severity eq 'extreme'").get(); } catch (e) { err = e; }
   ok(err && err.statusCode === 400, 'a bad enum in $filter is a 400 error in the SDK');
-  // runHuntingQuery answers 503 until the KQL engine lands; the SDK's RetryHandler
-  // retries 503s for ~16 s, so that route is checked without the SDK (test_isolation).
+  // runHuntingQuery through this SDK is covered by tests/kusto/test_graph.mjs.
 
   let no;
   try { await mk(null).api('/security/incidents').get(); } catch (e) { no = e; }
