@@ -21,10 +21,7 @@
 #define REASON_CAP 400
 #define MAX_FIELDS 4096
 
-typedef struct field {
-    ing_jval key;
-    ing_jval val;
-} field;
+typedef ing_field field;
 
 typedef struct group {
     char *tenant, *workspace, *table;
@@ -799,14 +796,11 @@ static bool do_json_record(worker *w, const char *p, size_t len, msoc_status *st
 {
     ing_jval obj;
     const char *why = NULL;
-    const char *e = msoc_ingest__json_value(p, p + len, &obj, &why);
+    const char *e = msoc_ingest__json_object(p, p + len, &w->fields, &obj, &why);
     if (e == NULL)
-        return reject(w, "malformed JSON at byte %zu of the row: %s",
-                      (size_t)((why && e == NULL) ? 0 : 0), why);
+        return reject(w, "malformed JSON: %s", why);
     if (!msoc_ingest__json_only_ws(e, p + len))
         return reject(w, "malformed JSON: text after the object");
-    if (obj.kind != ING_J_OBJ)
-        return reject(w, "a row must be a JSON object");
     route r = {MSOC_STR_NULL, MSOC_STR_NULL, MSOC_STR_NULL, MSOC_TIME_NULL};
     if (w->job->fmt == MSOC_INGEST_DEFENDER) {
         ing_objit it;
@@ -840,8 +834,6 @@ static bool do_json_record(worker *w, const char *p, size_t len, msoc_status *st
             r.tenant = r2.tenant;
         r.workspace = r2.workspace;
     } else {
-        if (!collect_object(w, &obj))
-            return false;
         route_from_fields(w, &r);
     }
     group *g;

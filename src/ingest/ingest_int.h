@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "core/str.h"
+#include "core/vec.h"
 #include "ingest/ingest.h"
 
 typedef enum ing_kind {
@@ -20,6 +21,11 @@ typedef struct ing_jval {
     bool has_esc;
 } ing_jval;
 
+typedef struct ing_field {
+    ing_jval key;
+    ing_jval val;
+} ing_field;
+
 typedef struct ing_objit {
     const char *p, *end;
     bool is_first;
@@ -29,6 +35,11 @@ typedef struct ing_objit {
  * with *why set. */
 const char *msoc_ingest__json_value(const char *p, const char *end, ing_jval *v,
                                     const char **why);
+/* Scans an object at p (leading whitespace skipped) in one validating pass,
+ * replacing the contents of fields (ing_field) with its members; obj gets the
+ * object's span. Returns the end or NULL with *why. */
+const char *msoc_ingest__json_object(const char *p, const char *end, msoc_vec *fields,
+                                     ing_jval *obj, const char **why);
 bool msoc_ingest__json_only_ws(const char *p, const char *end);
 msoc_status msoc_ingest__obj_begin(ing_objit *it, const ing_jval *obj);
 bool msoc_ingest__obj_next(ing_objit *it, ing_jval *key, ing_jval *val);

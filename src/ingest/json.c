@@ -3,6 +3,7 @@
  * building a tree, so a flat row object costs one pass and no allocation.
  * Strings are unescaped (\uXXXX with surrogate pairs to UTF-8) only when they
  * hold escapes, and nested values are re-emitted as compact JSON. */
+#include <stdint.h>
 #include <string.h>
 
 #include "ingest_int.h"
@@ -34,6 +35,18 @@ static const char *scan_string(const char *p, const char *end, bool *has_esc, co
     *has_esc = false;
     for (;;) {
         const char *q = p;
+        /* Eight bytes at a time until one may be '"', '\\' or a control character. */
+        while (end - q >= 8) {
+            uint64_t x;
+            memcpy(&x, q, 8);
+            uint64_t qt = x ^ 0x2222222222222222ull, bs = x ^ 0x5c5c5c5c5c5c5c5cull;
+            uint64_t hit = ((qt - 0x0101010101010101ull) & ~qt) |
+                           ((bs - 0x0101010101010101ull) & ~bs) |
+                           ((x - 0x2020202020202020ull) & ~x);
+            if ((hit & 0x8080808080808080ull) != 0)
+                break;
+            q += 8;
+        }
         while (q < end && *q != '"' && *q != '\\' && (unsigned char)*q >= 0x20)
             q++;
         if (q >= end) {
@@ -348,5 +361,58 @@ void msoc_ingest__json_compact(const char *p, size_t len, msoc_buf *out)
         } else {
             p = q + 1;
         }
+    }
+}
+
+const char *msoc_ingest__json_object(const char *p, const char *end, msoc_vec *fields,
+                                     ing_jval *obj, const char **why)
+{
+    msoc_vec_clear(fields);
+    p = skip_ws(p, end);
+    if (p >= end || *p != '{') {
+        *why = "a row must be a JSON object";
+        return NULL;
+    }
+    obj->kind = ING_J_OBJ;
+    obj->p = p;
+    obj->has_esc = false;
+    const char *q = skip_ws(p + 1, end);
+    if (q < end && *q == '}') {
+        obj->len = (size_t)(q + 1 - p);
+        return q + 1;
+    }
+    for (;;) {
+        ing_field *f = msoc_vec_push(fields);
+        if (f == NULL) {
+            *why = "too many fields";
+            return NULL;
+        }
+        q = skip_ws(q, end);
+        if (q >= end || *q != '"') {
+            *why = "expected a member name";
+            return NULL;
+        }
+        q = scan_value(q, end, 1, &f->key, why);
+        if (q == NULL)
+            return NULL;
+        q = skip_ws(q, end);
+        if (q >= end || *q != ':') {
+            *why = "expected ':'";
+            return NULL;
+        }
+        q = scan_value(q + 1, end, 1, &f->val, why);
+        if (q == NULL)
+            return NULL;
+        q = skip_ws(q, end);
+        if (q < end && *q == ',') {
+            q++;
+            continue;
+        }
+        if (q < end && *q == '}') {
+            obj->len = (size_t)(q + 1 - p);
+            return q + 1;
+        }
+        *why = "expected ',' or '}'";
+        return NULL;
     }
 }
