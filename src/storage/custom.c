@@ -151,7 +151,7 @@ static msoc_status persist(msoc_stor_db *db, msoc_error *err)
         msoc_buf_append_c(&b, ")\n");
     }
     char *path = msoc_stor__path(db->dir, CUSTOM_FILE, NULL, NULL);
-    msoc_status st = msoc_stor__write_file_atomic(path, b.data, b.len, err);
+    msoc_status st = msoc_stor__write_file_atomic(path, b.data, b.len, db->opts.is_nosync, err);
     msoc_free(path);
     msoc_buf_fini(&b);
     return st;

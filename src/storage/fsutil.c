@@ -33,8 +33,17 @@ msoc_status msoc_stor__mkdirs(const char *path, msoc_error *err)
     return MSOC_OK;
 }
 
-msoc_status msoc_stor__fsync_dir(const char *path, msoc_error *err)
+int msoc_stor__fsync(int fd, bool is_nosync)
 {
+    if (is_nosync)
+        return 0;
+    return msoc_fault_io() ? -1 : fdatasync(fd);
+}
+
+msoc_status msoc_stor__fsync_dir(const char *path, bool is_nosync, msoc_error *err)
+{
+    if (is_nosync)
+        return MSOC_OK;
     int fd = open(path, O_RDONLY | O_DIRECTORY);
     if (fd < 0)
         return msoc_fail(err, MSOC_IO, "%s: cannot open directory: %s", path, strerror(errno));
@@ -66,7 +75,7 @@ msoc_status msoc_stor__write_all(int fd, const void *p, size_t len, const char *
 }
 
 msoc_status msoc_stor__write_file_atomic(const char *path, const void *p, size_t len,
-                                         msoc_error *err)
+                                         bool is_nosync, msoc_error *err)
 {
     size_t plen = strlen(path);
     char *tmp = msoc_malloc(plen + 5);
@@ -79,7 +88,7 @@ msoc_status msoc_stor__write_file_atomic(const char *path, const void *p, size_t
         goto done;
     }
     st = msoc_stor__write_all(fd, p, len, tmp, err);
-    if (st == MSOC_OK && (msoc_fault_io() || fsync(fd) != 0))
+    if (st == MSOC_OK && msoc_stor__fsync(fd, is_nosync) != 0)
         st = msoc_fail(err, MSOC_IO, "%s: fsync failed", tmp);
     close(fd);
     if (st == MSOC_OK && rename(tmp, path) != 0)
@@ -89,7 +98,7 @@ msoc_status msoc_stor__write_file_atomic(const char *path, const void *p, size_t
         char *slash = strrchr(dir, '/');
         if (slash != NULL)
             *slash = '\0';
-        st = msoc_stor__fsync_dir(slash != NULL ? dir : ".", err);
+        st = msoc_stor__fsync_dir(slash != NULL ? dir : ".", is_nosync, err);
         msoc_free(dir);
     } else {
         unlink(tmp);

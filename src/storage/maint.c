@@ -92,7 +92,7 @@ msoc_status msoc_stor_retention_set(msoc_stor_db *db, const char *tenant, const 
     if (days > 0)
         msoc_buf_appendf(&b, "%s %d\n", key, days);
     if (st == MSOC_OK)
-        st = msoc_stor__write_file_atomic(path, b.data, b.len, err);
+        st = msoc_stor__write_file_atomic(path, b.data, b.len, db->opts.is_nosync, err);
     msoc_buf_fini(&b);
     msoc_free(text);
     msoc_free(path);
@@ -176,7 +176,7 @@ msoc_status msoc_stor_retention_run(msoc_stor_db *db, msoc_datetime now, size_t 
             msoc_stor__extent_unref(drop[k]);
         }
         if (nd > 0)
-            st = msoc_stor__fsync_dir(t->ext_dir, err);
+            st = msoc_stor__fsync_dir(t->ext_dir, db->opts.is_nosync, err);
         msoc_free(drop);
         pthread_mutex_unlock(&t->maint);
     }
@@ -222,8 +222,10 @@ static msoc_status compact_table(stor_table *t, size_t *n_merged, msoc_error *er
         char *path = NULL;
         stor_extent *ne = NULL;
         if (st == MSOC_OK) {
-            stor_extent_params ep = {db->opts.codec, db->opts.zstd_level, db->opts.block_rows,
-                                     id, upto, ids, n};
+            stor_extent_params ep = {.codec = db->opts.codec, .zstd_level = db->opts.zstd_level,
+                                     .block_rows = db->opts.block_rows,
+                                     .is_nosync = db->opts.is_nosync, .id = id,
+                                     .wal_upto = upto, .supersedes = ids, .n_supersedes = n};
             st = msoc_stor__extent_write(t->ext_dir, &rs, def, &ep, &path, err);
         }
         if (st == MSOC_OK)

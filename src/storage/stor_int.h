@@ -17,12 +17,12 @@
 
 /* ---- fsutil.c ---- */
 msoc_status msoc_stor__mkdirs(const char *path, msoc_error *err);
-msoc_status msoc_stor__fsync_dir(const char *path, msoc_error *err);
+msoc_status msoc_stor__fsync_dir(const char *path, bool is_nosync, msoc_error *err);
 msoc_status msoc_stor__write_all(int fd, const void *p, size_t len, const char *path,
                                  msoc_error *err);
 /* Writes data to path atomically: path.tmp, fsync, rename, fsync dir. */
 msoc_status msoc_stor__write_file_atomic(const char *path, const void *p, size_t len,
-                                         msoc_error *err);
+                                         bool is_nosync, msoc_error *err);
 /* Reads a whole (small) file; *out owned (msoc_free). MSOC_NOTFOUND when absent. */
 msoc_status msoc_stor__read_file(const char *path, size_t max, char **out, size_t *len,
                                  msoc_error *err);
@@ -30,6 +30,8 @@ bool msoc_stor__safe_name(const char *s);
 /* Heap-allocated "a/b/c" joins (msoc_free). */
 char *msoc_stor__path(const char *a, const char *b, const char *c, const char *d);
 uint32_t msoc_stor__crc32(const void *p, size_t len);
+/* fdatasync unless is_nosync (msoc_stor_options: tests and fuzzing). */
+int msoc_stor__fsync(int fd, bool is_nosync);
 
 /* ---- rowset.c: columnar rows (pending batches, memtables, WAL records) ---- */
 typedef struct stor_colvec {
@@ -98,6 +100,7 @@ typedef struct stor_blockcol {
 
 typedef struct stor_extent {
     atomic_int refs;
+    bool is_unchecked;            /* verify with MSOC_STOR_VERIFY_NO_CHECKSUMS (fuzzing) */
     char *path;
     const uint8_t *map;
     size_t map_len;
@@ -116,6 +119,7 @@ typedef struct stor_extent {
 typedef struct stor_extent_params {
     int codec, zstd_level;
     size_t block_rows;
+    bool is_nosync;
     uint64_t id, wal_upto;
     const uint64_t *supersedes;
     size_t n_supersedes;

@@ -32,6 +32,7 @@ typedef struct msoc_stor_options {
     int zstd_level;          /* default 3 */
     int retention_days;      /* default retention (default 180) */
     bool is_readonly;        /* no recovery writes, no seals (inspection tools) */
+    bool is_nosync;          /* skip fsync (tests and fuzzing only: nothing is durable) */
 } msoc_stor_options;
 
 #define MSOC_STOR_CODEC_NONE 0
@@ -203,6 +204,13 @@ msoc_status msoc_stor_scan_chunk(msoc_stor_scan *scan, size_t idx, msoc_arena *a
                                  msoc_batch *out, msoc_error *err);
 /* Releases the snapshot. Accepts NULL. */
 void msoc_stor_scan_close(msoc_stor_scan *scan);
+
+/* Decodes every block of an extent held in memory (p, len borrowed; name only
+ * labels errors): the same checks a scan makes. *n_rows gets its row count.
+ * Errors: MSOC_CORRUPT naming name. For verification tools and the fuzz target. */
+#define MSOC_STOR_VERIFY_NO_CHECKSUMS 1u /* fuzzing: reach the decoders behind the checksums */
+msoc_status msoc_stor_extent_verify(const char *name, const void *p, size_t len, unsigned flags,
+                                    size_t *n_rows, msoc_error *err);
 
 /* ---- Partitions, retention, compaction ------------------------------------- */
 

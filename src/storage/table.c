@@ -430,7 +430,7 @@ static msoc_status wal_open_locked(stor_table *t, msoc_error *err)
     struct stat stt;
     t->wal_size = fstat(fd, &stt) == 0 ? (size_t)stt.st_size : 0;
     msoc_free(p);
-    msoc_status st = msoc_stor__fsync_dir(t->wal_dir, err);
+    msoc_status st = msoc_stor__fsync_dir(t->wal_dir, t->db->opts.is_nosync, err);
     if (st != MSOC_OK) {
         close(fd);
         return st;
@@ -444,8 +444,9 @@ static msoc_status seal_frozen(stor_table *t, stor_rowset *frozen, uint64_t upto
                                msoc_error *err)
 {
     msoc_stor_db *db = t->db;
-    stor_extent_params ep = {db->opts.codec, db->opts.zstd_level, db->opts.block_rows, id, upto,
-                             NULL, 0};
+    stor_extent_params ep = {.codec = db->opts.codec, .zstd_level = db->opts.zstd_level,
+                             .block_rows = db->opts.block_rows, .is_nosync = db->opts.is_nosync,
+                             .id = id, .wal_upto = upto};
     char *path = NULL;
     msoc_status st = msoc_stor__extent_write(t->ext_dir, frozen, t->def, &ep, &path, err);
     stor_extent *e = NULL;
@@ -532,8 +533,9 @@ msoc_status msoc_stor_appender_commit(msoc_stor_appender *ap, msoc_error *err)
         pthread_mutex_lock(&t->mu);
         uint64_t id = t->next_id++;
         pthread_mutex_unlock(&t->mu);
-        stor_extent_params ep = {db->opts.codec, db->opts.zstd_level, db->opts.block_rows, id, 0,
-                                 NULL, 0};
+        stor_extent_params ep = {.codec = db->opts.codec, .zstd_level = db->opts.zstd_level,
+                                 .block_rows = db->opts.block_rows,
+                                 .is_nosync = db->opts.is_nosync, .id = id};
         char *path = NULL;
         st = msoc_stor__extent_write(t->ext_dir, &ap->pending, ap->def, &ep, &path, err);
         stor_extent *e = NULL;
@@ -592,7 +594,7 @@ msoc_status msoc_stor_appender_commit(msoc_stor_appender *ap, msoc_error *err)
             uint64_t target = t->n_written;
             int fd = t->wal_fd;
             pthread_mutex_unlock(&t->mu);
-            int rc = msoc_fault_io() ? -1 : fdatasync(fd);
+            int rc = msoc_stor__fsync(fd, t->db->opts.is_nosync);
             pthread_mutex_lock(&t->mu);
             t->is_syncing = false;
             if (rc != 0)
