@@ -356,6 +356,8 @@ void dm_guid_from(const char *s, uint64_t salt, char out[37]);
 /* snprintf into a caller buffer; truncates. Returns the length written. */
 size_t dm_fmt(char *out, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int64_t dm_poisson(msoc_rng *r, double mean);
+/* Decimal text of v (the hot-path replacement for "%llu"). */
+void dm_u64(char out[21], uint64_t v);
 /* Zipf-like rank in [0, n): P(k) ~ 1/(k+1)^s (table-free, by inverse CDF approx). */
 size_t dm_zipf(msoc_rng *r, size_t n, double s);
 

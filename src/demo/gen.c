@@ -172,7 +172,7 @@ void dm_set_initiating(dm_gen *g, dm_out *o, dm_device *d, const dm_proc *p)
     acct_view a;
     acct_of(g, d, p->acct, p->logon_id, &a);
     char uid[24];
-    dm_fmt(uid, sizeof uid, "%llu", (unsigned long long)p->uid);
+    dm_u64(uid, p->uid);
     dm_s_opt(o, DM_C_InitiatingProcessAccountDomain, a.domain);
     dm_s_opt(o, DM_C_InitiatingProcessAccountName, a.name);
     dm_s_opt(o, DM_C_InitiatingProcessAccountSid, a.sid);
@@ -217,7 +217,7 @@ int64_t dm_emit_process(dm_gen *g, dm_device *d, const dm_proc *p, const dm_proc
     acct_view a;
     acct_of(g, d, p->acct, p->logon_id, &a);
     char uid[24];
-    dm_fmt(uid, sizeof uid, "%llu", (unsigned long long)p->uid);
+    dm_u64(uid, p->uid);
     dm_row_begin(o, p->created);
     dm_set_device(o, d);
     dm_s(o, DM_C_ActionType, "ProcessCreated");
@@ -270,7 +270,7 @@ static void se_common(dm_gen *g, dm_out *o, dm_device *d, int event_id, const ch
     dm_s(o, DM_C_Type, "SecurityEvent");
     dm_s(o, DM_C_Keywords, "0x8020000000000000");
     char rec[24];
-    dm_fmt(rec, sizeof rec, "%llu", (unsigned long long)(g->report_seq++ + 100000));
+    dm_u64(rec, g->report_seq++ + 100000);
     dm_s_copy(o, DM_C_EventRecordId, rec);
     dm_s(o, DM_C_ManagementGroupName, "AOI-" "00000000");
     dm_s(o, DM_C_SourceComputerId, d->aad_id);
@@ -440,7 +440,7 @@ void dm_user_logon(dm_gen *g, dm_device *d, msoc_datetime at, int day)
         const dm_device *dc = &g->t->devs[g->t->dcs[msoc_rng_below(&g->r, (uint64_t)g->t->n_dcs)]];
         dm_out *o = &g->def[DM_T_IdentityLogonEvents];
         char rid[24];
-        dm_fmt(rid, sizeof rid, "%llu", (unsigned long long)(g->report_seq++ + 1));
+        dm_u64(rid, g->report_seq++ + 1);
         dm_row_begin(o, at + 1 * SEC);
         dm_s(o, DM_C_ActionType, "LogonSuccess");
         dm_s(o, DM_C_Application, "Active Directory");
@@ -937,7 +937,7 @@ void dm_emit_email(dm_gen *g, msoc_datetime at, const dm_user *u, const char *se
 {
     char nmid[37], imid[96], rid[64], cluster[24];
     new_message_ids(g, nmid, imid, sender_domain);
-    dm_fmt(cluster, sizeof cluster, "%llu", (unsigned long long)(dm_hash_str(subject, 5) >> 12));
+    dm_u64(cluster, dm_hash_str(subject, 5) >> 12);
     bool is_internal = strcmp(sender_domain, g->t->domain) == 0;
     dm_out *o = &g->def[DM_T_EmailEvents];
     dm_fmt(rid, sizeof rid, "%s-%s", nmid, u->oid);

@@ -71,6 +71,19 @@ size_t dm_fmt(char *out, size_t cap, const char *fmt, ...)
     return (size_t)n < cap ? (size_t)n : cap - 1;
 }
 
+void dm_u64(char out[21], uint64_t v)
+{
+    char tmp[21];
+    int n = 0;
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    for (int i = 0; i < n; i++)
+        out[i] = tmp[n - 1 - i];
+    out[n] = '\0';
+}
+
 int64_t dm_poisson(msoc_rng *r, double mean)
 {
     if (mean <= 0)
