@@ -61,6 +61,8 @@ const msoc_logger *cli_logger(void);
 /* Subcommand entry points (cmd_*.c); each returns the process exit code. */
 int cli_cmd_serve(int argc, char **argv);
 int cli_cmd_demo(int argc, char **argv);
+/* `multisoc demo --data DIR ...`: generate, ingest, serve (cmd_demo_load.c). */
+int cli_demo_load(int argc, char **argv);
 int cli_cmd_ingest(int argc, char **argv);
 int cli_cmd_hunt(int argc, char **argv);
 int cli_cmd_kql(int argc, char **argv);

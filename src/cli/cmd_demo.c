@@ -172,7 +172,7 @@ static void demo_usage(FILE *f)
     fprintf(f, "usage: multisoc demo <subcommand> [options]\n\nsubcommands:\n");
     for (size_t i = 0; i < sizeof demo_subs / sizeof demo_subs[0]; i++)
         fprintf(f, "  %-9s %s\n", demo_subs[i].name, demo_subs[i].summary);
-    fprintf(f, "\n'multisoc demo' alone (generate, load and serve) needs storage (issue #4) and the server (issue #7).\n"
+    fprintf(f, "\n'multisoc demo --data DIR [--no-serve]' generates, loads and serves the demo.\n"
                "run 'multisoc demo <subcommand> --help' for options.\n");
 }
 
@@ -193,6 +193,5 @@ int cli_cmd_demo(int argc, char **argv)
             return 2;
         }
     }
-    return cli_unavailable("demo", "loading and serving the demo (storage, issue #4; server, issue #7); "
-                                   "'multisoc demo generate --out DIR' writes the data now");
+    return cli_demo_load(argc, argv);
 }
