@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "core/error.h"
@@ -74,5 +75,13 @@ int cli_cmd_rule(int argc, char **argv);
 int cli_cmd_tvm(int argc, char **argv);
 int cli_cmd_errors(int argc, char **argv);
 int cli_cmd_version(int argc, char **argv);
+
+/* `multisoc demo --data`: register the manifest's tenants in the SOC database, seed
+ * incidents/alerts/cases, create the admin and analyst logins (DATA/demo-logins.txt).
+ * Returns an exit code. listen is the address the demo will be served on. */
+int cli_demo_setup_soc(const char *data, const char *manifest_path, uint64_t seed, bool is_quiet,
+                       const char *listen);
+/* Prints DATA/demo-logins.txt, when present. */
+void cli_demo_print_logins(const char *data);
 
 #endif

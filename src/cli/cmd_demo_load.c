@@ -23,6 +23,7 @@ static const cli_opt load_opts[] = {
     {"threads", 'j', "N", "generator and ingest threads", "all CPUs"},
     {"keep", 0, "DIR", "keep the generated NDJSON in DIR instead of a temporary directory", NULL},
     {"no-serve", 0, NULL, "load and stop (default: serve DIR afterwards)", NULL},
+    {"listen", 'l', "ADDR:PORT", "where to serve afterwards", "127.0.0.1:8080"},
     {"quiet", 'q', NULL, "no progress output", NULL},
     {0},
 };
@@ -92,6 +93,16 @@ int cli_demo_load(int argc, char **argv)
     if (data == NULL) {
         fprintf(stderr, "multisoc demo: --data DIR is required (or 'multisoc demo generate')\n");
         return 2;
+    }
+    /* Loading twice would duplicate every row and tenant: refuse a used directory. */
+    char db_path[4200];
+    snprintf(db_path, sizeof db_path, "%s/multisoc.db", data);
+    if (access(db_path, F_OK) == 0) {
+        fprintf(stderr,
+                "multisoc demo: %s already holds a multisoc data directory; serve it with "
+                "'multisoc serve --data %s', or remove it to load a fresh demo\n",
+                data, data);
+        return 1;
     }
     msoc_demo_opts o;
     msoc_demo_opts_default(&o);
@@ -199,15 +210,27 @@ int cli_demo_load(int argc, char **argv)
     if (st == MSOC_OK)
         st = msoc_stor_flush(db, true, &err);
     msoc_stor_close(db);
+    /* The SOC side (tenants, incidents, alerts, cases, logins) reads the manifest. */
+    int rc_soc = 0;
+    if (st == MSOC_OK) {
+        char manifest[4300];
+        snprintf(manifest, sizeof manifest, "%s/manifest.json", gen);
+        rc_soc = cli_demo_setup_soc(data, manifest, o.seed, is_quiet, cli_get(&a, "listen"));
+    }
     if (keep == NULL)
         rm_rf(gen);
     if (st != MSOC_OK)
         return cli_report("demo", &err);
     printf("demo: loaded %zu rows (%zu rejected) for %zu tenants into %s\n", total.n_stored,
            total.n_rejected, n_tenants, data);
+    fflush(stdout);
+    if (rc_soc != 0)
+        return rc_soc;
     if (cli_has(&a, "no-serve"))
         return 0;
     fflush(stdout);
-    char *serve_argv[] = {(char *)"serve", (char *)"--data", (char *)(uintptr_t)data, NULL};
-    return cli_cmd_serve(3, serve_argv);
+    cli_demo_print_logins(data);
+    char *serve_argv[] = {(char *)"serve", (char *)"--data", (char *)(uintptr_t)data,
+                          (char *)"--listen", (char *)(uintptr_t)cli_get(&a, "listen"), NULL};
+    return cli_cmd_serve(5, serve_argv);
 }
