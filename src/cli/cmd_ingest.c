@@ -175,6 +175,17 @@ int cli_cmd_ingest(int argc, char **argv)
             close(p.ack_fd);
         return cli_report("ingest", &err);
     }
+    long other = 0;
+    if (!msoc_stor_is_writable(db, &other)) {
+        fprintf(stderr,
+                "multisoc ingest: conflict: %s is open for writing by another process (pid %ld); "
+                "ingest through it or stop it first\n",
+                dir, other);
+        msoc_stor_close(db);
+        if (p.ack_fd >= 0)
+            close(p.ack_fd);
+        return 1;
+    }
     clock_gettime(CLOCK_MONOTONIC, &p.start);
     p.last = p.start;
     msoc_ingest_stats st = {0};

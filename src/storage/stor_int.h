@@ -165,6 +165,8 @@ struct msoc_stor_db {
     msoc_hashmap tables;           /* "tenant/workspace/table" -> stor_table * */
     stor_custom custom;
     pthread_mutex_t ret_mu;
+    int lock_fd;                   /* DATA/.lock, holding a write lock unless is_readonly */
+    long other_writer_pid;         /* another process held the lock at open (0: none) */
 };
 
 #endif

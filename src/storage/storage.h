@@ -50,6 +50,13 @@ msoc_status msoc_stor_open(const char *dir, const msoc_stor_options *opts, msoc_
  * row is in a WAL), unmaps extents and frees. Scans must be closed first.
  * Accepts NULL. */
 void msoc_stor_close(msoc_stor_db *db);
+/* Only one process writes a data directory (an fcntl lock on DATA/.lock, taken at
+ * open). A store opened while another process holds it is read-only: scans work,
+ * appenders fail with MSOC_CONFLICT. Returns whether this handle may write; when
+ * not because of another process, *other_pid gets its pid (-1 if unknown). Within
+ * one process, open one writable handle per directory (POSIX record locks are
+ * per process). */
+bool msoc_stor_is_writable(const msoc_stor_db *db, long *other_pid);
 const char *msoc_stor_dir(const msoc_stor_db *db);
 
 /* True when s may name a tenant, workspace or table directory:

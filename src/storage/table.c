@@ -50,6 +50,28 @@ msoc_status msoc_stor_open(const char *dir, const msoc_stor_options *opts, msoc_
         db->opts.zstd_level = 3;
     if (db->opts.retention_days == 0)
         db->opts.retention_days = 180;
+    /* One writing process per data directory: a second one (a CLI ingest next to a
+     * running server) would reuse extent ids and delete the first one's temp files.
+     * It gets a read-only store instead (scans work, appends say why they cannot). */
+    db->lock_fd = -1;
+    if (!db->opts.is_readonly) {
+        char *lp = msoc_stor__path(dir, ".lock", NULL, NULL);
+        db->lock_fd = open(lp, O_RDWR | O_CREAT, 0644);
+        msoc_free(lp);
+        if (db->lock_fd >= 0) {
+            struct flock fl = {0};
+            fl.l_type = F_WRLCK;
+            fl.l_whence = SEEK_SET;
+            if (fcntl(db->lock_fd, F_SETLK, &fl) != 0) {
+                struct flock q = {0};
+                q.l_type = F_WRLCK;
+                q.l_whence = SEEK_SET;
+                db->other_writer_pid =
+                    fcntl(db->lock_fd, F_GETLK, &q) == 0 && q.l_type != F_UNLCK ? (long)q.l_pid : -1;
+                db->opts.is_readonly = true;
+            }
+        }
+    }
     pthread_mutex_init(&db->mu, NULL);
     pthread_mutex_init(&db->ret_mu, NULL);
     msoc_hashmap_init(&db->tables, NULL, 0);
@@ -73,10 +95,19 @@ void msoc_stor_close(msoc_stor_db *db)
         table_free(v);
     msoc_hashmap_fini(&db->tables);
     msoc_stor__custom_fini(&db->custom);
+    if (db->lock_fd >= 0)
+        close(db->lock_fd);
     pthread_mutex_destroy(&db->mu);
     pthread_mutex_destroy(&db->ret_mu);
     msoc_free(db->dir);
     msoc_free(db);
+}
+
+bool msoc_stor_is_writable(const msoc_stor_db *db, long *other_pid)
+{
+    if (other_pid != NULL)
+        *other_pid = db->other_writer_pid;
+    return !db->opts.is_readonly;
 }
 
 const char *msoc_stor_dir(const msoc_stor_db *db)
@@ -133,9 +164,16 @@ static msoc_status replay_segment(stor_table *t, const char *path, bool is_last,
 {
     char *data = NULL;
     size_t len = 0;
-    msoc_status st = msoc_stor__read_file(path, (size_t)1 << 40, &data, &len, err);
-    if (st != MSOC_OK)
+    msoc_error rerr;
+    msoc_error_clear(&rerr);
+    msoc_status st = msoc_stor__read_file(path, (size_t)1 << 40, &data, &len, &rerr);
+    if (st == MSOC_NOTFOUND && t->db->opts.is_readonly)
+        return MSOC_OK; /* sealed and deleted by the writing process meanwhile */
+    if (st != MSOC_OK) {
+        if (err != NULL)
+            *err = rerr;
         return st;
+    }
     size_t off = 0;
     const char *why = NULL;
     while (off < len) {
@@ -202,9 +240,15 @@ static msoc_status table_load(stor_table *t, msoc_error *err)
                     unlink(p);
             } else if (nl > 4 && strcmp(de->d_name + nl - 4, ".ext") == 0) {
                 stor_extent *e;
-                st = msoc_stor__extent_open(p, &e, err);
+                msoc_error oerr;
+                msoc_error_clear(&oerr);
+                st = msoc_stor__extent_open(p, &e, &oerr);
                 if (st == MSOC_OK)
                     msoc_stor__table_add_extent(t, e);
+                else if (t->db->opts.is_readonly && access(p, F_OK) != 0)
+                    st = MSOC_OK; /* compacted away by the writing process meanwhile */
+                else if (err != NULL)
+                    *err = oerr;
             }
             msoc_free(p);
         }
@@ -371,6 +415,11 @@ msoc_status msoc_stor_appender_open(msoc_stor_db *db, const char *tenant, const 
                              def->name);
         workspace = MSOC_STOR_DEFENDER_WORKSPACE;
     }
+    if (db->other_writer_pid != 0)
+        return msoc_fail(err, MSOC_CONFLICT,
+                         "%s is open for writing by another process (pid %ld); ingest through it "
+                         "or stop it first",
+                         db->dir, db->other_writer_pid);
     if (db->opts.is_readonly)
         return msoc_fail(err, MSOC_INVALID, "the store is open read-only");
     stor_table *t;

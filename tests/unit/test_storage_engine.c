@@ -12,6 +12,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -383,6 +384,58 @@ static void test_custom_tables(void **state)
     msoc_stor_close(db);
 }
 
+/* One writing process per data directory: a second process gets a read-only store. */
+static void test_writer_lock(void **state)
+{
+    (void)state;
+    msoc_error err;
+    msoc_error_clear(&err);
+    msoc_stor_db *db;
+    assert_int_equal(msoc_stor_open(g_dir, NULL, &db, &err), MSOC_OK);
+    msoc_stor_close(db);
+    int to_child[2], to_parent[2];
+    assert_int_equal(pipe(to_child), 0);
+    assert_int_equal(pipe(to_parent), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        msoc_stor_db *cdb;
+        msoc_error cerr;
+        msoc_error_clear(&cerr);
+        char c = msoc_stor_open(g_dir, NULL, &cdb, &cerr) == MSOC_OK &&
+                         msoc_stor_is_writable(cdb, NULL)
+                     ? 'w'
+                     : 'x';
+        if (write(to_parent[1], &c, 1) != 1 || read(to_child[0], &c, 1) != 1)
+            _exit(1);
+        msoc_stor_close(cdb);
+        _exit(0);
+    }
+    char c = 0;
+    assert_int_equal(read(to_parent[0], &c, 1), 1);
+    assert_int_equal(c, 'w');
+    assert_int_equal(msoc_stor_open(g_dir, NULL, &db, &err), MSOC_OK);
+    long other = 0;
+    assert_false(msoc_stor_is_writable(db, &other));
+    assert_int_equal(other, (long)pid);
+    msoc_stor_appender *ap;
+    msoc_error_clear(&err);
+    assert_int_equal(msoc_stor_appender_open(db, "t1", NULL, "DeviceProcessEvents", &ap, &err),
+                     MSOC_CONFLICT);
+    msoc_stor_close(db);
+    assert_int_equal(write(to_child[1], "x", 1), 1);
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    assert_int_equal(msoc_stor_open(g_dir, NULL, &db, &err), MSOC_OK);
+    assert_true(msoc_stor_is_writable(db, NULL));
+    msoc_stor_close(db);
+    close(to_child[0]);
+    close(to_child[1]);
+    close(to_parent[0]);
+    close(to_parent[1]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -390,6 +443,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_torn_wal_tail, setup, teardown),
         cmocka_unit_test_setup_teardown(test_corrupt_extent, setup, teardown),
         cmocka_unit_test_setup_teardown(test_custom_tables, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_writer_lock, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
