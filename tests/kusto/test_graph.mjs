@@ -85,6 +85,7 @@ try {
   check(child.status === 0, 'the Graph SDK client checks pass');
   check(/graph client: (\d+)\/\1 checks passed/.test(child.stdout || ''), 'the child ran its checks');
 } finally {
-  await srv.stop();
+  const st = await srv.stop();
+  check(st.code === 0, `the server exits cleanly on SIGTERM (code ${st.code}, signal ${st.sig}): ${srv.stderr().slice(-2000)}`);
 }
 done('kusto.graph');

@@ -120,6 +120,7 @@ try {
         'only bob\'s write landed, in Beta');
   console.log(`isolation grid: ${nOk} queries answered, ${nErr} refused with a 4xx`);
 } finally {
-  await srv.stop();
+  const st = await srv.stop();
+  check(st.code === 0, `the server exits cleanly on SIGTERM (code ${st.code}, signal ${st.sig}): ${srv.stderr().slice(-2000)}`);
 }
 done('kusto.isolation');

@@ -133,6 +133,7 @@ try {
   const meta = await fetch(base + '/v1/rest/auth/metadata');
   check(meta.status === 404, 'GET /v1/rest/auth/metadata answers 404');
 } finally {
-  await srv.stop();
+  const st = await srv.stop();
+  check(st.code === 0, `the server exits cleanly on SIGTERM (code ${st.code}, signal ${st.sig}): ${srv.stderr().slice(-2000)}`);
 }
 done('kusto.sdk');
