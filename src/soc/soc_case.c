@@ -199,7 +199,7 @@ static msoc_status case_links(msoc_soc *s, msoc_arena *a, msoc_soc_case *c, msoc
 msoc_status msoc_soc_case_get(msoc_soc *s, const msoc_soc_scope *scope, const char *tenant_id,
                               int64_t id, msoc_arena *a, msoc_soc_case *out, msoc_error *err)
 {
-    msoc_soc__lock(s);
+    s = msoc_soc__read_lock(s);
     sqlite3_stmt *st;
     msoc_status r = tenant_ok(s, scope, tenant_id, err);
     if (r == MSOC_OK)
@@ -234,7 +234,7 @@ msoc_status msoc_soc_case_list(msoc_soc *s, const msoc_soc_scope *scope, const c
     msoc_buf_append_c(&sql, "SELECT " CASE_COLS " FROM cases WHERE (?1 IS NULL OR tenant_id = ?1)");
     msoc_soc__scope_sql(&sql, "tenant_id", scope, 4);
     msoc_buf_append_c(&sql, " ORDER BY created DESC, tenant_id, id DESC LIMIT ?2 OFFSET ?3");
-    msoc_soc__lock(s);
+    s = msoc_soc__read_lock(s);
     sqlite3_stmt *st;
     msoc_status r = msoc_soc__prep(s, sql.data, &st, err);
     msoc_buf_fini(&sql);
@@ -675,7 +675,7 @@ msoc_status msoc_soc_query_list(msoc_soc *s, const msoc_soc_scope *scope, msoc_a
                             " FROM saved_queries WHERE tenant_id IS NULL OR (1");
     msoc_soc__scope_sql(&sql, "tenant_id", scope, 1);
     msoc_buf_append_c(&sql, ") ORDER BY name, id");
-    msoc_soc__lock(s);
+    s = msoc_soc__read_lock(s);
     sqlite3_stmt *st;
     msoc_status r = msoc_soc__prep(s, sql.data, &st, err);
     msoc_buf_fini(&sql);

@@ -150,6 +150,23 @@ void msoc_soc__lock(msoc_soc *s)
     pthread_mutex_lock(&s->mu);
 }
 
+msoc_soc *msoc_soc__read_lock(msoc_soc *s)
+{
+    if (s->n_readers == 0) {
+        msoc_soc__lock(s);
+        return s;
+    }
+    unsigned start = __atomic_fetch_add(&s->next_reader, 1, __ATOMIC_RELAXED);
+    for (int i = 0; i < s->n_readers; i++) {
+        msoc_soc *r = s->readers[(start + (unsigned)i) % (unsigned)s->n_readers];
+        if (pthread_mutex_trylock(&r->mu) == 0)
+            return r;
+    }
+    msoc_soc *r = s->readers[start % (unsigned)s->n_readers];
+    msoc_soc__lock(r);
+    return r;
+}
+
 void msoc_soc__unlock(msoc_soc *s)
 {
     pthread_mutex_unlock(&s->mu);
@@ -524,6 +541,21 @@ msoc_status msoc_soc_open(const char *data_dir, const msoc_soc_config *cfg, msoc
                           " PRAGMA foreign_keys=ON", err);
     if (r == MSOC_OK)
         r = migrate(s, err);
+    for (int i = 0; r == MSOC_OK && i < MSOC_SOC__N_READERS; i++) {
+        msoc_soc *rd = msoc_calloc(1, sizeof *rd);
+        pthread_mutex_init(&rd->mu, NULL);
+        rd->home = s->home;
+        rd->max_tenants = s->max_tenants;
+        rd->max_cases = s->max_cases;
+        rd->schema_version = s->schema_version;
+        s->readers[s->n_readers++] = rd;
+        if (sqlite3_open_v2(path, &rd->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK) {
+            r = msoc_fail(err, MSOC_IO, "cannot open a reader on %s", path);
+            break;
+        }
+        sqlite3_busy_timeout(rd->db, 5000);
+        r = msoc_soc__exec(rd, "PRAGMA query_only=1; PRAGMA foreign_keys=ON", err);
+    }
     if (r != MSOC_OK) {
         msoc_error_prefix(err, "%s", path);
         goto fail;
@@ -539,6 +571,8 @@ void msoc_soc_close(msoc_soc *s)
 {
     if (!s)
         return;
+    for (int i = 0; i < s->n_readers; i++)
+        msoc_soc_close(s->readers[i]);
     if (s->db)
         sqlite3_close_v2(s->db);
     pthread_mutex_destroy(&s->mu);

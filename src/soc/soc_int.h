@@ -9,6 +9,8 @@
 #include "core/str.h"
 #include "soc.h"
 
+#define MSOC_SOC__N_READERS 4
+
 struct msoc_soc {
     sqlite3 *db;
     pthread_mutex_t mu;     /* serialises every call */
@@ -16,6 +18,11 @@ struct msoc_soc {
     int max_tenants;
     int max_cases;
     int schema_version;
+    /* Read-only connections for the hot read paths (WAL lets them run beside the
+     * writer); each is a full msoc_soc with its own mutex. None in readers. */
+    msoc_soc *readers[MSOC_SOC__N_READERS];
+    int n_readers;
+    unsigned next_reader;   /* round-robin start; races only skew the choice */
 };
 
 /* Records the SQLite error of db as MSOC_IO (or CONFLICT for constraint errors). */
@@ -32,6 +39,9 @@ msoc_status msoc_soc__commit(msoc_soc *s, msoc_error *err);
 void msoc_soc__rollback(msoc_soc *s);
 
 void msoc_soc__lock(msoc_soc *s);
+/* For read-only calls: returns an idle reader connection, locked (or s itself,
+ * locked, when there are none). Release with msoc_soc__unlock on the result. */
+msoc_soc *msoc_soc__read_lock(msoc_soc *s);
 void msoc_soc__unlock(msoc_soc *s);
 
 /* Binds a nullable C string. */

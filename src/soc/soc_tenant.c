@@ -152,7 +152,7 @@ out:
 msoc_status msoc_soc_tenant_get(msoc_soc *s, const msoc_soc_scope *scope, const char *id_or_name,
                                 msoc_arena *a, msoc_soc_tenant *out, msoc_error *err)
 {
-    msoc_soc__lock(s);
+    s = msoc_soc__read_lock(s);
     sqlite3_stmt *st;
     msoc_status r = msoc_soc__prep(s, "SELECT " TENANT_COLS " FROM tenants WHERE id = lower(?1)"
                                       " OR name = ?1", &st, err);
@@ -181,7 +181,7 @@ msoc_status msoc_soc_tenant_list(msoc_soc *s, const msoc_soc_scope *scope, msoc_
     msoc_buf_append_c(&sql, "SELECT " TENANT_COLS " FROM tenants WHERE 1");
     msoc_soc__scope_sql(&sql, "id", scope, 1);
     msoc_buf_append_c(&sql, " ORDER BY name");
-    msoc_soc__lock(s);
+    s = msoc_soc__read_lock(s);
     sqlite3_stmt *st;
     msoc_status r = msoc_soc__prep(s, sql.data, &st, err);
     msoc_buf_fini(&sql);
@@ -401,7 +401,7 @@ msoc_status msoc_soc_workspace_list(msoc_soc *s, const msoc_soc_scope *scope, co
                             " WHERE (?1 IS NULL OR tenant_id = ?1)");
     msoc_soc__scope_sql(&sql, "tenant_id", scope, 2);
     msoc_buf_append_c(&sql, " ORDER BY tenant_id, is_primary DESC, name");
-    msoc_soc__lock(s);
+    s = msoc_soc__read_lock(s);
     sqlite3_stmt *st;
     msoc_status r = msoc_soc__prep(s, sql.data, &st, err);
     msoc_buf_fini(&sql);
@@ -489,7 +489,7 @@ msoc_status msoc_soc_user_add(msoc_soc *s, const char *name, const char *pwhash,
 static msoc_status user_query(msoc_soc *s, const char *name, int64_t id, msoc_arena *a,
                               msoc_soc_user *out, msoc_error *err)
 {
-    msoc_soc__lock(s);
+    s = msoc_soc__read_lock(s);
     sqlite3_stmt *st;
     msoc_status r = msoc_soc__prep(s, name ? "SELECT id, name, pwhash, is_admin, is_disabled, created"
                                              " FROM users WHERE name = ?1"
@@ -647,7 +647,7 @@ msoc_status msoc_soc_grant_list(msoc_soc *s, const msoc_soc_scope *scope, int64_
                             " JOIN users u ON u.id = g.user_id WHERE (?1 = 0 OR g.user_id = ?1)");
     msoc_soc__scope_sql(&sql, "g.tenant_id", scope, 2);
     msoc_buf_append_c(&sql, " ORDER BY u.name, g.tenant_id");
-    msoc_soc__lock(s);
+    s = msoc_soc__read_lock(s);
     sqlite3_stmt *st;
     msoc_status r = msoc_soc__prep(s, sql.data, &st, err);
     msoc_buf_fini(&sql);
@@ -740,7 +740,7 @@ msoc_status msoc_soc_token_add(msoc_soc *s, const msoc_soc_token *t, const uint8
 msoc_status msoc_soc_token_find(msoc_soc *s, const uint8_t *hash, size_t hash_len, msoc_arena *a,
                                 msoc_soc_token *out, msoc_error *err)
 {
-    msoc_soc__lock(s);
+    s = msoc_soc__read_lock(s);
     sqlite3_stmt *st;
     msoc_status r = msoc_soc__prep(s, "SELECT " TOKEN_COLS " FROM tokens WHERE hash = ?1", &st, err);
     if (r == MSOC_OK) {
@@ -837,7 +837,7 @@ msoc_status msoc_soc_session_find(msoc_soc *s, const uint8_t *hash, size_t hash_
                                   msoc_arena *a, int64_t *user_id_out, const char **csrf_out,
                                   msoc_error *err)
 {
-    msoc_soc__lock(s);
+    s = msoc_soc__read_lock(s);
     sqlite3_stmt *st;
     msoc_status r = msoc_soc__prep(s, "SELECT user_id, csrf FROM sessions WHERE hash = ?1"
                                       " AND expires > ?2", &st, err);
