@@ -132,21 +132,34 @@ static void apply_select(json_t *obj, const char *select)
     json_decref(keep);
 }
 
-static json_t *comments_json(api_req *r, const char *kind, const char *id)
+/* Comments fetched in one query for a whole list page (NULL: fetch per object). */
+typedef struct prefetch {
+    msoc_soc_comment *c;
+    size_t n;
+} prefetch;
+
+static json_t *comments_json(api_req *r, const char *kind, const char *id, const prefetch *pf)
 {
     msoc_soc_comment *c;
     size_t n;
     json_t *arr = json_array();
-    if (msoc_soc_comment_list(r->api->db, kind, id, r->a, &c, &n, &r->err) != MSOC_OK)
+    if (pf) {
+        c = pf->c;
+        n = pf->n;
+    } else if (msoc_soc_comment_list(r->api->db, kind, id, r->a, &c, &n, &r->err) != MSOC_OK) {
         return arr;
-    for (size_t i = 0; i < n; i++)
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (pf && strcmp(c[i].object_id, id) != 0)
+            continue;
         json_array_append_new(arr, json_pack("{s:s,s:s,s:o}", "comment", c[i].comment,
                                              "createdByDisplayName", c[i].created_by,
                                              "createdDateTime", msoc_api__dt(c[i].created)));
+    }
     return arr;
 }
 
-static json_t *alert_json(api_req *r, const msoc_soc_alert *x)
+static json_t *alert_json(api_req *r, const msoc_soc_alert *x, const prefetch *pf)
 {
     char inc[24], url[512], iurl[512];
     snprintf(inc, sizeof inc, "%lld", (long long)x->incident_id);
@@ -182,7 +195,7 @@ static json_t *alert_json(api_req *r, const msoc_soc_alert *x)
     json_object_set_new(j, "resolvedDateTime", msoc_api__dt(x->resolved));
     json_object_set_new(j, "firstActivityDateTime", msoc_api__dt(x->first_activity));
     json_object_set_new(j, "lastActivityDateTime", msoc_api__dt(x->last_activity));
-    json_object_set_new(j, "comments", comments_json(r, "alert", x->id));
+    json_object_set_new(j, "comments", comments_json(r, "alert", x->id, pf));
     json_object_set_new(j, "evidence", msoc_api__raw(x->evidence_json, "[]"));
     json_object_set_new(j, "systemTags", msoc_api__raw(x->system_tags_json, "[]"));
     json_object_set_new(j, "additionalData", msoc_api__raw(x->additional_data_json, "{}"));
@@ -190,7 +203,7 @@ static json_t *alert_json(api_req *r, const msoc_soc_alert *x)
 }
 
 static json_t *incident_json(api_req *r, const msoc_soc_incident *x, bool expand,
-                             const msoc_soc_scope *scope)
+                             const msoc_soc_scope *scope, const prefetch *pf)
 {
     char id[24], url[512];
     snprintf(id, sizeof id, "%lld", (long long)x->id);
@@ -221,7 +234,7 @@ static json_t *incident_json(api_req *r, const msoc_soc_incident *x, bool expand
     json_object_set_new(j, "description", msoc_api__strn(x->description));
     json_object_set_new(j, "summary", msoc_api__strn(x->summary));
     json_object_set_new(j, "resolvingComment", msoc_api__strn(x->resolving_comment));
-    json_object_set_new(j, "comments", comments_json(r, "incident", id));
+    json_object_set_new(j, "comments", comments_json(r, "incident", id, pf));
     if (expand) {
         msoc_soc_alert *al;
         size_t n;
@@ -230,7 +243,7 @@ static json_t *incident_json(api_req *r, const msoc_soc_incident *x, bool expand
         json_t *arr = json_array();
         if (msoc_soc_alert_list(r->api->db, scope, x->id, &o, r->a, &al, &n, NULL, &r->err) == MSOC_OK)
             for (size_t i = 0; i < n; i++)
-                json_array_append_new(arr, alert_json(r, &al[i]));
+                json_array_append_new(arr, alert_json(r, &al[i], NULL));
         json_object_set_new(j, "alerts", arr);
     }
     return j;
@@ -367,8 +380,22 @@ static void incidents(api_req *r)
             return;
         }
         json_t *arr = json_array();
+        prefetch pf = {NULL, 0};
+        const char **ids = msoc_arena_calloc(r->a, n + 1, sizeof *ids);
+        size_t n_ids = 0;
+        for (size_t i = 0; ids && i < n && (int64_t)i < q.top; i++) {
+            char buf[24];
+            snprintf(buf, sizeof buf, "%lld", (long long)v[i].id);
+            ids[n_ids++] = msoc_arena_strndup(r->a, buf, strlen(buf));
+        }
+        if (!ids || msoc_soc_comment_list_many(r->api->db, "incident", ids, n_ids, r->a, &pf.c, &pf.n,
+                                               &r->err) != MSOC_OK) {
+            msoc_api__fail(r);
+            json_decref(arr);
+            return;
+        }
         for (size_t i = 0; i < n && (int64_t)i < q.top; i++) {
-            json_t *o = incident_json(r, &v[i], q.is_expand_alerts, &rs);
+            json_t *o = incident_json(r, &v[i], q.is_expand_alerts, &rs, &pf);
             apply_select(o, q.select);
             json_array_append_new(arr, o);
         }
@@ -387,7 +414,7 @@ static void incidents(api_req *r)
         list_q q;
         if (!parse_list(r, false, &q))
             return;
-        json_t *o = incident_json(r, &x, q.is_expand_alerts, &rs);
+        json_t *o = incident_json(r, &x, q.is_expand_alerts, &rs, NULL);
         apply_select(o, q.select);
         msoc_api__json(r, 200, o);
     } else if (r->n_seg == 4 && strcmp(m, "PATCH") == 0) {
@@ -400,7 +427,7 @@ static void incidents(api_req *r)
                      msoc_soc_incident_get(r->api->db, &rs, id, r->a, &x, &r->err) != MSOC_OK)
                 msoc_api__fail(r);
             else
-                msoc_api__json(r, 200, incident_json(r, &x, false, &rs));
+                msoc_api__json(r, 200, incident_json(r, &x, false, &rs, NULL));
         }
         json_decref(b);
     } else if (r->n_seg == 5 && strcmp(r->seg[4], "comments") == 0 && strcmp(m, "POST") == 0) {
@@ -420,7 +447,7 @@ static void incidents(api_req *r)
                 snprintf(ctx, sizeof ctx, "%s/v1.0/$metadata#Collection(microsoft.graph.security.alertComment)",
                          r->base_url);
                 json_object_set_new(j, "@odata.context", json_string(ctx));
-                json_object_set_new(j, "value", comments_json(r, "incident", r->seg[3]));
+                json_object_set_new(j, "value", comments_json(r, "incident", r->seg[3], NULL));
                 msoc_api__json(r, 200, j);
             }
         }
@@ -452,8 +479,19 @@ static void alerts(api_req *r)
             return;
         }
         json_t *arr = json_array();
+        prefetch pf = {NULL, 0};
+        const char **ids = msoc_arena_calloc(r->a, n + 1, sizeof *ids);
+        size_t n_ids = 0;
+        for (size_t i = 0; ids && i < n && (int64_t)i < q.top; i++)
+            ids[n_ids++] = v[i].id;
+        if (!ids || msoc_soc_comment_list_many(r->api->db, "alert", ids, n_ids, r->a, &pf.c, &pf.n,
+                                               &r->err) != MSOC_OK) {
+            msoc_api__fail(r);
+            json_decref(arr);
+            return;
+        }
         for (size_t i = 0; i < n && (int64_t)i < q.top; i++) {
-            json_t *o = alert_json(r, &v[i]);
+            json_t *o = alert_json(r, &v[i], &pf);
             apply_select(o, q.select);
             json_array_append_new(arr, o);
         }
@@ -471,7 +509,7 @@ static void alerts(api_req *r)
         list_q q;
         if (!parse_list(r, true, &q))
             return;
-        json_t *o = alert_json(r, &x);
+        json_t *o = alert_json(r, &x, NULL);
         apply_select(o, q.select);
         msoc_api__json(r, 200, o);
     } else if (r->n_seg == 4 && strcmp(m, "PATCH") == 0) {
@@ -484,7 +522,7 @@ static void alerts(api_req *r)
                      msoc_soc_alert_get(r->api->db, &rs, id, r->a, &x, &r->err) != MSOC_OK)
                 msoc_api__fail(r);
             else
-                msoc_api__json(r, 200, alert_json(r, &x));
+                msoc_api__json(r, 200, alert_json(r, &x, NULL));
         }
         json_decref(b);
     } else if (r->n_seg == 5 && strcmp(r->seg[4], "comments") == 0 && strcmp(m, "POST") == 0) {
@@ -504,7 +542,7 @@ static void alerts(api_req *r)
                 snprintf(ctx, sizeof ctx, "%s/v1.0/$metadata#Collection(microsoft.graph.security.alertComment)",
                          r->base_url);
                 json_object_set_new(j, "@odata.context", json_string(ctx));
-                json_object_set_new(j, "value", comments_json(r, "alert", id));
+                json_object_set_new(j, "value", comments_json(r, "alert", id, NULL));
                 msoc_api__json(r, 200, j);
             }
         }

@@ -298,6 +298,7 @@ typedef struct msoc_soc_alert {
 } msoc_soc_alert;
 
 typedef struct msoc_soc_comment {
+    const char *object_id;
     const char *comment;
     const char *created_by;
     msoc_datetime created;
@@ -419,6 +420,11 @@ msoc_status msoc_soc_comment_add(msoc_soc *db, const msoc_soc_scope *scope, cons
 msoc_status msoc_soc_comment_list(msoc_soc *db, const char *kind, const char *object_id,
                                   msoc_arena *a, msoc_soc_comment **out, size_t *n_out,
                                   msoc_error *err);
+/* The comments of many objects of one kind in one query (at most 1000 ids),
+ * ordered by object then time; each carries its object_id. For list pages. */
+msoc_status msoc_soc_comment_list_many(msoc_soc *db, const char *kind, const char *const *object_ids,
+                                       size_t n, msoc_arena *a, msoc_soc_comment **out,
+                                       size_t *n_out, msoc_error *err);
 
 /* ---- audit --------------------------------------------------------------------- */
 

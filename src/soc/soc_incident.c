@@ -1247,9 +1247,60 @@ msoc_status msoc_soc_comment_list(msoc_soc *s, const char *kind, const char *obj
                 if (!v)
                     break;
             }
+            v[n].object_id = object_id;
             v[n].comment = msoc_soc__col_text(st, 0, a, true);
             v[n].created_by = msoc_soc__col_text(st, 1, a, true);
             v[n].created = sqlite3_column_int64(st, 2);
+            n++;
+        }
+        sqlite3_finalize(st);
+        if (!v)
+            r = msoc_arena_fail(a, err);
+        *out = v;
+        *n_out = v ? n : 0;
+    }
+    msoc_soc__unlock(s);
+    return r;
+}
+
+msoc_status msoc_soc_comment_list_many(msoc_soc *s, const char *kind, const char *const *object_ids,
+                                       size_t n_ids, msoc_arena *a, msoc_soc_comment **out,
+                                       size_t *n_out, msoc_error *err)
+{
+    *out = NULL;
+    *n_out = 0;
+    if (n_ids == 0)
+        return MSOC_OK;
+    if (n_ids > 1000)
+        return msoc_fail(err, MSOC_LIMIT, "at most 1000 objects per comment query");
+    msoc_buf sql;
+    msoc_buf_init(&sql, 1 << 20);
+    msoc_buf_append_c(&sql, "SELECT object_id, comment, created_by, created FROM comments"
+                            " WHERE kind = ?1 AND object_id IN (");
+    for (size_t i = 0; i < n_ids; i++)
+        msoc_buf_appendf(&sql, "%s?%zu", i ? "," : "", i + 2);
+    msoc_buf_append_c(&sql, ") ORDER BY object_id, id");
+    s = msoc_soc__read_lock(s);
+    sqlite3_stmt *st;
+    msoc_status r = msoc_soc__prep(s, sql.data, &st, err);
+    msoc_buf_fini(&sql);
+    if (r == MSOC_OK) {
+        sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+        for (size_t i = 0; i < n_ids; i++)
+            sqlite3_bind_text(st, (int)i + 2, object_ids[i], -1, SQLITE_STATIC);
+        size_t cap = 16, n = 0;
+        msoc_soc_comment *v = msoc_arena_calloc(a, cap, sizeof *v);
+        while (v && sqlite3_step(st) == SQLITE_ROW) {
+            if (n == cap) {
+                v = msoc_arena_realloc(a, v, cap * sizeof *v, 2 * cap * sizeof *v);
+                cap *= 2;
+                if (!v)
+                    break;
+            }
+            v[n].object_id = msoc_soc__col_text(st, 0, a, true);
+            v[n].comment = msoc_soc__col_text(st, 1, a, true);
+            v[n].created_by = msoc_soc__col_text(st, 2, a, true);
+            v[n].created = sqlite3_column_int64(st, 3);
             n++;
         }
         sqlite3_finalize(st);

@@ -111,6 +111,8 @@ for (const [u, { token }] of Object.entries(users)) {
     const mv = await req(U, 'POST', '/api/alerts/move', { token, body: { alertIds: [byTenant[t].alerts[1].id], newIncidentTitle: 'moved', comment: 'grid' } });
     check(codeOk(mv.status, w === 'ok' ? 'ok' : 404), `${tag}: move alerts -> ${mv.status}`);
     const after = (await req(U, 'GET', `/v1.0/security/incidents/${inc.id}`, { token: root })).json;
+    const inList = (await req(U, 'GET', `/v1.0/security/incidents?$filter=id eq ${inc.id}`, { token: root })).json.value[0];
+    check(JSON.stringify(inList.comments) === JSON.stringify(after.comments), `${tag}: list pages carry the same comments as the item`);
     if (w !== 'ok')
       check(JSON.stringify(before) === JSON.stringify(after), `${tag}: refused writes changed nothing`);
     else
