@@ -73,6 +73,11 @@ void msoc_api__fail(api_req *r)
     render_error(r, code, r->err.msg[0] ? r->err.msg : msoc_status_doc(code));
 }
 
+static int dump_cb(const char *buffer, size_t size, void *data)
+{
+    return msoc_buf_append(data, buffer, size) == MSOC_OK ? 0 : -1;
+}
+
 void msoc_api__json(api_req *r, int status, json_t *j)
 {
     r->resp->status = status;
@@ -82,13 +87,8 @@ void msoc_api__json(api_req *r, int status, json_t *j)
         msoc_buf_append_c(&r->resp->body, "{}");
         return;
     }
-    size_t n = json_dumpb(j, NULL, 0, JSON_COMPACT);
-    char *p = msoc_buf_reserve(&r->resp->body, n);
-    if (p) {
-        json_dumpb(j, p, n, JSON_COMPACT);
-        r->resp->body.len += n;
-        r->resp->body.data[r->resp->body.len] = 0;
-    }
+    /* One pass straight into the response buffer (json_dumpb would need two). */
+    json_dump_callback(j, dump_cb, &r->resp->body, JSON_COMPACT);
     json_decref(j);
 }
 

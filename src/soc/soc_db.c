@@ -217,8 +217,16 @@ msoc_status msoc_soc__scope_sql(msoc_buf *sql, const char *col, const msoc_soc_s
     if (scope->n == 0)
         return msoc_buf_append_c(sql, " AND 0");
     msoc_buf_appendf(sql, " AND %s IN (", col);
-    for (size_t i = 0; i < scope->n; i++)
-        msoc_buf_appendf(sql, "%s?%d", i ? "," : "", first_idx + (int)i);
+    /* Numbered "?NNN" parameters are looked up linearly by SQLite's parser, which is
+     * quadratic over a 200-tenant scope; when the scope's parameters are the first
+     * in the statement (first_idx 1, the callers' contract) plain "?" numbers the
+     * same way at no cost. */
+    for (size_t i = 0; i < scope->n; i++) {
+        if (first_idx == 1)
+            msoc_buf_append_c(sql, i ? ",?" : "?");
+        else
+            msoc_buf_appendf(sql, "%s?%d", i ? "," : "", first_idx + (int)i);
+    }
     return msoc_buf_putc(sql, ')');
 }
 

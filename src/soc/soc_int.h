@@ -54,7 +54,8 @@ msoc_status msoc_soc__audit(msoc_soc *s, const char *actor, const char *tenant_i
                             const char *kind, const char *object_id, const char *action,
                             const char *detail, msoc_error *err);
 
-/* Appends " AND <col> IN (?N,?N+1,..)" numbered from first_idx; NULL scope
+/* Appends " AND <col> IN (?N,?N+1,..)" numbered from first_idx (with first_idx 1
+ * the scope's parameters must come first in the statement text); NULL scope
  * appends nothing. An empty scope appends " AND 0". */
 msoc_status msoc_soc__scope_sql(msoc_buf *sql, const char *col, const msoc_soc_scope *scope,
                                 int first_idx);
