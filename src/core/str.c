@@ -165,8 +165,11 @@ char *msoc_buf_reserve(msoc_buf *b, size_t extra)
         return NULL;
     }
     size_t need = b->len + extra;
-    if (need > b->cap) {
+    /* Allocate even for extra == 0, so data + len is never NULL + 0 (undefined). */
+    if (need > b->cap || b->data == NULL) {
         size_t cap = b->cap ? b->cap : 64;
+        if (cap > b->max)
+            cap = b->max;
         while (cap < need)
             cap = cap > SIZE_MAX / 2 ? need : cap * 2;
         if (cap > b->max)

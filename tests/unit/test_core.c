@@ -198,6 +198,11 @@ static void test_buf_cap_and_json(void **state)
     assert_string_equal(b.data, "x-42");
     msoc_buf_fini(&b);
 
+    /* Reserving nothing on a fresh buffer still yields a real pointer. */
+    msoc_buf_init(&b, 8);
+    assert_non_null(msoc_buf_reserve(&b, 0));
+    msoc_buf_fini(&b);
+
     /* A JSON string whose worst case exceeds the cap but whose real form fits. */
     msoc_buf_init(&b, 40);
     assert_int_equal(msoc_buf_append_json_str(&b, "abcdefghijklmnop", 16), MSOC_OK);
