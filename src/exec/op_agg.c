@@ -90,6 +90,33 @@ static msoc_status run_agg(xq *q, const msoc_plan_agg *agg, msoc_exec_col **args
 {
     msoc_exec_col *o = outs[0];
     switch (agg->fn) {
+    case MSOC_PLAN_FN_BINARY_ALL_AND:
+    case MSOC_PLAN_FN_BINARY_ALL_OR:
+    case MSOC_PLAN_FN_BINARY_ALL_XOR: {
+        uint8_t *seen = msoc_exec__calloc(q, n_groups + 1, 1);
+        if (seen == NULL)
+            return q->err->code;
+        for (size_t r = 0; r < n; r++) {
+            xval v = msoc_exec__col_get(args[0], r);
+            if (is_nullish(v))
+                continue;
+            int64_t x = msoc_exec__convert(q, v, MSOC_TYPE_LONG).i;
+            size_t g = gid[r];
+            if (!seen[g])
+                o->v.i[g] = x;
+            else if (agg->fn == MSOC_PLAN_FN_BINARY_ALL_AND)
+                o->v.i[g] &= x;
+            else if (agg->fn == MSOC_PLAN_FN_BINARY_ALL_OR)
+                o->v.i[g] |= x;
+            else
+                o->v.i[g] ^= x;
+            seen[g] = 1;
+        }
+        for (size_t g = 0; g < n_groups; g++)
+            if (!seen[g])
+                msoc_exec__col_set_null(q, o, g);
+        return q->err->code;
+    }
     case MSOC_PLAN_FN_COUNT:
     case MSOC_PLAN_FN_COUNTIF: {
         for (size_t r = 0; r < n; r++) {
@@ -197,6 +224,7 @@ static msoc_status run_agg(xq *q, const msoc_plan_agg *agg, msoc_exec_col **args
         return q->err->code;
     }
     case MSOC_PLAN_FN_DCOUNT:
+    case MSOC_PLAN_FN_COUNT_DISTINCT:
     case MSOC_PLAN_FN_DCOUNTIF: {
         bool is_if = agg->fn == MSOC_PLAN_FN_DCOUNTIF;
         size_t cap = 16;
@@ -289,6 +317,21 @@ static msoc_status run_agg(xq *q, const msoc_plan_agg *agg, msoc_exec_col **args
         }
         return q->err->code;
     }
+    case MSOC_PLAN_FN_TAKE_ANYIF: {
+        uint8_t *seen = msoc_exec__calloc(q, n_groups + 1, 1);
+        if (seen == NULL)
+            return q->err->code;
+        for (size_t g = 0; g < n_groups; g++)
+            msoc_exec__col_set_null(q, o, g);
+        for (size_t r = 0; r < n; r++) {
+            size_t g = gid[r];
+            if (seen[g] || !truthy(args[1], r))
+                continue;
+            seen[g] = 1;
+            msoc_exec__col_set(q, o, g, msoc_exec__col_get(args[0], r));
+        }
+        return q->err->code;
+    }
     case MSOC_PLAN_FN_TAKE_ANY:
     case MSOC_PLAN_FN_ANY: {
         uint8_t *seen = msoc_exec__calloc(q, n_groups + 1, 1);
@@ -349,14 +392,19 @@ static msoc_status run_agg(xq *q, const msoc_plan_agg *agg, msoc_exec_col **args
     }
     case MSOC_PLAN_FN_STDEV:
     case MSOC_PLAN_FN_STDEVP:
+    case MSOC_PLAN_FN_STDEVIF:
     case MSOC_PLAN_FN_VARIANCE:
+    case MSOC_PLAN_FN_VARIANCEIF:
     case MSOC_PLAN_FN_VARIANCEP: {
+        bool is_if = agg->fn == MSOC_PLAN_FN_STDEVIF || agg->fn == MSOC_PLAN_FN_VARIANCEIF;
         double *mean = msoc_exec__calloc(q, n_groups + 1, sizeof *mean);
         double *m2 = msoc_exec__calloc(q, n_groups + 1, sizeof *m2);
         int64_t *cnt = msoc_exec__calloc(q, n_groups + 1, sizeof *cnt);
         if (mean == NULL || m2 == NULL || cnt == NULL)
             return q->err->code;
         for (size_t r = 0; r < n; r++) {
+            if (is_if && !truthy(args[1], r))
+                continue;
             xval v = msoc_exec__col_get(args[0], r);
             if (is_nullish(v))
                 continue;
@@ -368,7 +416,8 @@ static msoc_status run_agg(xq *q, const msoc_plan_agg *agg, msoc_exec_col **args
             m2[g] += d * (x - mean[g]);
         }
         bool is_pop = agg->fn == MSOC_PLAN_FN_STDEVP || agg->fn == MSOC_PLAN_FN_VARIANCEP;
-        bool is_sd = agg->fn == MSOC_PLAN_FN_STDEV || agg->fn == MSOC_PLAN_FN_STDEVP;
+        bool is_sd = agg->fn == MSOC_PLAN_FN_STDEV || agg->fn == MSOC_PLAN_FN_STDEVP ||
+                     agg->fn == MSOC_PLAN_FN_STDEVIF;
         for (size_t g = 0; g < n_groups; g++) {
             double var;
             if (cnt[g] == 0) {

@@ -85,6 +85,7 @@ static msoc_status add_agg(binder *b, agg_build *ab, const msoc_kql_node *call, 
         return msoc_fail_pos(b->err, MSOC_SEMANTIC, call->line, call->col,
                              "%s() takes %d argument%s, not %u", info->name, info->min_args,
                              info->min_args == 1 ? "" : "s", na);
+    fn = msoc_plan_fn_canonical(fn);
     msoc_plan_agg *agg = &n->aggs[n->n_aggs];
     agg->fn = fn;
     /* arg_max(x, *) / take_any(*): expand the star */

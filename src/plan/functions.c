@@ -146,3 +146,15 @@ msoc_type msoc_plan_fn_result(msoc_plan_fn fn, const msoc_type *arg_types, size_
     }
     return MSOC_TYPE_NULL;
 }
+
+msoc_plan_fn msoc_plan_fn_canonical(msoc_plan_fn fn)
+{
+    switch (fn) {
+    case MSOC_PLAN_FN_MAKESET: return MSOC_PLAN_FN_MAKE_SET;
+    case MSOC_PLAN_FN_MAKELIST: return MSOC_PLAN_FN_MAKE_LIST;
+    case MSOC_PLAN_FN_ARGMIN: return MSOC_PLAN_FN_ARG_MIN;
+    case MSOC_PLAN_FN_ARGMAX: return MSOC_PLAN_FN_ARG_MAX;
+    case MSOC_PLAN_FN_ANY: return MSOC_PLAN_FN_TAKE_ANY;
+    default: return fn;
+    }
+}

@@ -54,6 +54,8 @@ typedef struct msoc_plan_fn_info {
 const msoc_plan_fn_info *msoc_plan_fn_get(msoc_plan_fn fn);
 /* Looks a function up by its KQL name (exact case); false when unknown. */
 bool msoc_plan_fn_find(const char *name, size_t len, msoc_plan_fn_kind want, msoc_plan_fn *out);
+/* Legacy aggregate names (makeset, argmax...) map to their current function. */
+msoc_plan_fn msoc_plan_fn_canonical(msoc_plan_fn fn);
 /* The result type of fn over arguments of the given types. */
 msoc_type msoc_plan_fn_result(msoc_plan_fn fn, const msoc_type *arg_types, size_t n_args);
 /* int < long < real < decimal promotion; MSOC_TYPE_NULL when not both numeric. */

@@ -1,0 +1,331 @@
+/* More scalar functions: legacy aliases, byte sizes, regex quoting, URL query
+ * parsing, IPv4 search in text, xxhash64, extractjson. */
+#include <stdio.h>
+#include <string.h>
+#include <xxhash.h>
+
+#include "exec_int.h"
+
+#define ROW(name) static void name(xq *q, const xval *a, size_t n_args, xval *out)
+
+static msoc_str T(xq *q, xval v)
+{
+    if (v.is_null && !xtype_is_str(v.t))
+        return MSOC_STR("");
+    return msoc_exec__to_text(q, v);
+}
+
+ROW(f_string_size)
+{
+    (void)n_args;
+    *out = xv_long((int64_t)T(q, a[0]).len);
+}
+
+ROW(f_regex_quote)
+{
+    (void)n_args;
+    msoc_str s = T(q, a[0]);
+    msoc_buf b;
+    msoc_buf_init(&b, 1 << 24);
+    msoc_buf_reserve(&b, 1);
+    for (size_t i = 0; i < s.len; i++) {
+        if (strchr("\\^$.|?*+()[]{}", s.ptr[i]) && s.ptr[i])
+            msoc_buf_putc(&b, '\\');
+        msoc_buf_putc(&b, s.ptr[i]);
+    }
+    *out = xv_str(msoc_exec__strdup(q, b.data, b.len));
+    msoc_buf_fini(&b);
+}
+
+ROW(f_url_encode_component)
+{
+    (void)n_args;
+    msoc_str s = T(q, a[0]);
+    msoc_buf b;
+    msoc_buf_init(&b, 1 << 24);
+    msoc_buf_reserve(&b, 1);
+    for (size_t i = 0; i < s.len; i++) {
+        unsigned char c = (unsigned char)s.ptr[i];
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+            c == '_' || c == '.' || c == '~')
+            msoc_buf_putc(&b, (char)c);
+        else
+            msoc_buf_appendf(&b, "%%%02x", c);
+    }
+    *out = xv_str(msoc_exec__strdup(q, b.data, b.len));
+    msoc_buf_fini(&b);
+}
+
+ROW(f_unix_us)
+{
+    (void)n_args;
+    xval v = msoc_exec__convert(q, a[0], MSOC_TYPE_REAL);
+    *out = v.is_null ? xv_null(MSOC_TYPE_DATETIME) : xv_typed_i(MSOC_TYPE_DATETIME, (int64_t)(v.r * 10));
+}
+
+ROW(f_unix_ns)
+{
+    (void)n_args;
+    xval v = msoc_exec__convert(q, a[0], MSOC_TYPE_REAL);
+    *out = v.is_null ? xv_null(MSOC_TYPE_DATETIME) : xv_typed_i(MSOC_TYPE_DATETIME, (int64_t)(v.r / 100));
+}
+
+ROW(f_bitset_count_ones)
+{
+    (void)n_args;
+    uint64_t v = (uint64_t)msoc_exec__convert(q, a[0], MSOC_TYPE_LONG).i;
+    int n = 0;
+    while (v) {
+        v &= v - 1;
+        n++;
+    }
+    *out = xv_long(n);
+}
+
+static uint64_t xx_of(xq *q, xval v)
+{
+    if (xtype_is_int(v.t) && v.t != MSOC_TYPE_BOOL) {
+        int64_t x = v.i;
+        return XXH64(&x, sizeof x, 0);
+    }
+    if (xtype_is_real(v.t)) {
+        double d = v.r;
+        return XXH64(&d, sizeof d, 0);
+    }
+    msoc_str s = T(q, v);
+    return XXH64(s.ptr ? s.ptr : "", s.len, 0);
+}
+
+ROW(f_hash_xxhash64)
+{
+    (void)n_args;
+    *out = xv_long((int64_t)xx_of(q, a[0]));
+}
+
+ROW(f_hash)
+{
+    uint64_t h = xx_of(q, a[0]);
+    if (n_args > 1) {
+        int64_t m = msoc_exec__convert(q, a[1], MSOC_TYPE_LONG).i;
+        if (m <= 0) {
+            *out = xv_null(MSOC_TYPE_LONG);
+            return;
+        }
+        *out = xv_long((int64_t)(h % (uint64_t)m));
+        return;
+    }
+    *out = xv_long((int64_t)h);
+}
+
+/* IPv4 addresses in text: dotted quads not adjacent to other digits, dots or letters. */
+static bool ipv4_at(msoc_str s, size_t i, size_t *end, uint32_t *ip)
+{
+    uint32_t v = 0;
+    size_t p = i;
+    for (int part = 0; part < 4; part++) {
+        size_t d = 0;
+        uint32_t n = 0;
+        while (p < s.len && s.ptr[p] >= '0' && s.ptr[p] <= '9' && d < 4) {
+            n = n * 10 + (uint32_t)(s.ptr[p] - '0');
+            p++;
+            d++;
+        }
+        if (d == 0 || d > 3 || n > 255)
+            return false;
+        v = (v << 8) | n;
+        if (part < 3) {
+            if (p >= s.len || s.ptr[p] != '.')
+                return false;
+            p++;
+        }
+    }
+    if (p < s.len && ((s.ptr[p] >= '0' && s.ptr[p] <= '9') || s.ptr[p] == '.'))
+        return false;
+    *end = p;
+    *ip = v;
+    return true;
+}
+
+static bool text_has_ip(msoc_str s, msoc_str want, bool is_prefix)
+{
+    for (size_t i = 0; i < s.len; i++) {
+        if (s.ptr[i] < '0' || s.ptr[i] > '9')
+            continue;
+        if (i > 0) {
+            char c = s.ptr[i - 1];
+            if ((c >= '0' && c <= '9') || c == '.' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+                continue;
+        }
+        size_t end;
+        uint32_t ip;
+        if (!ipv4_at(s, i, &end, &ip))
+            continue;
+        msoc_str found = msoc_str_make(s.ptr + i, end - i);
+        if (is_prefix ? msoc_str_starts_with(found, want) : msoc_str_eq(found, want))
+            return true;
+        i = end - 1;
+    }
+    return false;
+}
+
+static void has_ip_any(xq *q, const xval *a, size_t n_args, bool is_prefix, xval *out)
+{
+    msoc_str s = T(q, a[0]);
+    for (size_t i = 1; i < n_args; i++) {
+        json_t *arr = (a[i].t == MSOC_TYPE_DYNAMIC && a[i].d && json_is_array(a[i].d)) ? a[i].d : NULL;
+        size_t cnt = arr ? json_array_size(arr) : 1;
+        for (size_t k = 0; k < cnt; k++) {
+            msoc_str w = arr ? T(q, msoc_exec__from_json(json_array_get(arr, k))) : T(q, a[i]);
+            if (text_has_ip(s, w, is_prefix)) {
+                *out = xv_bool(true);
+                return;
+            }
+        }
+    }
+    *out = xv_bool(false);
+}
+
+ROW(f_has_ipv4) { has_ip_any(q, a, n_args, false, out); }
+ROW(f_has_ipv4_prefix) { has_ip_any(q, a, n_args, true, out); }
+
+ROW(f_parse_urlquery)
+{
+    (void)n_args;
+    msoc_str s = T(q, a[0]);
+    const char *qm = memchr(s.ptr ? s.ptr : "", '?', s.len);
+    msoc_str query = qm ? msoc_str_make(qm + 1, s.len - (size_t)(qm + 1 - s.ptr)) : s;
+    json_t *o = msoc_exec__own(q, json_object());
+    json_t *params = json_object();
+    for (size_t i = 0; i < query.len;) {
+        size_t j = i;
+        while (j < query.len && query.ptr[j] != '&')
+            j++;
+        const char *eq = memchr(query.ptr + i, '=', j - i);
+        char key[256];
+        size_t kl = eq ? (size_t)(eq - (query.ptr + i)) : j - i;
+        if (kl >= sizeof key)
+            kl = sizeof key - 1;
+        memcpy(key, query.ptr + i, kl);
+        key[kl] = 0;
+        if (kl > 0)
+            json_object_set_new(params, key,
+                                eq ? json_stringn_nocheck(eq + 1, (size_t)(query.ptr + j - eq - 1)) : json_string(""));
+        i = j + 1;
+    }
+    if (o)
+        json_object_set_new(o, "Query Parameters", params);
+    else
+        json_decref(params);
+    *out = xv_dyn(o);
+}
+
+ROW(f_replace_strings)
+{
+    (void)n_args;
+    msoc_str s = T(q, a[0]);
+    json_t *from = a[1].t == MSOC_TYPE_DYNAMIC && a[1].d && json_is_array(a[1].d) ? a[1].d : NULL;
+    json_t *to = a[2].t == MSOC_TYPE_DYNAMIC && a[2].d && json_is_array(a[2].d) ? a[2].d : NULL;
+    if (from == NULL || to == NULL) {
+        *out = xv_str(s);
+        return;
+    }
+    msoc_buf b;
+    msoc_buf_init(&b, 1 << 26);
+    msoc_buf_reserve(&b, 1);
+    for (size_t i = 0; i < s.len;) {
+        size_t best = (size_t)-1, best_len = 0;
+        for (size_t k = 0; k < json_array_size(from); k++) {
+            json_t *f = json_array_get(from, k);
+            size_t fl = json_is_string(f) ? json_string_length(f) : 0;
+            if (fl && fl > best_len && i + fl <= s.len && memcmp(s.ptr + i, json_string_value(f), fl) == 0) {
+                best = k;
+                best_len = fl;
+            }
+        }
+        if (best == (size_t)-1) {
+            msoc_buf_putc(&b, s.ptr[i++]);
+            continue;
+        }
+        json_t *r = json_array_get(to, best);
+        if (json_is_string(r))
+            msoc_buf_append(&b, json_string_value(r), json_string_length(r));
+        i += best_len;
+    }
+    *out = xv_str(msoc_exec__strdup(q, b.data, b.len));
+    msoc_buf_fini(&b);
+}
+
+/* extractjson("$.a.b[0]", text[, typeof(t)]) */
+ROW(f_extractjson)
+{
+    msoc_str path = T(q, a[0]);
+    json_t *cur = msoc_exec__parse_json(q, T(q, a[1]));
+    size_t i = 0;
+    if (path.len && path.ptr[0] == '$')
+        i = 1;
+    while (cur && i < path.len) {
+        char part[256];
+        size_t n = 0;
+        if (path.ptr[i] == '.') {
+            i++;
+            while (i < path.len && path.ptr[i] != '.' && path.ptr[i] != '[' && n + 1 < sizeof part)
+                part[n++] = path.ptr[i++];
+            part[n] = 0;
+            cur = json_is_object(cur) ? json_object_get(cur, part) : NULL;
+        } else if (path.ptr[i] == '[') {
+            i++;
+            bool is_quoted = i < path.len && (path.ptr[i] == '\'' || path.ptr[i] == '"');
+            if (is_quoted)
+                i++;
+            while (i < path.len && path.ptr[i] != ']' && path.ptr[i] != '\'' && path.ptr[i] != '"' && n + 1 < sizeof part)
+                part[n++] = path.ptr[i++];
+            part[n] = 0;
+            while (i < path.len && path.ptr[i] != ']')
+                i++;
+            i++;
+            if (is_quoted) {
+                cur = json_is_object(cur) ? json_object_get(cur, part) : NULL;
+            } else {
+                int64_t k;
+                cur = (json_is_array(cur) && msoc_str_to_i64(msoc_str_make(part, n), &k) && k >= 0)
+                          ? json_array_get(cur, (size_t)k)
+                          : NULL;
+            }
+        } else {
+            cur = NULL;
+        }
+    }
+    xval v = cur ? msoc_exec__from_json(cur) : xv_null(MSOC_TYPE_DYNAMIC);
+    if (cur && v.t == MSOC_TYPE_DYNAMIC)
+        v = xv_str(msoc_exec__to_text(q, xv_dyn(cur)));
+    *out = msoc_exec__convert(q, v, n_args > 2 ? a[2].t : MSOC_TYPE_STRING);
+}
+
+void msoc_exec__fn_register_extra(xfn_impl *t)
+{
+#define REG(id, fn, np) t[MSOC_PLAN_FN_##id] = (xfn_impl){fn, NULL, np}
+    REG(STRING_SIZE, f_string_size, false);
+    REG(REGEX_QUOTE, f_regex_quote, false);
+    REG(URL_ENCODE_COMPONENT, f_url_encode_component, false);
+    REG(UNIXTIME_MICROSECONDS_TODATETIME, f_unix_us, true);
+    REG(UNIXTIME_NANOSECONDS_TODATETIME, f_unix_ns, true);
+    REG(BITSET_COUNT_ONES, f_bitset_count_ones, true);
+    REG(HASH_XXHASH64, f_hash_xxhash64, false);
+    REG(HASH, f_hash, false);
+    REG(HAS_IPV4, f_has_ipv4, false);
+    REG(HAS_IPV4_PREFIX, f_has_ipv4_prefix, false);
+    REG(HAS_ANY_IPV4, f_has_ipv4, false);
+    REG(HAS_ANY_IPV4_PREFIX, f_has_ipv4_prefix, false);
+    REG(PARSE_URLQUERY, f_parse_urlquery, false);
+    REG(REPLACE_STRINGS, f_replace_strings, false);
+    REG(JSON_EXTRACT, f_extractjson, false);
+    /* aliases */
+    t[MSOC_PLAN_FN_PARSEJSON] = t[MSOC_PLAN_FN_PARSE_JSON];
+    t[MSOC_PLAN_FN_TODATE] = t[MSOC_PLAN_FN_TODATETIME];
+    t[MSOC_PLAN_FN_TOTIME] = t[MSOC_PLAN_FN_TOTIMESPAN];
+    t[MSOC_PLAN_FN_PACK_DICTIONARY] = t[MSOC_PLAN_FN_PACK];
+    t[MSOC_PLAN_FN_BASE64_DECODESTRING] = t[MSOC_PLAN_FN_BASE64_DECODE_TOSTRING];
+    t[MSOC_PLAN_FN_BASE64_ENCODESTRING] = t[MSOC_PLAN_FN_BASE64_ENCODE_TOSTRING];
+    t[MSOC_PLAN_FN_REPLACE] = t[MSOC_PLAN_FN_REPLACE_REGEX];
+#undef REG
+}
