@@ -142,7 +142,8 @@ static void usage(FILE *f)
                "  parse [--json] FILE...  check KQL files; OK/ERR line per file\n"
                "  format FILE             print canonical KQL\n"
                "  run --data DIR FILE...  run query files; OK/ERR line per file\n"
-               "  oracle CASES.ndjson     compare with the Kusto oracle cases\n");
+               "  oracle CASES.ndjson     compare with the Kusto oracle cases\n"
+               "  support                 print docs/kql-support.md from the engine's registries\n");
 }
 
 int cli_cmd_kql(int argc, char **argv)
@@ -160,6 +161,8 @@ int cli_cmd_kql(int argc, char **argv)
         return cli_cmd_kql_run(argc - 1, argv + 1);
     if (strcmp(sub, "oracle") == 0)
         return cli_cmd_kql_oracle(argc - 1, argv + 1);
+    if (strcmp(sub, "support") == 0)
+        return cli_cmd_kql_support(argc - 1, argv + 1);
     if (strcmp(sub, "-h") == 0 || strcmp(sub, "--help") == 0) {
         usage(stdout);
         return 0;

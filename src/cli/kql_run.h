@@ -26,5 +26,6 @@ msoc_status cli_engine_run(cli_engine *e, const char *text, size_t len, msoc_exe
 
 int cli_cmd_kql_run(int argc, char **argv);
 int cli_cmd_kql_oracle(int argc, char **argv);
+int cli_cmd_kql_support(int argc, char **argv);
 
 #endif

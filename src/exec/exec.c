@@ -180,6 +180,21 @@ msoc_status msoc_exec_run(msoc_exec_query *q, const msoc_plan_node *plan,
     msoc_status st = msoc_exec__node(q, plan, &t);
     if (st != MSOC_OK)
         return st;
+    size_t n_visible = 0;
+    for (size_t c = 0; c < t->n_cols; c++)
+        n_visible += !msoc_plan_col_is_hidden(t->names[c]);
+    if (n_visible < t->n_cols) {
+        msoc_exec_table *v = msoc_exec__table_new(q, n_visible, t->n_rows);
+        if (v == NULL)
+            return err->code;
+        for (size_t c = 0, k = 0; c < t->n_cols; c++) {
+            if (msoc_plan_col_is_hidden(t->names[c]))
+                continue;
+            v->names[k] = t->names[c];
+            v->cols[k++] = t->cols[c];
+        }
+        t = v;
+    }
     if (t->n_rows > q->opts.max_rows) {
         msoc_exec_table *c = msoc_exec__table_gather(q, t, NULL, q->opts.max_rows);
         if (c == NULL)

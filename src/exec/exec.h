@@ -81,6 +81,9 @@ msoc_status msoc_exec_run(msoc_exec_query *q, const msoc_plan_node *plan,
 /* Asks a running query to stop (thread-safe). */
 void msoc_exec_cancel(msoc_exec_query *q);
 
+/* Whether exec implements fn (the registry may list functions it does not). */
+bool msoc_exec_fn_is_implemented(msoc_plan_fn fn);
+
 typedef enum msoc_exec_format {
     MSOC_EXEC_FMT_TABLE, MSOC_EXEC_FMT_JSON, MSOC_EXEC_FMT_CSV,
 } msoc_exec_format;

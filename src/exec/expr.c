@@ -160,3 +160,13 @@ msoc_status msoc_exec__eval(xq *q, const msoc_plan_expr *e, const msoc_exec_tabl
     *out = o;
     return q->err->code;
 }
+
+bool msoc_exec_fn_is_implemented(msoc_plan_fn fn)
+{
+    const msoc_plan_fn_info *info = msoc_plan_fn_get(fn);
+    if (info == NULL)
+        return false;
+    if (info->kind == MSOC_PLAN_FK_WINDOW || info->kind == MSOC_PLAN_FK_AGG)
+        return true; /* fn_window.c / op_agg.c handle every listed one or fail by name */
+    return msoc_exec__fn_impl(fn) != NULL;
+}

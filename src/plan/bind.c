@@ -130,12 +130,14 @@ static msoc_status scan_node(binder *b, const msoc_kql_node *pos, msoc_str name,
     if (t == NULL)
         return msoc_fail_pos(b->err, MSOC_SEMANTIC, pos->line, pos->col, "unknown table '%.*s'",
                              (int)name.len, name.ptr);
-    msoc_plan_node *n = msoc_plan__node(b, MSOC_PLAN_SCAN, NULL, t->n_cols);
+    /* every table also carries its rows' ingestion time as a hidden column for
+     * ingestion_time(); hidden columns start with '$' and never reach results */
+    msoc_plan_node *n = msoc_plan__node(b, MSOC_PLAN_SCAN, NULL, t->n_cols + 1);
     if (n == NULL)
         return b->err->code;
     n->table_def = t;
     n->table_name = msoc_str_c(t->name);
-    n->scan_cols = msoc_plan__alloc(b, (t->n_cols + 1) * sizeof *n->scan_cols);
+    n->scan_cols = msoc_plan__alloc(b, (t->n_cols + 2) * sizeof *n->scan_cols);
     msoc_plan_part *parts = msoc_plan__alloc(b, (b->cat->n_parts + 1) * sizeof *parts);
     if (n->scan_cols == NULL || parts == NULL)
         return b->err->code;
@@ -146,6 +148,9 @@ static msoc_status scan_node(binder *b, const msoc_kql_node *pos, msoc_str name,
         if (t->timestamp_col && strcmp(t->timestamp_col, t->cols[i].name) == 0)
             n->time_col = (int)i;
     }
+    n->cols[t->n_cols].name = MSOC_STR(MSOC_PLAN_INGESTION_TIME_COL);
+    n->cols[t->n_cols].type = MSOC_TYPE_DATETIME;
+    n->scan_cols[t->n_cols] = -1; /* MSOC_STOR_COL_INGESTION_TIME */
     size_t k = 0;
     for (size_t i = 0; i < b->cat->n_parts; i++) {
         msoc_plan_part p = b->cat->parts[i];
@@ -378,11 +383,11 @@ static msoc_status bind_union(binder *b, const msoc_kql_node *op, msoc_plan_node
     }
     for (uint32_t i = 0; i < op->args.n; i++) {
         const msoc_kql_node *t = op->args.items[i];
-        if (t->kind == MSOC_KQL_WILDCARD) {
+        if (t->kind == MSOC_KQL_WILDCARD || t->kind == MSOC_KQL_STAR) {
             /* every catalog table matching the pattern (built-ins only) */
             for (size_t j = 0; j < msoc_stor_builtin_count() && k < n_in + 63; j++) {
                 const msoc_stor_table_def *d = msoc_stor_builtin_at(j);
-                if (!wildcard_match(t->name, msoc_str_c(d->name)))
+                if (t->kind == MSOC_KQL_WILDCARD && !wildcard_match(t->name, msoc_str_c(d->name)))
                     continue;
                 msoc_status st = scan_node(b, t, msoc_str_c(d->name), MSOC_STR_NULL, &ins[k]);
                 if (st != MSOC_OK)
@@ -431,7 +436,8 @@ static msoc_status bind_project(binder *b, const msoc_kql_node *op, msoc_plan_no
         const msoc_kql_node *item = op->args.items[i];
         if (item->kind == MSOC_KQL_WILDCARD || item->kind == MSOC_KQL_STAR) {
             for (size_t c = 0; c < in->n_cols; c++)
-                if (item->kind == MSOC_KQL_STAR || wildcard_match(item->name, in->cols[c].name))
+                if (!msoc_plan_col_is_hidden(in->cols[c].name) &&
+                    (item->kind == MSOC_KQL_STAR || wildcard_match(item->name, in->cols[c].name)))
                     add_col(n, in->cols[c].name, in->cols[c].type, msoc_plan__col_ref(b, in, (int)c));
             continue;
         }
@@ -1023,12 +1029,17 @@ static msoc_status bind_getschema(binder *b, msoc_plan_node *in, msoc_plan_node 
         n->cols[i].name = msoc_str_c(names[i]);
         n->cols[i].type = types[i];
     }
-    n->n_rows = in->n_cols;
+    size_t n_visible = 0;
+    for (size_t r = 0; r < in->n_cols; r++)
+        n_visible += !msoc_plan_col_is_hidden(in->cols[r].name);
+    n->n_rows = n_visible;
     n->n_exprs = in->n_cols * 4;
     n->exprs = msoc_plan__alloc(b, (n->n_exprs + 1) * sizeof *n->exprs);
     if (n->exprs == NULL)
         return b->err->code;
-    for (size_t r = 0; r < in->n_cols; r++) {
+    for (size_t r = 0, row = 0; r < in->n_cols; r++) {
+        if (msoc_plan_col_is_hidden(in->cols[r].name))
+            continue;
         for (int c = 0; c < 4; c++) {
             msoc_plan_expr *x = msoc_plan__alloc(b, sizeof *x);
             if (x == NULL)
@@ -1038,13 +1049,14 @@ static msoc_status bind_getschema(binder *b, msoc_plan_node *in, msoc_plan_node 
             if (c == 0)
                 x->lit.s = in->cols[r].name;
             else if (c == 1)
-                x->lit.i = (int64_t)r;
+                x->lit.i = (int64_t)row;
             else if (c == 2)
                 x->lit.s = msoc_str_c(msoc_type_clr_name(in->cols[r].type));
             else
                 x->lit.s = msoc_str_c(msoc_type_name(in->cols[r].type));
-            n->exprs[r * 4 + (size_t)c] = x;
+            n->exprs[row * 4 + (size_t)c] = x;
         }
+        row++;
     }
     *out = n;
     return MSOC_OK;
@@ -1342,4 +1354,47 @@ msoc_status msoc_plan_bind(const msoc_kql_node *script, const msoc_plan_catalog 
     if (query == NULL)
         return msoc_fail(err, MSOC_SEMANTIC, "the script has no query (only let statements)");
     return msoc_plan__bind_tabular(b, query, out);
+}
+
+/* What bind_operator (and the source binders) accept; docs/kql-support.md is
+ * generated from this table and the function registry. */
+static const struct {
+    const char *name;
+    bool is_supported;
+    const char *note;
+} op_support[] = {
+    {"as", true, ""}, {"consume", false, ""}, {"count", true, ""},
+    {"datatable", true, ""}, {"distinct", true, ""}, {"evaluate", false, "plugins: issue #6"},
+    {"extend", true, ""}, {"externaldata", false, "refused: no network access from queries"},
+    {"facet", false, ""}, {"find", false, ""}, {"fork", false, ""}, {"getschema", true, ""},
+    {"invoke", false, "FileProfile() and friends: issue #6"},
+    {"join", true, "innerunique (default), inner, leftouter, rightouter, fullouter, leftanti, rightanti, leftsemi, rightsemi"},
+    {"lookup", true, ""}, {"make-series", false, ""}, {"materialize()", true, ""},
+    {"mv-apply", false, ""}, {"mv-expand", true, "with_itemindex, limit, to typeof()"},
+    {"parse", true, "simple, regex, relaxed; flags"}, {"parse-kv", false, ""},
+    {"parse-where", true, ""}, {"partition", false, ""}, {"print", true, ""},
+    {"project", true, ""}, {"project-away", true, ""}, {"project-keep", true, ""},
+    {"project-rename", true, ""}, {"project-reorder", true, ""}, {"range", true, ""},
+    {"reduce", false, ""}, {"render", true, "kept as result metadata; the table is unchanged"},
+    {"sample", false, ""}, {"sample-distinct", false, ""}, {"scan", false, ""},
+    {"search", false, ""}, {"serialize", true, ""}, {"sort / order", true, ""},
+    {"summarize", true, "hash aggregation; aggregates nested in expressions"},
+    {"take / limit", true, "stops the scan early"}, {"toscalar()", true, ""}, {"top", true, ""},
+    {"top-hitters", false, ""}, {"top-nested", false, ""},
+    {"union", true, "withsource, kind=inner/outer, isfuzzy, wildcards"}, {"where / filter", true, ""},
+    {"workspace() / table()", true, "only the caller's authorised partitions"},
+};
+
+size_t msoc_plan_operator_count(void)
+{
+    return sizeof op_support / sizeof op_support[0];
+}
+
+const char *msoc_plan_operator_at(size_t idx, bool *is_supported, const char **note)
+{
+    if (idx >= msoc_plan_operator_count())
+        return NULL;
+    *is_supported = op_support[idx].is_supported;
+    *note = op_support[idx].note;
+    return op_support[idx].name;
 }

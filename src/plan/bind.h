@@ -26,6 +26,10 @@ typedef struct msoc_plan_catalog {
 msoc_status msoc_plan_bind(const msoc_kql_node *script, const msoc_plan_catalog *cat,
                            msoc_arena *arena, msoc_plan_node **out, msoc_error *err);
 
+/* The tabular operators and whether the binder supports them (for docs). */
+size_t msoc_plan_operator_count(void);
+const char *msoc_plan_operator_at(size_t idx, bool *is_supported, const char **note);
+
 /* Optimiser entry point: runs every rule (rule_*.c) in order. */
 msoc_status msoc_plan_optimize(msoc_plan_node *root, msoc_arena *arena, msoc_error *err);
 

@@ -672,6 +672,11 @@ static msoc_status bind_call(binder *b, const msoc_kql_node *e, const msoc_plan_
         }
         return msoc_plan__bind_expr(b, e->args.items[1], in, out);
     }
+    if (msoc_str_eq_c(name, "ingestion_time") && e->args.n == 0) {
+        int c = msoc_plan__find_col(in, MSOC_STR(MSOC_PLAN_INGESTION_TIME_COL));
+        *out = c >= 0 ? msoc_plan__col_ref(b, in, c) : msoc_plan__lit_null(b, MSOC_TYPE_DATETIME);
+        return *out ? MSOC_OK : b->err->code;
+    }
     if (msoc_str_eq_c(name, "typeof") && e->args.n == 1 && e->args.items[0]->kind == MSOC_KQL_NAME) {
         msoc_type t;
         if (msoc_type_parse(e->args.items[0]->name.ptr, e->args.items[0]->name.len, &t)) {

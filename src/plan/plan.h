@@ -194,6 +194,14 @@ struct msoc_plan_node {
     int expand_index_col;      /* with_itemindex output column, or -1 */
 };
 
+/* The hidden column every scan carries for ingestion_time(). Hidden columns start
+ * with '$': `*` and getschema skip them and results never show them. */
+#define MSOC_PLAN_INGESTION_TIME_COL "$IngestionTime"
+static inline bool msoc_plan_col_is_hidden(msoc_str name)
+{
+    return name.len > 0 && name.ptr[0] == '$';
+}
+
 /* Prints the plan for `kql explain`-style debugging. */
 msoc_status msoc_plan_explain(const msoc_plan_node *node, msoc_buf *out, msoc_error *err);
 
