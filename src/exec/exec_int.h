@@ -176,6 +176,7 @@ void msoc_exec__fn_register_time(xfn_impl *t);
 void msoc_exec__fn_register_dynamic(xfn_impl *t);
 void msoc_exec__fn_register_misc(xfn_impl *t);
 void msoc_exec__fn_register_extra(xfn_impl *t);
+void msoc_exec__fn_register_series(xfn_impl *t);
 /* Vectorised kernels (fast.c): true when it handled the call. */
 bool msoc_exec__fast(xq *q, const msoc_plan_expr *e, msoc_exec_col **args, size_t n,
                      msoc_exec_col *out);

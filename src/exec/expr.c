@@ -19,6 +19,7 @@ static void impl_init(void)
     msoc_exec__fn_register_dynamic(impl_table);
     msoc_exec__fn_register_misc(impl_table);
     msoc_exec__fn_register_extra(impl_table);
+    msoc_exec__fn_register_series(impl_table);
     impl_ready = true;
 }
 
