@@ -301,8 +301,64 @@ ROW(f_extractjson)
     *out = msoc_exec__convert(q, v, n_args > 2 ? a[2].t : MSOC_TYPE_STRING);
 }
 
+/* parse_command_line(cmd, "windows"): CommandLineToArgvW's rules — whitespace
+ * separates, double quotes group, 2n backslashes before a quote give n and the
+ * quote toggles, 2n+1 give n and a literal quote. */
+ROW(f_parse_command_line)
+{
+    (void)n_args;
+    msoc_str s = T(q, a[0]);
+    json_t *arr = msoc_exec__own(q, json_array());
+    msoc_buf b;
+    msoc_buf_init(&b, 1 << 24);
+    msoc_buf_reserve(&b, 1);
+    size_t i = 0;
+    while (arr && i < s.len) {
+        while (i < s.len && (s.ptr[i] == ' ' || s.ptr[i] == '\t'))
+            i++;
+        if (i >= s.len)
+            break;
+        msoc_buf_reset(&b);
+        bool is_quoted = false;
+        while (i < s.len && (is_quoted || (s.ptr[i] != ' ' && s.ptr[i] != '\t'))) {
+            if (s.ptr[i] == '\\') {
+                size_t n_bs = 0;
+                while (i < s.len && s.ptr[i] == '\\') {
+                    n_bs++;
+                    i++;
+                }
+                if (i < s.len && s.ptr[i] == '"') {
+                    for (size_t k = 0; k < n_bs / 2; k++)
+                        msoc_buf_putc(&b, '\\');
+                    if (n_bs % 2) {
+                        msoc_buf_putc(&b, '"');
+                        i++;
+                    }
+                } else {
+                    for (size_t k = 0; k < n_bs; k++)
+                        msoc_buf_putc(&b, '\\');
+                }
+            } else if (s.ptr[i] == '"') {
+                if (is_quoted && i + 1 < s.len && s.ptr[i + 1] == '"') {
+                    msoc_buf_putc(&b, '"');
+                    i += 2;
+                    continue;
+                }
+                is_quoted = !is_quoted;
+                i++;
+            } else {
+                msoc_buf_putc(&b, s.ptr[i++]);
+            }
+        }
+        json_array_append_new(arr, json_stringn_nocheck(b.data, b.len));
+    }
+    msoc_buf_fini(&b);
+    *out = xv_dyn(arr);
+}
+
 void msoc_exec__fn_register_extra(xfn_impl *t)
 {
+    t[MSOC_PLAN_FN_PARSE_COMMAND_LINE] = (xfn_impl){f_parse_command_line, NULL, false};
 #define REG(id, fn, np) t[MSOC_PLAN_FN_##id] = (xfn_impl){fn, NULL, np}
     REG(STRING_SIZE, f_string_size, false);
     REG(REGEX_QUOTE, f_regex_quote, false);

@@ -672,6 +672,44 @@ static msoc_status bind_call(binder *b, const msoc_kql_node *e, const msoc_plan_
         }
         return msoc_plan__bind_expr(b, e->args.items[1], in, out);
     }
+    if (msoc_str_eq_c(name, "pack_all") || msoc_str_eq_c(name, "bag_pack_columns")) {
+        /* pack("col", col, ...) over the input's visible columns (pack_all) or the
+         * listed ones */
+        bool is_all = msoc_str_eq_c(name, "pack_all");
+        size_t n_cols = is_all ? (in ? in->n_cols : 0) : e->args.n;
+        msoc_plan_expr **pargs = msoc_plan__alloc(b, (2 * n_cols + 1) * sizeof *pargs);
+        if (pargs == NULL)
+            return b->err->code;
+        size_t k = 0;
+        for (size_t c = 0; c < n_cols; c++) {
+            msoc_str cname;
+            msoc_plan_expr *val;
+            if (is_all) {
+                if (msoc_plan_col_is_hidden(in->cols[c].name))
+                    continue;
+                cname = in->cols[c].name;
+                val = msoc_plan__col_ref(b, in, (int)c);
+            } else {
+                cname = msoc_plan__expr_name(b, e->args.items[c]);
+                if (cname.ptr == NULL)
+                    return msoc_fail_pos(b->err, MSOC_SEMANTIC, e->line, e->col,
+                                         "bag_pack_columns() takes column names");
+                msoc_status st = msoc_plan__bind_expr(b, e->args.items[c], in, &val);
+                if (st != MSOC_OK)
+                    return st;
+            }
+            msoc_plan_expr *key = msoc_plan__alloc(b, sizeof *key);
+            if (key == NULL || val == NULL)
+                return b->err->code;
+            key->kind = MSOC_PLAN_X_LIT;
+            key->type = key->lit.type = MSOC_TYPE_STRING;
+            key->lit.s = cname;
+            pargs[k++] = key;
+            pargs[k++] = val;
+        }
+        *out = msoc_plan__call(b, MSOC_PLAN_FN_PACK, pargs, k, e);
+        return *out ? MSOC_OK : b->err->code;
+    }
     if (msoc_str_eq_c(name, "ingestion_time") && e->args.n == 0) {
         int c = msoc_plan__find_col(in, MSOC_STR(MSOC_PLAN_INGESTION_TIME_COL));
         *out = c >= 0 ? msoc_plan__col_ref(b, in, c) : msoc_plan__lit_null(b, MSOC_TYPE_DATETIME);
