@@ -167,14 +167,24 @@ ROW(f_array_slice)
 
 ROW(f_array_index_of)
 {
-    (void)n_args;
+    
     json_t *arr = arr_of(a[0]);
     if (arr == NULL)
         return;
     json_t *v = msoc_exec__to_json(q, a[1]);
-    for (size_t i = 0; i < json_array_size(arr); i++) {
-        if (msoc_exec__json_eq(json_array_get(arr, i), v)) {
-            *out = xv_long((int64_t)i);
+    int64_t len = (int64_t)json_array_size(arr);
+    int64_t start = n_args > 2 ? L(q, a[2]) : 0, count = n_args > 3 ? L(q, a[3]) : -1,
+            occ = n_args > 4 ? L(q, a[4]) : 1;
+    if (start < 0)
+        start += len;
+    if (start < 0 || start > len || occ <= 0) {
+        *out = xv_null(MSOC_TYPE_LONG);
+        return;
+    }
+    int64_t end = count < 0 || start + count > len ? len : start + count;
+    for (int64_t i = start; i < end; i++) {
+        if (msoc_exec__json_eq(json_array_get(arr, (size_t)i), v) && --occ == 0) {
+            *out = xv_long(i);
             return;
         }
     }

@@ -356,8 +356,175 @@ ROW(f_parse_command_line)
     *out = xv_dyn(arr);
 }
 
+ROW(f_isascii)
+{
+    (void)n_args;
+    msoc_str s = T(q, a[0]);
+    bool ok = true;
+    for (size_t i = 0; i < s.len && ok; i++)
+        ok = (unsigned char)s.ptr[i] < 0x80;
+    *out = xv_bool(ok);
+}
+
+ROW(f_isutf8)
+{
+    (void)n_args;
+    msoc_str s = T(q, a[0]);
+    size_t i = 0;
+    bool ok = true;
+    while (i < s.len && ok) {
+        unsigned char c = (unsigned char)s.ptr[i];
+        size_t k = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+        if (k == 0 || i + k > s.len) {
+            ok = false;
+            break;
+        }
+        for (size_t j = 1; j < k; j++)
+            if (((unsigned char)s.ptr[i + j] & 0xC0) != 0x80)
+                ok = false;
+        i += k;
+    }
+    *out = xv_bool(ok);
+}
+
+ROW(f_indexof_regex)
+{
+    msoc_str s = T(q, a[0]);
+    xregex *re = msoc_exec__regex(q, T(q, a[1]));
+    if (re == NULL)
+        return;
+    int64_t start = n_args > 2 ? msoc_exec__convert(q, a[2], MSOC_TYPE_LONG).i : 0;
+    int64_t length = n_args > 3 ? msoc_exec__convert(q, a[3], MSOC_TYPE_LONG).i : -1;
+    int64_t occ = n_args > 4 ? msoc_exec__convert(q, a[4], MSOC_TYPE_LONG).i : 1;
+    if (start < 0 || occ <= 0 || (size_t)start > s.len) {
+        *out = xv_null(MSOC_TYPE_LONG);
+        return;
+    }
+    msoc_str sub = msoc_str_make(s.ptr + start, length >= 0 && (size_t)(start + length) <= s.len ? (size_t)length
+                                                                                                  : s.len - (size_t)start);
+    size_t pos = 0;
+    long g[2];
+    while (pos <= sub.len && msoc_exec__regex_match(re, sub, pos, g, 1) > 0) {
+        if (--occ == 0) {
+            *out = xv_long(start + g[0]);
+            return;
+        }
+        pos = g[1] == g[0] ? (size_t)g[1] + 1 : (size_t)g[1];
+    }
+    *out = xv_long(-1);
+}
+
+static int b64v(char c)
+{
+    if (c >= 'A' && c <= 'Z')
+        return c - 'A';
+    if (c >= 'a' && c <= 'z')
+        return c - 'a' + 26;
+    if (c >= '0' && c <= '9')
+        return c - '0' + 52;
+    if (c == '+' || c == '-')
+        return 62;
+    if (c == '/' || c == '_')
+        return 63;
+    return -1;
+}
+
+/* 16 decoded bytes in .NET Guid order: the first three fields little-endian. */
+ROW(f_base64_decode_toguid)
+{
+    (void)n_args;
+    msoc_str s = T(q, a[0]);
+    unsigned char b[64];
+    size_t n = 0;
+    uint32_t acc = 0;
+    int bits = 0;
+    for (size_t i = 0; i < s.len && s.ptr[i] != '=' && n < sizeof b; i++) {
+        int v = b64v(s.ptr[i]);
+        if (v < 0)
+            return;
+        acc = (acc << 6) | (uint32_t)v;
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            b[n++] = (unsigned char)(acc >> bits);
+        }
+    }
+    if (n != 16)
+        return;
+    char g[40];
+    snprintf(g, sizeof g, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[3], b[2], b[1],
+             b[0], b[5], b[4], b[7], b[6], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+    xval r = xv_str(msoc_exec__strdup(q, g, 36));
+    r.t = MSOC_TYPE_GUID;
+    *out = r;
+}
+
+static bool ip4(msoc_str s, uint32_t *ip, int *prefix)
+{
+    uint32_t v = 0;
+    size_t i = 0;
+    *prefix = 32;
+    for (int part = 0; part < 4; part++) {
+        uint32_t x = 0;
+        size_t d = 0;
+        while (i < s.len && s.ptr[i] >= '0' && s.ptr[i] <= '9' && d < 4) {
+            x = x * 10 + (uint32_t)(s.ptr[i++] - '0');
+            d++;
+        }
+        if (d == 0 || x > 255)
+            return false;
+        v = (v << 8) | x;
+        if (part < 3 && (i >= s.len || s.ptr[i++] != '.'))
+            return false;
+    }
+    if (i < s.len && s.ptr[i] == '/') {
+        int p = 0;
+        i++;
+        size_t d = 0;
+        while (i < s.len && s.ptr[i] >= '0' && s.ptr[i] <= '9' && d < 3) {
+            p = p * 10 + (s.ptr[i++] - '0');
+            d++;
+        }
+        if (d == 0 || p > 32)
+            return false;
+        *prefix = p;
+    }
+    *ip = v;
+    return i == s.len;
+}
+
+ROW(f_ipv4_netmask_suffix)
+{
+    (void)n_args;
+    uint32_t ip;
+    int p;
+    *out = ip4(msoc_str_trim(T(q, a[0])), &ip, &p) ? xv_long(p) : xv_null(MSOC_TYPE_LONG);
+}
+
+ROW(f_parse_ipv4_mask)
+{
+    (void)n_args;
+    uint32_t ip;
+    int p;
+    int64_t m = msoc_exec__convert(q, a[1], MSOC_TYPE_LONG).i;
+    if (!ip4(msoc_str_trim(T(q, a[0])), &ip, &p) || m < 0 || m > 32) {
+        *out = xv_null(MSOC_TYPE_LONG);
+        return;
+    }
+    if (m < p)
+        p = (int)m;
+    uint32_t mask = p == 0 ? 0 : 0xffffffffu << (32 - p);
+    *out = xv_long((int64_t)(ip & mask));
+}
+
 void msoc_exec__fn_register_extra(xfn_impl *t)
 {
+    t[MSOC_PLAN_FN_ISASCII] = (xfn_impl){f_isascii, NULL, false};
+    t[MSOC_PLAN_FN_ISUTF8] = (xfn_impl){f_isutf8, NULL, false};
+    t[MSOC_PLAN_FN_INDEXOF_REGEX] = (xfn_impl){f_indexof_regex, NULL, true};
+    t[MSOC_PLAN_FN_BASE64_DECODE_TOGUID] = (xfn_impl){f_base64_decode_toguid, NULL, false};
+    t[MSOC_PLAN_FN_IPV4_NETMASK_SUFFIX] = (xfn_impl){f_ipv4_netmask_suffix, NULL, false};
+    t[MSOC_PLAN_FN_PARSE_IPV4_MASK] = (xfn_impl){f_parse_ipv4_mask, NULL, true};
     t[MSOC_PLAN_FN_PARSE_COMMAND_LINE] = (xfn_impl){f_parse_command_line, NULL, false};
 #define REG(id, fn, np) t[MSOC_PLAN_FN_##id] = (xfn_impl){fn, NULL, np}
     REG(STRING_SIZE, f_string_size, false);

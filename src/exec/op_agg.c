@@ -395,8 +395,11 @@ static msoc_status run_agg(xq *q, const msoc_plan_agg *agg, msoc_exec_col **args
     case MSOC_PLAN_FN_STDEVIF:
     case MSOC_PLAN_FN_VARIANCE:
     case MSOC_PLAN_FN_VARIANCEIF:
+    case MSOC_PLAN_FN_VARIANCEPIF:
+    case MSOC_PLAN_FN_STDEVPIF:
     case MSOC_PLAN_FN_VARIANCEP: {
-        bool is_if = agg->fn == MSOC_PLAN_FN_STDEVIF || agg->fn == MSOC_PLAN_FN_VARIANCEIF;
+        bool is_if = agg->fn == MSOC_PLAN_FN_STDEVIF || agg->fn == MSOC_PLAN_FN_VARIANCEIF ||
+                     agg->fn == MSOC_PLAN_FN_VARIANCEPIF || agg->fn == MSOC_PLAN_FN_STDEVPIF;
         double *mean = msoc_exec__calloc(q, n_groups + 1, sizeof *mean);
         double *m2 = msoc_exec__calloc(q, n_groups + 1, sizeof *m2);
         int64_t *cnt = msoc_exec__calloc(q, n_groups + 1, sizeof *cnt);
@@ -415,9 +418,10 @@ static msoc_status run_agg(xq *q, const msoc_plan_agg *agg, msoc_exec_col **args
             mean[g] += d / (double)cnt[g];
             m2[g] += d * (x - mean[g]);
         }
-        bool is_pop = agg->fn == MSOC_PLAN_FN_STDEVP || agg->fn == MSOC_PLAN_FN_VARIANCEP;
+        bool is_pop = agg->fn == MSOC_PLAN_FN_STDEVP || agg->fn == MSOC_PLAN_FN_VARIANCEP ||
+                      agg->fn == MSOC_PLAN_FN_VARIANCEPIF || agg->fn == MSOC_PLAN_FN_STDEVPIF;
         bool is_sd = agg->fn == MSOC_PLAN_FN_STDEV || agg->fn == MSOC_PLAN_FN_STDEVP ||
-                     agg->fn == MSOC_PLAN_FN_STDEVIF;
+                     agg->fn == MSOC_PLAN_FN_STDEVIF || agg->fn == MSOC_PLAN_FN_STDEVPIF;
         for (size_t g = 0; g < n_groups; g++) {
             double var;
             if (cnt[g] == 0) {
