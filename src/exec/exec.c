@@ -81,6 +81,20 @@ msoc_status msoc_exec__node(xq *q, const msoc_plan_node *n, const msoc_exec_tabl
         size_t n_chain = 0;
         int64_t limit = n->kind == MSOC_PLAN_LIMIT ? n->limit : -1;
         const msoc_plan_node *cur = n->kind == MSOC_PLAN_LIMIT ? n->inputs[0] : n;
+        /* take over project: the projection keeps the row count, so the limit
+         * still stops the scan early */
+        const msoc_plan_node *proj = NULL;
+        if (limit >= 0 && cur->kind == MSOC_PLAN_PROJECT && cur->n_inputs == 1) {
+            bool is_row_local = true;
+            for (size_t i = 0; i < cur->n_exprs; i++)
+                if (cur->exprs[i]->kind == MSOC_PLAN_X_CALL &&
+                    msoc_plan_fn_get(cur->exprs[i]->fn)->kind == MSOC_PLAN_FK_WINDOW)
+                    is_row_local = false;
+            if (is_row_local) {
+                proj = cur;
+                cur = cur->inputs[0];
+            }
+        }
         while (cur->kind == MSOC_PLAN_FILTER && n_chain < 64) {
             chain[n_chain++] = cur;
             cur = cur->inputs[0];
@@ -99,6 +113,8 @@ msoc_status msoc_exec__node(xq *q, const msoc_plan_node *n, const msoc_exec_tabl
                     return q->err->code;
                 t = c;
             }
+            if (proj)
+                return msoc_exec__op_project(q, proj, t, out);
             *out = t;
             return MSOC_OK;
         }

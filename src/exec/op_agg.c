@@ -234,13 +234,17 @@ static msoc_status run_agg(xq *q, const msoc_plan_agg *agg, msoc_exec_col **args
         uint8_t *used = msoc_exec__calloc(q, cap, 1);
         if (set == NULL || used == NULL)
             return q->err->code;
+        uint64_t *hv = msoc_exec__alloc(q, (n + 1) * sizeof *hv);
+        if (hv == NULL)
+            return q->err->code;
+        msoc_exec__hash_cols(&args[0], 1, n, hv);
+        bool may_be_null = args[0]->nulls || args[0]->is_absent || args[0]->type == MSOC_TYPE_DYNAMIC;
         for (size_t r = 0; r < n; r++) {
             if (is_if && !truthy(args[1], r))
                 continue;
-            xval v = msoc_exec__col_get(args[0], r);
-            if (is_nullish(v))
+            if (may_be_null && is_nullish(msoc_exec__col_get(args[0], r)))
                 continue;
-            uint64_t h = msoc_exec__hash(v);
+            uint64_t h = hv[r];
             size_t g = gid[r];
             size_t s = (size_t)(h ^ msoc_hash_u64(g)) & (cap - 1);
             while (used[s] && !(set[s].h == h && set[s].g == g))

@@ -122,8 +122,68 @@ static msoc_status do_chunk(scan_job *j, size_t idx, chunk_work *w)
             return st;
         cur = next;
     }
-    atomic_fetch_add(&j->n_out, (long long)cur->n_rows);
-    w->out = cur;
+    /* keep only the surviving rows: copy them (strings deduplicated by pointer, as
+     * dictionary-decoded values share one) into a small arena and release the
+     * chunk's decompressed blocks */
+    msoc_arena *keep = msoc_arena_new(j->q->arena, 0, "scan rows");
+    msoc_exec_table *kt = msoc_arena_calloc(keep, 1, sizeof *kt);
+    if (kt == NULL)
+        return msoc_arena_fail(keep, q->err);
+    kt->n_rows = cur->n_rows;
+    kt->n_cols = cur->n_cols;
+    kt->names = msoc_arena_calloc(keep, cur->n_cols + 1, sizeof *kt->names);
+    kt->cols = msoc_arena_calloc(keep, cur->n_cols + 1, sizeof *kt->cols);
+    if (kt->names == NULL || kt->cols == NULL)
+        return msoc_arena_fail(keep, q->err);
+    size_t n = cur->n_rows;
+    for (size_t c = 0; c < cur->n_cols; c++) {
+        const msoc_exec_col *src = cur->cols[c];
+        msoc_exec_col *dst = msoc_arena_calloc(keep, 1, sizeof *dst);
+        if (dst == NULL)
+            return msoc_arena_fail(keep, q->err);
+        *dst = *src;
+        kt->names[c] = cur->names[c];
+        kt->cols[c] = dst;
+        if (src->is_absent)
+            continue;
+        size_t es = xtype_is_str(src->type) ? sizeof(msoc_str) : src->type == MSOC_TYPE_DYNAMIC ? sizeof(json_t *) : 8;
+        dst->v.i = msoc_arena_alloc(keep, (n ? n : 1) * es);
+        if (dst->v.i == NULL)
+            return msoc_arena_fail(keep, q->err);
+        if (src->nulls) {
+            dst->nulls = msoc_arena_memdup(keep, src->nulls, n ? n : 1);
+            if (dst->nulls == NULL)
+                return msoc_arena_fail(keep, q->err);
+        }
+        if (!xtype_is_str(src->type)) {
+            memcpy(dst->v.i, src->v.i, n * es);
+            continue;
+        }
+        const char *prev_src = NULL;
+        size_t prev_len = 0;
+        const char *prev_dst = "";
+        for (size_t r = 0; r < n; r++) {
+            msoc_str sv = src->v.s[r];
+            if (sv.len == 0) {
+                dst->v.s[r] = MSOC_STR("");
+                continue;
+            }
+            if (sv.ptr != prev_src || sv.len != prev_len) {
+                char *d = msoc_arena_strndup(keep, sv.ptr, sv.len);
+                if (d == NULL)
+                    return msoc_arena_fail(keep, q->err);
+                prev_src = sv.ptr;
+                prev_len = sv.len;
+                prev_dst = d;
+            }
+            dst->v.s[r] = msoc_str_make(prev_dst, sv.len);
+        }
+    }
+    msoc_hashmap_fini(&q->shared);
+    msoc_arena_free(q->arena); /* runs the regex cleanups too */
+    q->arena = NULL;
+    atomic_fetch_add(&j->n_out, (long long)kt->n_rows);
+    w->out = kt;
     return MSOC_OK;
 }
 
@@ -251,7 +311,8 @@ msoc_status msoc_exec__scan_storage(xq *q, const msoc_plan_node *node, const mso
                     json_decref(MSOC_VEC_AT(&w->wq.jsons, json_t *, k));
             }
             msoc_vec_fini(&w->wq.jsons);
-            msoc_hashmap_fini(&w->wq.shared);
+            if (w->wq.arena) /* the chunk failed or stopped early */
+                msoc_hashmap_fini(&w->wq.shared);
             if (w->st != MSOC_OK && first == MSOC_OK) {
                 first = w->st;
                 *err = w->err;
