@@ -39,7 +39,7 @@ msoc_status cli_engine_open(cli_engine *e, const char *dir, const char *tenants_
     memset(e, 0, sizeof *e);
     e->timeout_s = 600;
     e->max_rows = 100000;
-    e->memory_budget = (size_t)2 << 30;
+    e->memory_budget = (size_t)8 << 30;
     tenant_acc acc = {e, {0}};
     msoc_vec_init(&acc.names, sizeof(char *), 100000);
     if (dir) {
