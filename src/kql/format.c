@@ -382,7 +382,7 @@ static void list(fmt *f, const msoc_kql_list *l, const char *sep)
     for (uint32_t k = 0; k < l->n; k++) {
         if (k)
             put(f, sep);
-        node(f, l->items[k]);
+        expr(f, l->items[k], 0);
     }
 }
 
@@ -510,7 +510,7 @@ static void sort_key(fmt *f, const msoc_kql_node *nd)
         node(f, nd);
         return;
     }
-    node(f, nd->a);
+    expr(f, nd->a, 0);
     if (nd->flags & MSOC_KQL_F_GRANNY)
         put(f, (nd->flags & MSOC_KQL_F_ASC) ? " granny-asc" : " granny-desc");
     else if (nd->flags & MSOC_KQL_F_ASC)
@@ -618,14 +618,14 @@ static void tabular_op(fmt *f, const msoc_kql_node *nd)
                 put(f, " ");
             }
             put(f, "of ");
-            node(f, lv->b);
+            expr(f, lv->b, 0);
             if (lv->d) {
                 put(f, " with others = ");
                 expr(f, lv->d, 0);
             }
             if (lv->c) {
                 put(f, " by ");
-                node(f, lv->c);
+                expr(f, lv->c, 0);
                 if (lv->flags & MSOC_KQL_F_ASC)
                     put(f, " asc");
                 if (lv->flags & MSOC_KQL_F_DESC)
@@ -1161,7 +1161,9 @@ static void node(fmt *f, const msoc_kql_node *nd)
             if (k)
                 put(f, ", ");
             const msoc_kql_node *arg = nd->args.items[k];
-            if (arg->kind == MSOC_KQL_PIPE)
+            /* A pipe before another argument keeps its parentheses: its last
+             * operator's list would take the next argument. */
+            if (arg->kind == MSOC_KQL_PIPE && k + 1 == nd->args.n)
                 node(f, arg);
             else
                 expr(f, arg, 0);
@@ -1232,10 +1234,7 @@ static void node(fmt *f, const msoc_kql_node *nd)
             put(f, ")");
         }
         put(f, " = ");
-        if (nd->a && nd->a->kind == MSOC_KQL_PIPE)
-            node(f, nd->a);
-        else
-            expr(f, nd->a, 0);
+        expr(f, nd->a, 0);
         return;
     case MSOC_KQL_SORT_KEY:
         sort_key(f, nd);
@@ -1250,12 +1249,12 @@ static void node(fmt *f, const msoc_kql_node *nd)
         }
         return;
     case MSOC_KQL_DEFAULT:
-        node(f, nd->a);
+        expr(f, nd->a, 0);
         put(f, " default = ");
         expr(f, nd->b, 0);
         return;
     case MSOC_KQL_MV_ITEM:
-        node(f, nd->a);
+        expr(f, nd->a, 0);
         if (nd->b) {
             put(f, " to ");
             node(f, nd->b);
