@@ -291,6 +291,13 @@ static uint32_t hyphen_word(kp *p, uint32_t i, char *buf, size_t cap)
     return i - start;
 }
 
+/* Token k is a '.' that starts a line: the next command (bounds every scan ahead, so
+ * a text of many commands stays linear). */
+static bool line_start_dot(kp *p, uint32_t k)
+{
+    return p->t[k].kind == MSOC_KQL_TOK_DOT && k > 0 && p->t[k - 1].line != p->t[k].line;
+}
+
 static bool cmd_expect(kp *p, uint32_t at, const char *const *words, const char *verb,
                        const char *wanted)
 {
@@ -517,7 +524,8 @@ static bool check_shape(kp *p, const char *verb, uint32_t i)
     }
     /* policy ingestiontime takes only `true` when set. */
     for (uint32_t k = i; (strcmp(verb, "alter") == 0 || strcmp(verb, "set") == 0) && k + 2 < p->n &&
-                         p->t[k].kind != MSOC_KQL_TOK_LTPIPE && p->t[k].kind != MSOC_KQL_TOK_EOF;
+                         p->t[k].kind != MSOC_KQL_TOK_LTPIPE && p->t[k].kind != MSOC_KQL_TOK_EOF &&
+                         !line_start_dot(p, k);
          k++) {
         static const char *const true_w[] = {"true", NULL};
         if (is_word_tok(p, &p->t[k], "policy") && is_word_tok(p, &p->t[k + 1], "ingestiontime"))
@@ -535,7 +543,7 @@ static bool check_shape(kp *p, const char *verb, uint32_t i)
                 k++;
             if (is_word_tok(p, &p->t[k], "with") && p->t[k + 1].kind == MSOC_KQL_TOK_LPAREN) {
                 int depth = 0;
-                for (k++; k < p->n; k++) {
+                for (k++; k < p->n && !line_start_dot(p, k); k++) {
                     if (p->t[k].kind == MSOC_KQL_TOK_LPAREN)
                         depth++;
                     else if (p->t[k].kind == MSOC_KQL_TOK_RPAREN && --depth == 0)
