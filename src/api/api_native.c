@@ -767,8 +767,8 @@ static void audit(api_req *r)
 }
 
 /* Per-tenant status of a multi-tenant answer: which tenants the caller's views
- * span and whether each answered (SOC data always answers; hunting adds failures
- * once the engine lands). */
+ * span and whether each answered (SOC data always answers; "hunting" says whether
+ * runHuntingQuery and the Kusto endpoints can query the tenant's events). */
 static void status(api_req *r)
 {
     msoc_soc_scope s;
@@ -781,7 +781,7 @@ static void status(api_req *r)
     for (size_t i = 0; i < n; i++)
         json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:s}", "tenantId", v[i].id, "name", v[i].name,
                                              "status", strcmp(v[i].status, "active") == 0 ? "answered" : "disabled",
-                                             "hunting", "unavailable: the KQL engine is not built yet"));
+                                             "hunting", r->api->stor ? "available" : "unavailable: no event store open"));
     msoc_api__json(r, 200, json_pack("{s:o}", "tenants", arr));
 }
 
