@@ -520,6 +520,27 @@ msoc_status msoc_demo_generate(const msoc_demo_opts *opts, msoc_demo_progress_fn
         rank[i] = rank[j];
         rank[j] = tmp;
     }
+    /* Clouds: ~10% GCC, ~8% GCC High, ~5% DoD (at least one of each from 4 tenants
+     * up), the rest Commercial, over a seeded shuffle of the tenants. */
+    w.clouds = msoc_calloc((size_t)w.n_tenants, sizeof *w.clouds);
+    {
+        int *order = msoc_calloc((size_t)w.n_tenants, sizeof *order);
+        for (int i = 0; i < w.n_tenants; i++)
+            order[i] = i;
+        for (int i = w.n_tenants - 1; i > 0; i--) {
+            int j = (int)msoc_rng_below(&r, (uint64_t)i + 1);
+            int tmp = order[i];
+            order[i] = order[j];
+            order[j] = tmp;
+        }
+        int n = w.n_tenants, min1 = n >= 4 ? 1 : 0;
+        int n_gcc = (int)(n * 0.10) > min1 ? (int)(n * 0.10) : min1;
+        int n_high = (int)(n * 0.08) > min1 ? (int)(n * 0.08) : min1;
+        int n_dod = (int)(n * 0.05) > min1 ? (int)(n * 0.05) : min1;
+        for (int i = 0; i < n; i++)
+            w.clouds[order[i]] = i < n_gcc ? "GCC" : i < n_gcc + n_high ? "GCC High" : i < n_gcc + n_high + n_dod ? "DoD" : "Commercial";
+        msoc_free(order);
+    }
     for (int i = 0; i < w.n_tenants; i++)
         dm_world_build_tenant(&w, &w.tenants[i], i, rank[i]);
     msoc_free(rank);
@@ -573,6 +594,7 @@ msoc_status msoc_demo_generate(const msoc_demo_opts *opts, msoc_demo_progress_fn
         dm_tenant_fini(&w.tenants[i]);
     }
     msoc_free(w.tenants);
+    msoc_free(w.clouds);
     dm_vocab_fini(&w.vocab);
     dm_schema_fini(&w.schema);
     return st;

@@ -253,6 +253,7 @@ typedef struct dm_world {
     char mimikatz_sha256[65], mimikatz_sha1[41], mimikatz_md5[33];
     dm_tenant *tenants;
     int n_tenants;
+    const char **clouds;        /* per tenant, chosen before the tenants are built */
     struct dm_scen *scens;
     int n_scens;
 } dm_world;

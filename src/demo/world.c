@@ -207,8 +207,8 @@ void dm_world_build_tenant(dm_world *w, dm_tenant *t, int idx, int size_rank)
     nb[8 < strlen(nb) ? 8 : strlen(nb)] = '\0';
     dm_fmt(t->netbios, sizeof t->netbios, "%s", nb);
 
-    double u = msoc_rng_double(&r);
-    t->cloud = u < 0.75 ? "Commercial" : u < 0.88 ? "GCC" : u < 0.96 ? "GCC High" : "DoD";
+    t->cloud = w->clouds ? w->clouds[idx] : "Commercial";
+    double u;
     const char *tld = strcmp(t->cloud, "Commercial") == 0 ? (msoc_rng_chance(&r, 0.2) ? "co.uk" : "com")
                       : strcmp(t->cloud, "GCC") == 0      ? "gov"
                       : strcmp(t->cloud, "GCC High") == 0 ? "us"
