@@ -739,7 +739,7 @@ static msoc_status bind_call(binder *b, const msoc_kql_node *e, const msoc_plan_
                              "%.*s() takes %d%s argument%s, not %u", (int)name.len, name.ptr,
                              info->min_args, info->max_args == info->min_args ? "" : " or more",
                              info->min_args == 1 && info->max_args == 1 ? "" : "s", e->args.n);
-    msoc_plan_expr **args;
+    msoc_plan_expr **args = NULL;
     msoc_status st = bind_args(b, e, in, &args);
     if (st != MSOC_OK)
         return st;
