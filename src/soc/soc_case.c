@@ -180,12 +180,8 @@ static msoc_status case_links(msoc_soc *s, msoc_arena *a, msoc_soc_case *c, msoc
     size_t cap = 4, n = 0;
     int64_t *v = msoc_arena_calloc(a, cap, sizeof *v);
     while (v && sqlite3_step(st) == SQLITE_ROW) {
-        if (n == cap) {
-            v = msoc_arena_realloc(a, v, cap * sizeof *v, 2 * cap * sizeof *v);
-            cap *= 2;
-            if (!v)
-                break;
-        }
+        if (n == cap && (v = msoc_soc__grow(a, v, &cap, sizeof *v)) == NULL)
+            break;
         v[n++] = sqlite3_column_int64(st, 0);
     }
     sqlite3_finalize(st);
@@ -338,12 +334,8 @@ msoc_status msoc_soc_case_activity(msoc_soc *s, const msoc_soc_scope *scope, con
         size_t cap = 8, n = 0;
         msoc_soc_activity *v = msoc_arena_calloc(a, cap, sizeof *v);
         while (v && sqlite3_step(st) == SQLITE_ROW) {
-            if (n == cap) {
-                v = msoc_arena_realloc(a, v, cap * sizeof *v, 2 * cap * sizeof *v);
-                cap *= 2;
-                if (!v)
-                    break;
-            }
+            if (n == cap && (v = msoc_soc__grow(a, v, &cap, sizeof *v)) == NULL)
+                break;
             v[n].at = sqlite3_column_int64(st, 0);
             v[n].actor = msoc_soc__col_text(st, 1, a, true);
             v[n].text = msoc_soc__col_text(st, 2, a, true);
@@ -587,12 +579,8 @@ msoc_status msoc_soc_task_list(msoc_soc *s, const msoc_soc_scope *scope, const c
         size_t cap = 8, n = 0;
         msoc_soc_task *v = msoc_arena_calloc(a, cap, sizeof *v);
         while (v && sqlite3_step(st) == SQLITE_ROW) {
-            if (n == cap) {
-                v = msoc_arena_realloc(a, v, cap * sizeof *v, 2 * cap * sizeof *v);
-                cap *= 2;
-                if (!v)
-                    break;
-            }
+            if (n == cap && (v = msoc_soc__grow(a, v, &cap, sizeof *v)) == NULL)
+                break;
             msoc_soc_task *t = &v[n++];
             t->id = sqlite3_column_int64(st, 0);
             t->tenant_id = msoc_soc__col_text(st, 1, a, true);
@@ -684,12 +672,8 @@ msoc_status msoc_soc_query_list(msoc_soc *s, const msoc_soc_scope *scope, msoc_a
         size_t cap = 8, n = 0;
         msoc_soc_saved_query *v = msoc_arena_calloc(a, cap, sizeof *v);
         while (v && sqlite3_step(st) == SQLITE_ROW) {
-            if (n == cap) {
-                v = msoc_arena_realloc(a, v, cap * sizeof *v, 2 * cap * sizeof *v);
-                cap *= 2;
-                if (!v)
-                    break;
-            }
+            if (n == cap && (v = msoc_soc__grow(a, v, &cap, sizeof *v)) == NULL)
+                break;
             msoc_soc_saved_query *q = &v[n++];
             q->id = sqlite3_column_int64(st, 0);
             q->tenant_id = msoc_soc__col_text(st, 1, a, false);

@@ -179,6 +179,13 @@ int msoc_soc__bind_text(sqlite3_stmt *st, int idx, const char *v)
     return sqlite3_bind_text(st, idx, v, -1, SQLITE_TRANSIENT);
 }
 
+void *msoc_soc__grow(msoc_arena *a, void *v, size_t *cap, size_t elem)
+{
+    void *grown = msoc_arena_realloc(a, v, *cap * elem, 2 * *cap * elem);
+    *cap *= 2;
+    return grown;
+}
+
 const char *msoc_soc__col_text(sqlite3_stmt *st, int col, msoc_arena *a, bool null_is_empty)
 {
     const unsigned char *t = sqlite3_column_text(st, col);

@@ -1241,12 +1241,8 @@ msoc_status msoc_soc_comment_list(msoc_soc *s, const char *kind, const char *obj
         size_t cap = 4, n = 0;
         msoc_soc_comment *v = msoc_arena_calloc(a, cap, sizeof *v);
         while (v && sqlite3_step(st) == SQLITE_ROW) {
-            if (n == cap) {
-                v = msoc_arena_realloc(a, v, cap * sizeof *v, 2 * cap * sizeof *v);
-                cap *= 2;
-                if (!v)
-                    break;
-            }
+            if (n == cap && (v = msoc_soc__grow(a, v, &cap, sizeof *v)) == NULL)
+                break;
             v[n].object_id = object_id;
             v[n].comment = msoc_soc__col_text(st, 0, a, true);
             v[n].created_by = msoc_soc__col_text(st, 1, a, true);
@@ -1291,12 +1287,8 @@ msoc_status msoc_soc_comment_list_many(msoc_soc *s, const char *kind, const char
         size_t cap = 16, n = 0;
         msoc_soc_comment *v = msoc_arena_calloc(a, cap, sizeof *v);
         while (v && sqlite3_step(st) == SQLITE_ROW) {
-            if (n == cap) {
-                v = msoc_arena_realloc(a, v, cap * sizeof *v, 2 * cap * sizeof *v);
-                cap *= 2;
-                if (!v)
-                    break;
-            }
+            if (n == cap && (v = msoc_soc__grow(a, v, &cap, sizeof *v)) == NULL)
+                break;
             v[n].object_id = msoc_soc__col_text(st, 0, a, true);
             v[n].comment = msoc_soc__col_text(st, 1, a, true);
             v[n].created_by = msoc_soc__col_text(st, 2, a, true);

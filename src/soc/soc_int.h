@@ -48,6 +48,9 @@ void msoc_soc__unlock(msoc_soc *s);
 int msoc_soc__bind_text(sqlite3_stmt *st, int idx, const char *v);
 /* Column text copied into the arena ("" for NULL when dflt_empty, else NULL). */
 const char *msoc_soc__col_text(sqlite3_stmt *st, int col, msoc_arena *a, bool null_is_empty);
+/* Doubles the arena array v of *cap elements of elem bytes (the list readers' row
+ * buffers); returns the grown array, or NULL when the arena budget is exhausted. */
+void *msoc_soc__grow(msoc_arena *a, void *v, size_t *cap, size_t elem);
 
 /* Appends an audit record (inside the caller's transaction). detail may be NULL. */
 msoc_status msoc_soc__audit(msoc_soc *s, const char *actor, const char *tenant_id,

@@ -190,12 +190,8 @@ msoc_status msoc_soc_tenant_list(msoc_soc *s, const msoc_soc_scope *scope, msoc_
         size_t cap = 16, n = 0;
         msoc_soc_tenant *v = msoc_arena_calloc(a, cap, sizeof *v);
         while (v && sqlite3_step(st) == SQLITE_ROW) {
-            if (n == cap) {
-                v = msoc_arena_realloc(a, v, cap * sizeof *v, 2 * cap * sizeof *v);
-                cap *= 2;
-                if (!v)
-                    break;
-            }
+            if (n == cap && (v = msoc_soc__grow(a, v, &cap, sizeof *v)) == NULL)
+                break;
             read_tenant(st, a, &v[n++]);
         }
         sqlite3_finalize(st);
@@ -411,12 +407,8 @@ msoc_status msoc_soc_workspace_list(msoc_soc *s, const msoc_soc_scope *scope, co
         size_t cap = 16, n = 0;
         msoc_soc_workspace *v = msoc_arena_calloc(a, cap, sizeof *v);
         while (v && sqlite3_step(st) == SQLITE_ROW) {
-            if (n == cap) {
-                v = msoc_arena_realloc(a, v, cap * sizeof *v, 2 * cap * sizeof *v);
-                cap *= 2;
-                if (!v)
-                    break;
-            }
+            if (n == cap && (v = msoc_soc__grow(a, v, &cap, sizeof *v)) == NULL)
+                break;
             msoc_soc_workspace *w = &v[n++];
             w->id = msoc_soc__col_text(st, 0, a, true);
             w->tenant_id = msoc_soc__col_text(st, 1, a, true);
@@ -543,12 +535,8 @@ msoc_status msoc_soc_user_list(msoc_soc *s, msoc_arena *a, msoc_soc_user **out, 
         size_t cap = 16, n = 0;
         msoc_soc_user *v = msoc_arena_calloc(a, cap, sizeof *v);
         while (v && sqlite3_step(st) == SQLITE_ROW) {
-            if (n == cap) {
-                v = msoc_arena_realloc(a, v, cap * sizeof *v, 2 * cap * sizeof *v);
-                cap *= 2;
-                if (!v)
-                    break;
-            }
+            if (n == cap && (v = msoc_soc__grow(a, v, &cap, sizeof *v)) == NULL)
+                break;
             msoc_soc_user *u = &v[n++];
             u->id = sqlite3_column_int64(st, 0);
             u->name = msoc_soc__col_text(st, 1, a, true);
@@ -657,12 +645,8 @@ msoc_status msoc_soc_grant_list(msoc_soc *s, const msoc_soc_scope *scope, int64_
         size_t cap = 16, n = 0;
         msoc_soc_grant *v = msoc_arena_calloc(a, cap, sizeof *v);
         while (v && sqlite3_step(st) == SQLITE_ROW) {
-            if (n == cap) {
-                v = msoc_arena_realloc(a, v, cap * sizeof *v, 2 * cap * sizeof *v);
-                cap *= 2;
-                if (!v)
-                    break;
-            }
+            if (n == cap && (v = msoc_soc__grow(a, v, &cap, sizeof *v)) == NULL)
+                break;
             msoc_soc_grant *g = &v[n++];
             g->user_id = sqlite3_column_int64(st, 0);
             g->user_name = msoc_soc__col_text(st, 1, a, true);
@@ -769,12 +753,8 @@ msoc_status msoc_soc_token_list(msoc_soc *s, int64_t user_id, msoc_arena *a, mso
         size_t cap = 16, n = 0;
         msoc_soc_token *v = msoc_arena_calloc(a, cap, sizeof *v);
         while (v && sqlite3_step(st) == SQLITE_ROW) {
-            if (n == cap) {
-                v = msoc_arena_realloc(a, v, cap * sizeof *v, 2 * cap * sizeof *v);
-                cap *= 2;
-                if (!v)
-                    break;
-            }
+            if (n == cap && (v = msoc_soc__grow(a, v, &cap, sizeof *v)) == NULL)
+                break;
             read_token(st, a, &v[n++]);
         }
         sqlite3_finalize(st);
@@ -919,12 +899,8 @@ static msoc_status group_members(msoc_soc *s, msoc_arena *a, msoc_soc_group *g, 
     size_t cap = 8, n = 0;
     const char **v = msoc_arena_calloc(a, cap, sizeof *v);
     while (v && sqlite3_step(st) == SQLITE_ROW) {
-        if (n == cap) {
-            v = msoc_arena_realloc(a, v, cap * sizeof *v, 2 * cap * sizeof *v);
-            cap *= 2;
-            if (!v)
-                break;
-        }
+        if (n == cap && (v = msoc_soc__grow(a, v, &cap, sizeof *v)) == NULL)
+            break;
         v[n++] = msoc_soc__col_text(st, 0, a, true);
     }
     sqlite3_finalize(st);
@@ -958,12 +934,8 @@ msoc_status msoc_soc_group_list(msoc_soc *s, int64_t user_id, msoc_arena *a, mso
         size_t cap = 8, n = 0;
         msoc_soc_group *v = msoc_arena_calloc(a, cap, sizeof *v);
         while (v && sqlite3_step(st) == SQLITE_ROW) {
-            if (n == cap) {
-                v = msoc_arena_realloc(a, v, cap * sizeof *v, 2 * cap * sizeof *v);
-                cap *= 2;
-                if (!v)
-                    break;
-            }
+            if (n == cap && (v = msoc_soc__grow(a, v, &cap, sizeof *v)) == NULL)
+                break;
             read_group(st, a, &v[n++]);
         }
         sqlite3_finalize(st);
