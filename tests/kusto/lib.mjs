@@ -1,78 +1,19 @@
 // Helpers for the hunting tests: temporary data directories, the multisoc CLI, a
 // real `multisoc serve` on 127.0.0.1 (port chosen by the server), requests, and a
 // fixture of tenants, users, tokens and events loaded through .ingest inline.
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 
-export const BIN = process.env.MSOC_BIN;
-const here = dirname(fileURLToPath(import.meta.url));
-export const ROOT = join(here, '..', '..');
-
-export function requireDeps(pkgs = []) {
-  if (!BIN || !existsSync(BIN)) {
-    console.error('MSOC_BIN is not set to the multisoc binary');
-    process.exit(1);
-  }
-  for (const p of pkgs) {
-    if (!existsSync(join(ROOT, 'node_modules', p))) {
-      console.error(`SKIP: node_modules/${p} is missing; run ./scripts/install-deps`);
-      // Under CI the install step must have provided the clients: a skip there would
-      // hide a missing dependency, so it is a failure.
-      process.exit(process.env.CI ? 1 : 77);
-    }
-  }
-}
+// The server, CLI and request helpers are the API suite's; this file adds the
+// hunting fixture on top.
+import { BIN, ROOT, requireDeps, cli, serve, req, check } from '../api/lib.mjs';
+export { BIN, ROOT, requireDeps, cli, serve, req, check };
 
 export function tempDir(prefix = 'msoc-kusto-') {
   const d = mkdtempSync(join(tmpdir(), prefix));
   process.on('exit', () => { if (!process.env.MSOC_KEEP) rmSync(d, { recursive: true, force: true }); });
   return d;
-}
-
-export function cli(args, input) {
-  return execFileSync(BIN, args, { input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] }).trim();
-}
-
-export async function serve(data, extra = []) {
-  const proc = spawn(BIN, ['serve', '--data', data, '--listen', '127.0.0.1:0', '--threads', '4', ...extra],
-                     { stdio: ['ignore', 'pipe', 'pipe'] });
-  let err = '';
-  proc.stderr.on('data', (d) => { err += d; });
-  const url = await new Promise((resolve, reject) => {
-    let out = '';
-    const t = setTimeout(() => reject(new Error('server did not start: ' + err)), 20000);
-    proc.stdout.on('data', (d) => {
-      out += d;
-      const m = out.match(/serving on (\S+)/);
-      if (m) { clearTimeout(t); resolve(m[1]); }
-    });
-    proc.on('exit', (code) => reject(new Error(`server exited ${code}: ${err}`)));
-  });
-  return {
-    url,
-    stderr: () => err,
-    stop: () => new Promise((resolve) => {
-      proc.removeAllListeners('exit');
-      proc.on('exit', (code, sig) => resolve({ code, sig }));
-      proc.kill('SIGTERM');
-    }),
-  };
-}
-
-export async function req(base, method, path, { token, body, raw, headers = {} } = {}) {
-  const h = { ...headers };
-  if (token) h.Authorization = 'Bearer ' + token;
-  const opt = { method, headers: h };
-  if (raw !== undefined) opt.body = raw;
-  else if (body !== undefined) { opt.body = JSON.stringify(body); h['Content-Type'] = 'application/json'; }
-  const r = await fetch(base + path, opt);
-  const text = await r.text();
-  let json = null;
-  try { json = JSON.parse(text); } catch { /* not JSON */ }
-  return { status: r.status, json, text, headers: r.headers };
 }
 
 export const mgmt = (base, token, db, csl) => req(base, 'POST', '/v1/rest/mgmt', { token, body: { db, csl } });
@@ -144,10 +85,6 @@ export async function loadEvents(base, tenants, rootToken, perTenant = 3) {
 }
 
 let failures = 0, checks = 0;
-export function check(cond, what) {
-  checks++;
-  if (!cond) { failures++; console.error('FAIL: ' + what); }
-}
 export function done(name) {
   console.log(`${name}: ${checks - failures}/${checks} checks passed`);
   console.log(`${checks - failures} passed, ${failures} failed`);
