@@ -353,7 +353,13 @@ void msoc_api_handle(void *ud, const msoc_http_request *req, msoc_http_response 
     } else if (serve_static(&r)) {
         /* done */
     } else if (authenticate(&r)) {
-        if (!msoc_api__kql_route(&r) && !msoc_api__graph_route(&r) && !msoc_api__native_route(&r))
+        /* An ingest token pushes data and does nothing else, whatever a route's
+         * own checks would say. */
+        bool is_ingest_route = r.n_seg >= 4 && strcmp(r.seg[0], "api") == 0 && strcmp(r.seg[1], "tenants") == 0 &&
+                               strcmp(r.seg[r.n_seg - 1], "ingest") == 0;
+        if (r.who.via_token && r.who.token_role == MSOC_SOC_ROLE_INGEST && !is_ingest_route)
+            msoc_api__error(&r, MSOC_FORBID, "an ingest token may only POST to /api/tenants/{tenant}/ingest");
+        else if (!msoc_api__kql_route(&r) && !msoc_api__graph_route(&r) && !msoc_api__native_route(&r))
             msoc_api__error(&r, MSOC_NOTFOUND, "no route for %s %.200s", req->method, req->path);
     }
     msoc_arena_free(r.a);

@@ -58,6 +58,8 @@ json_t *msoc_api__raw(const char *text, const char *def);
 /* Route files. Each returns true when it handled the request. */
 bool msoc_api__graph_route(api_req *r);
 bool msoc_api__native_route(api_req *r);
+/* POST .../ingest (api_ingest.c); workspace_seg NULL: ?workspace= or the primary. */
+void msoc_api__ingest(api_req *r, const char *tenant_seg, const char *workspace_seg);
 /* The KQL engine entry: runHuntingQuery and the Kusto REST endpoints all come here. */
 bool msoc_api__kql_route(api_req *r);
 

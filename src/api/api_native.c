@@ -517,8 +517,11 @@ static void tokens(api_req *r)
                 msoc_api__error(r, MSOC_FORBID, "a tenant-limited token cannot create an unlimited token");
                 ok = false;
             }
+            /* ingest is narrower than admin (it needs admin to act), so an
+             * admin-capped token may mint one. */
+            msoc_soc_role eff = ro == MSOC_SOC_ROLE_INGEST ? MSOC_SOC_ROLE_ADMIN : ro;
             if (ok && r->who.via_token && r->who.token_role != MSOC_SOC_ROLE_NONE &&
-                (ro == MSOC_SOC_ROLE_NONE || ro > r->who.token_role)) {
+                (ro == MSOC_SOC_ROLE_NONE || eff > r->who.token_role)) {
                 msoc_api__error(r, MSOC_FORBID, "a token cannot create a token with a higher role");
                 ok = false;
             }
@@ -811,7 +814,11 @@ bool msoc_api__native_route(api_req *r)
     if (r->n_seg < 2 || strcmp(r->seg[0], "api") != 0)
         return false;
     const char *what = r->seg[1];
-    if (strcmp(what, "me") == 0 && r->n_seg == 2 && METHOD_IS("GET"))
+    if (strcmp(what, "tenants") == 0 && r->n_seg == 4 && SEG_IS(3, "ingest"))
+        msoc_api__ingest(r, r->seg[2], NULL);
+    else if (strcmp(what, "tenants") == 0 && r->n_seg == 6 && SEG_IS(3, "workspaces") && SEG_IS(5, "ingest"))
+        msoc_api__ingest(r, r->seg[2], r->seg[4]);
+    else if (strcmp(what, "me") == 0 && r->n_seg == 2 && METHOD_IS("GET"))
         me(r);
     else if (strcmp(what, "tenants") == 0)
         tenants(r);

@@ -47,6 +47,7 @@ const char *msoc_auth_action_str(msoc_auth_action a)
     case MSOC_AUTH_RESPOND: return "respond";
     case MSOC_AUTH_ADMIN: return "administer";
     case MSOC_AUTH_INSTANCE_ADMIN: return "manage the instance";
+    case MSOC_AUTH_INGEST: return "ingest into";
     }
     return "?";
 }
@@ -303,7 +304,13 @@ msoc_status msoc_auth_scope(msoc_auth *a, const msoc_principal *p, msoc_auth_act
     msoc_soc_role need = action == MSOC_AUTH_READ      ? MSOC_SOC_ROLE_READER
                          : action == MSOC_AUTH_RESPOND ? MSOC_SOC_ROLE_RESPONDER
                                                        : MSOC_SOC_ROLE_ADMIN;
-    if (p->token_role != MSOC_SOC_ROLE_NONE && p->token_role < need)
+    /* An ingest token stands outside the role order: it may ingest where its user
+     * is admin, and nothing else. */
+    if (p->token_role == MSOC_SOC_ROLE_INGEST && action != MSOC_AUTH_INGEST)
+        return action == MSOC_AUTH_INSTANCE_ADMIN
+                   ? msoc_fail(err, MSOC_FORBID, "an ingest token cannot manage the instance")
+                   : MSOC_OK;
+    if (p->token_role != MSOC_SOC_ROLE_NONE && p->token_role != MSOC_SOC_ROLE_INGEST && p->token_role < need)
         return action == MSOC_AUTH_INSTANCE_ADMIN
                    ? msoc_fail(err, MSOC_FORBID, "this token's role cannot manage the instance")
                    : MSOC_OK;

@@ -54,6 +54,8 @@ typedef enum msoc_auth_action {
     MSOC_AUTH_RESPOND,         /* responder: change incidents, alerts, cases, tasks */
     MSOC_AUTH_ADMIN,           /* tenant admin: settings, rules, shared queries */
     MSOC_AUTH_INSTANCE_ADMIN,  /* manage tenants, users, grants (instance admins) */
+    MSOC_AUTH_INGEST,          /* push event data (tenant admins, and tokens capped to
+                                * the ingest role, which may do nothing else) */
 } msoc_auth_action;
 
 const char *msoc_auth_action_str(msoc_auth_action a);

@@ -11,7 +11,7 @@ static const cli_opt token_opts[] = {
     {"data", 'd', "DIR", "the data directory", NULL},
     {"user", 'u', "NAME", "the token's user (create; list filters by it)", NULL},
     {"tenants", 't', "T,...", "limit the token to these tenants (ids or names)", NULL},
-    {"role", 'r', "ROLE", "cap the token's role: reader, responder or admin", NULL},
+    {"role", 'r', "ROLE", "cap the token's role: reader, responder, admin, or ingest (push data into tenants the user administers, nothing else)", NULL},
     {"expires", 'e', "WHEN", "a datetime, or a timespan from now such as 30d", NULL},
     {"name", 'n', "NAME", "a label for the token", "cli"},
     {"id", 0, "ID", "the token to revoke", NULL},

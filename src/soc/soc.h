@@ -135,6 +135,10 @@ typedef enum msoc_soc_role {
     MSOC_SOC_ROLE_READER = 1,
     MSOC_SOC_ROLE_RESPONDER = 2,
     MSOC_SOC_ROLE_ADMIN = 3,
+    /* A token cap only, never a grant: the token may ingest data into the tenants
+     * where its user is admin (MSOC_AUTH_INGEST) and do nothing else. It is outside
+     * the reader < responder < admin order: test for it before comparing roles. */
+    MSOC_SOC_ROLE_INGEST = 4,
 } msoc_soc_role;
 const char *msoc_soc_role_str(msoc_soc_role r);
 msoc_status msoc_soc_role_parse(const char *s, msoc_soc_role *out, msoc_error *err);
@@ -167,7 +171,8 @@ typedef struct msoc_soc_grant {
     msoc_soc_role role;
 } msoc_soc_grant;
 
-/* Sets (or with MSOC_SOC_ROLE_NONE removes) a user's role on a tenant. */
+/* Sets (or with MSOC_SOC_ROLE_NONE removes) a user's role on a tenant.
+ * MSOC_SOC_ROLE_INGEST is a token cap, not a grant: MSOC_INVALID. */
 msoc_status msoc_soc_grant_set(msoc_soc *db, int64_t user_id, const char *tenant_id,
                                msoc_soc_role role, const char *actor, msoc_error *err);
 /* user_id 0: every grant (filtered to tenants in scope when scope is not NULL). */

@@ -414,6 +414,7 @@ const char *msoc_soc_role_str(msoc_soc_role r)
     case MSOC_SOC_ROLE_READER: return "reader";
     case MSOC_SOC_ROLE_RESPONDER: return "responder";
     case MSOC_SOC_ROLE_ADMIN: return "admin";
+    case MSOC_SOC_ROLE_INGEST: return "ingest";
     }
     return "?";
 }
@@ -428,9 +429,12 @@ msoc_status msoc_soc_role_parse(const char *s, msoc_soc_role *out, msoc_error *e
         *out = MSOC_SOC_ROLE_ADMIN;
     else if (s && strcmp(s, "none") == 0)
         *out = MSOC_SOC_ROLE_NONE;
+    else if (s && strcmp(s, "ingest") == 0)
+        *out = MSOC_SOC_ROLE_INGEST;
     else
         return msoc_fail(err, MSOC_INVALID,
-                         "unknown role '%.40s'; expected reader, responder or admin", s ? s : "");
+                         "unknown role '%.40s'; expected reader, responder or admin (or ingest, for tokens)",
+                         s ? s : "");
     return MSOC_OK;
 }
 

@@ -598,6 +598,9 @@ msoc_status msoc_soc_user_set_password(msoc_soc *s, int64_t user_id, const char 
 msoc_status msoc_soc_grant_set(msoc_soc *s, int64_t user_id, const char *tenant_id,
                                msoc_soc_role role, const char *actor, msoc_error *err)
 {
+    if (role == MSOC_SOC_ROLE_INGEST)
+        return msoc_fail(err, MSOC_INVALID,
+                         "'ingest' is a token role, not a grant: grant admin and create a token with --role ingest");
     msoc_soc__lock(s);
     sqlite3_stmt *st;
     msoc_status r = msoc_soc__begin(s, err);

@@ -84,6 +84,12 @@ export async function serve(data, extra = []) {
       proc.on('exit', (code, sig) => resolve({ code, sig }));
       proc.kill('SIGTERM');
     }),
+    // A crash: no shutdown path runs, so only what was durable survives.
+    kill9: () => new Promise((resolve) => {
+      proc.removeAllListeners('exit');
+      proc.on('exit', (code, sig) => resolve({ code, sig }));
+      proc.kill('SIGKILL');
+    }),
   };
 }
 
