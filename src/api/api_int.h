@@ -60,6 +60,11 @@ bool msoc_api__graph_route(api_req *r);
 bool msoc_api__native_route(api_req *r);
 /* POST .../ingest (api_ingest.c); workspace_seg NULL: ?workspace= or the primary. */
 void msoc_api__ingest(api_req *r, const char *tenant_seg, const char *workspace_seg);
+/* GET /api/schema (api_schema.c). */
+void msoc_api__schema(api_req *r);
+/* {table name: [tenant ids]} of the custom tables with a partition in a tenant of
+ * scope (the caller owns the returned object). */
+json_t *msoc_api__custom_tables(api_req *r, const msoc_soc_scope *scope);
 /* The KQL engine entry: runHuntingQuery and the Kusto REST endpoints all come here. */
 bool msoc_api__kql_route(api_req *r);
 

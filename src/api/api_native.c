@@ -818,6 +818,8 @@ bool msoc_api__native_route(api_req *r)
         msoc_api__ingest(r, r->seg[2], NULL);
     else if (strcmp(what, "tenants") == 0 && r->n_seg == 6 && SEG_IS(3, "workspaces") && SEG_IS(5, "ingest"))
         msoc_api__ingest(r, r->seg[2], r->seg[4]);
+    else if (strcmp(what, "schema") == 0 && r->n_seg == 2 && METHOD_IS("GET"))
+        msoc_api__schema(r);
     else if (strcmp(what, "me") == 0 && r->n_seg == 2 && METHOD_IS("GET"))
         me(r);
     else if (strcmp(what, "tenants") == 0)
