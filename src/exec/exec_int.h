@@ -177,6 +177,10 @@ void msoc_exec__fn_register_dynamic(xfn_impl *t);
 void msoc_exec__fn_register_misc(xfn_impl *t);
 void msoc_exec__fn_register_extra(xfn_impl *t);
 void msoc_exec__fn_register_series(xfn_impl *t);
+void msoc_exec__fn_register_geo(xfn_impl *t);
+void msoc_exec__fn_register_geo_s2(xfn_impl *t);
+void msoc_exec__fn_register_geo_shape(xfn_impl *t);
+void msoc_exec__fn_register_geo_poly(xfn_impl *t);
 /* Vectorised kernels (fast.c): true when it handled the call. */
 bool msoc_exec__fast(xq *q, const msoc_plan_expr *e, msoc_exec_col **args, size_t n,
                      msoc_exec_col *out);

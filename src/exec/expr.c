@@ -20,6 +20,10 @@ static void impl_init(void)
     msoc_exec__fn_register_misc(impl_table);
     msoc_exec__fn_register_extra(impl_table);
     msoc_exec__fn_register_series(impl_table);
+    msoc_exec__fn_register_geo(impl_table);
+    msoc_exec__fn_register_geo_s2(impl_table);
+    msoc_exec__fn_register_geo_shape(impl_table);
+    msoc_exec__fn_register_geo_poly(impl_table);
     impl_ready = true;
 }
 

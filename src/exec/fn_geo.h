@@ -1,0 +1,77 @@
+/* Geospatial helpers shared by fn_geo*.c (exec-internal). Kusto's geodesics use a
+ * sphere of radius 6371010 m (S2Earth); points are (longitude, latitude) in degrees, and
+ * shapes are GeoJSON values (see src/exec/README.md). */
+#ifndef MSOC_EXEC_FN_GEO_H
+#define MSOC_EXEC_FN_GEO_H
+
+#include "exec_int.h"
+
+#define MSOC_GEO_EARTH_RADIUS 6371010.0
+#define MSOC_GEO_PI 3.14159265358979323846
+
+typedef struct geo_xyz {
+    double x, y, z;
+} geo_xyz;
+
+/* A value read as a real; false when it is null or not numeric. */
+bool msoc_geo__real(xq *q, xval v, double *out);
+/* lng in [-180, 180] and lat in [-90, 90], both finite. */
+bool msoc_geo__valid(double lng, double lat);
+/* Unit vector of (lng, lat) degrees, and back. */
+geo_xyz msoc_geo__to_xyz(double lng, double lat);
+void msoc_geo__from_xyz(geo_xyz p, double *lng, double *lat);
+/* Great-circle angle between two unit vectors (radians). */
+double msoc_geo__angle(geo_xyz a, geo_xyz b);
+/* {"type":"Point","coordinates":[lng,lat]} (a new reference, not owned by q). */
+json_t *msoc_geo__point_json(double lng, double lat);
+/* [lng, lat] (a new reference). */
+json_t *msoc_geo__coord_json(double lng, double lat);
+
+/* S2 cells (fn_geo_s2.c). Tokens are hex without trailing zeros (buf >= 17 bytes). */
+size_t msoc_geo__s2_token(uint64_t id, char *buf);
+bool msoc_geo__s2_parse(msoc_str tok, uint64_t *id);
+uint64_t msoc_geo__s2_from_point(double lng, double lat, int level);
+void msoc_geo__s2_center(uint64_t id, double *lng, double *lat);
+void msoc_geo__s2_vertices(uint64_t id, double lng[4], double lat[4]);
+
+/* ---- shapes (fn_geo_shape.c) ---- */
+typedef struct geo_pt {
+    double lng, lat;
+} geo_pt;
+/* A line, or a closed ring (last point == first point). */
+typedef struct geo_line {
+    size_t n;
+    geo_pt *p;
+} geo_line;
+typedef struct geo_poly {
+    size_t n_rings; /* rings[0] is the shell, the rest are holes */
+    geo_line *rings;
+} geo_poly;
+typedef enum geo_kind {
+    GEO_K_POINT,
+    GEO_K_MULTIPOINT,
+    GEO_K_LINE,
+    GEO_K_MULTILINE,
+    GEO_K_POLYGON,
+    GEO_K_MULTIPOLYGON,
+    GEO_K_COLLECTION,
+} geo_kind;
+/* A parsed GeoJSON geometry. Points (and multipoints) are in lines[0]; lines are
+ * lines[0..n_lines); polygons are polys[0..n_polys). A collection flattens its
+ * members into the same arrays. */
+typedef struct geo_shape {
+    geo_kind kind;
+    size_t n_lines;
+    geo_line *lines;
+    size_t n_polys;
+    geo_poly *polys;
+} geo_shape;
+
+/* Parses a GeoJSON geometry with Kusto's validity rules (coordinates in range, lines
+ * of 2+ points, rings closed with 4+ entries and 3+ distinct vertices). False when
+ * invalid or when the arena's budget runs out. Memory comes from arena. */
+bool msoc_geo__shape_parse(msoc_arena *arena, const json_t *j, geo_shape *out);
+/* WKT text to a GeoJSON value (a new reference), NULL when the text is not valid WKT. */
+json_t *msoc_geo__wkt_to_json(const char *p, size_t len);
+
+#endif

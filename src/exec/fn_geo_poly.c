@@ -1,0 +1,687 @@
+/* Functions over GeoJSON lines and polygons on Kusto's sphere: point in polygon,
+ * distances and closest points, length/area/perimeter/centroid, densify, interpolate
+ * and locate along a line, and intersection tests. Edges are geodesics (great-circle
+ * arcs); a ring bounds the smaller of the two regions it splits the sphere into. */
+#include <math.h>
+#include <string.h>
+
+#include "fn_geo.h"
+
+#define ROW(name) static void name(xq *q, const xval *a, size_t n_args, xval *out)
+#define R_EARTH MSOC_GEO_EARTH_RADIUS
+#define GEO_MAX_DENSIFY_POINTS (1u << 20)
+
+static geo_xyz v_sub(geo_xyz a, geo_xyz b) { return (geo_xyz){a.x - b.x, a.y - b.y, a.z - b.z}; }
+static geo_xyz v_add(geo_xyz a, geo_xyz b) { return (geo_xyz){a.x + b.x, a.y + b.y, a.z + b.z}; }
+static geo_xyz v_scale(geo_xyz a, double s) { return (geo_xyz){a.x * s, a.y * s, a.z * s}; }
+static double v_dot(geo_xyz a, geo_xyz b) { return a.x * b.x + a.y * b.y + a.z * b.z; }
+static geo_xyz v_cross(geo_xyz a, geo_xyz b)
+{
+    return (geo_xyz){a.y * b.z - a.z * b.y, a.z * b.x - a.x * b.z, a.x * b.y - a.y * b.x};
+}
+static double v_norm(geo_xyz a) { return sqrt(v_dot(a, a)); }
+static geo_xyz v_unit(geo_xyz a)
+{
+    double n = v_norm(a);
+    return n > 0 ? v_scale(a, 1 / n) : a;
+}
+
+static geo_xyz P(geo_pt p) { return msoc_geo__to_xyz(p.lng, p.lat); }
+
+/* det(a, b, c) computed as det(a, b - a, c - a): accurate for nearby points. */
+static double v_det(geo_xyz a, geo_xyz b, geo_xyz c)
+{
+    return v_dot(a, v_cross(v_sub(b, a), v_sub(c, a)));
+}
+
+/* ---- arguments ---- */
+
+static bool get_shape(xq *q, xval v, geo_shape *s)
+{
+    if (v.is_null && !xtype_is_str(v.t))
+        return false;
+    json_t *j = v.t == MSOC_TYPE_DYNAMIC ? v.d : xtype_is_str(v.t) ? msoc_exec__parse_json(q, v.s) : NULL;
+    return j != NULL && msoc_geo__shape_parse(q->arena, j, s);
+}
+
+static bool is_lines(const geo_shape *s)
+{
+    return s->kind == GEO_K_LINE || s->kind == GEO_K_MULTILINE;
+}
+
+static bool is_polys(const geo_shape *s)
+{
+    return s->kind == GEO_K_POLYGON || s->kind == GEO_K_MULTIPOLYGON;
+}
+
+static bool get_point(xq *q, const xval *a, geo_pt *p)
+{
+    return msoc_geo__real(q, a[0], &p->lng) && msoc_geo__real(q, a[1], &p->lat) && msoc_geo__valid(p->lng, p->lat);
+}
+
+/* ---- output ---- */
+
+/* The coordinate as it reads back from the unit vector (Kusto's spelling). */
+static json_t *coord_xyz(geo_xyz p)
+{
+    double lng, lat;
+    msoc_geo__from_xyz(p, &lng, &lat);
+    return msoc_geo__coord_json(lng, lat);
+}
+
+static json_t *point_xyz(geo_xyz p)
+{
+    double lng, lat;
+    msoc_geo__from_xyz(p, &lng, &lat);
+    return msoc_geo__point_json(lng, lat);
+}
+
+static json_t *geometry(const char *type, json_t *coords)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "type", json_string(type));
+    json_object_set_new(o, "coordinates", coords);
+    return o;
+}
+
+/* ---- point to edge ---- */
+
+/* The closest point to x on arc (a, b), and its angle from x. */
+static double arc_closest(geo_xyz x, geo_xyz a, geo_xyz b, geo_xyz *closest)
+{
+    geo_xyz n = v_cross(a, b);
+    double nn = v_norm(n);
+    if (nn > 0) {
+        geo_xyz nu = v_scale(n, 1 / nn);
+        if (v_dot(v_cross(nu, a), x) > 0 && v_dot(v_cross(b, nu), x) > 0) {
+            geo_xyz proj = v_sub(x, v_scale(nu, v_dot(x, nu)));
+            if (v_norm(proj) > 0) {
+                *closest = v_unit(proj);
+                return msoc_geo__angle(x, *closest);
+            }
+        }
+    }
+    double da = msoc_geo__angle(x, a), db = msoc_geo__angle(x, b);
+    *closest = da <= db ? a : b;
+    return da <= db ? da : db;
+}
+
+/* Closest point over every edge of the lines (or rings); returns the angle. */
+static double lines_closest(geo_xyz x, const geo_line *lines, size_t n_lines, geo_xyz *best)
+{
+    double best_d = INFINITY;
+    for (size_t l = 0; l < n_lines; l++) {
+        const geo_line *ln = &lines[l];
+        if (ln->n == 1) {
+            double d = msoc_geo__angle(x, P(ln->p[0]));
+            if (d < best_d) {
+                best_d = d;
+                *best = P(ln->p[0]);
+            }
+        }
+        for (size_t k = 0; k + 1 < ln->n; k++) {
+            geo_xyz c;
+            double d = arc_closest(x, P(ln->p[k]), P(ln->p[k + 1]), &c);
+            if (d < best_d) {
+                best_d = d;
+                *best = c;
+            }
+        }
+    }
+    return best_d;
+}
+
+/* ---- containment ---- */
+
+/* Whether x is inside the ring's smaller region: a gnomonic projection about the
+ * ring's mean vertex maps its geodesic edges to straight segments, then even-odd. */
+static bool ring_contains(const geo_line *ring, geo_xyz x)
+{
+    geo_xyz c = {0, 0, 0};
+    for (size_t k = 0; k + 1 < ring->n; k++)
+        c = v_add(c, P(ring->p[k]));
+    c = v_unit(c);
+    if (v_dot(x, c) <= 0)
+        return false;
+    geo_xyz e1 = fabs(c.x) < 0.6 ? (geo_xyz){1, 0, 0} : (geo_xyz){0, 1, 0};
+    e1 = v_unit(v_sub(e1, v_scale(c, v_dot(e1, c))));
+    geo_xyz e2 = v_cross(c, e1);
+    double dx = v_dot(x, c), px = v_dot(x, e1) / dx, py = v_dot(x, e2) / dx;
+    bool is_in = false;
+    geo_xyz prev = P(ring->p[0]);
+    double pd = v_dot(prev, c);
+    if (pd <= 0)
+        return false;
+    double x0 = v_dot(prev, e1) / pd, y0 = v_dot(prev, e2) / pd;
+    for (size_t k = 1; k < ring->n; k++) {
+        geo_xyz v = P(ring->p[k]);
+        double d = v_dot(v, c);
+        if (d <= 0)
+            return false;
+        double x1 = v_dot(v, e1) / d, y1 = v_dot(v, e2) / d;
+        if ((y0 > py) != (y1 > py)) {
+            double xi = x0 + (py - y0) * (x1 - x0) / (y1 - y0);
+            if (px < xi)
+                is_in = !is_in;
+        }
+        x0 = x1;
+        y0 = y1;
+    }
+    return is_in;
+}
+
+static bool poly_contains(const geo_poly *poly, geo_xyz x)
+{
+    if (!ring_contains(&poly->rings[0], x))
+        return false;
+    for (size_t r = 1; r < poly->n_rings; r++)
+        if (ring_contains(&poly->rings[r], x))
+            return false;
+    return true;
+}
+
+static bool shape_contains(const geo_shape *s, geo_xyz x)
+{
+    for (size_t k = 0; k < s->n_polys; k++)
+        if (poly_contains(&s->polys[k], x))
+            return true;
+    return false;
+}
+
+ROW(f_point_in_polygon)
+{
+    (void)n_args;
+    geo_pt p;
+    geo_shape s;
+    if (!get_point(q, a, &p) || !get_shape(q, a[2], &s) || !is_polys(&s))
+        return;
+    *out = xv_bool(shape_contains(&s, P(p)));
+}
+
+ROW(f_distance_point_to_line)
+{
+    (void)n_args;
+    geo_pt p;
+    geo_shape s;
+    geo_xyz c;
+    if (!get_point(q, a, &p) || !get_shape(q, a[2], &s) || !is_lines(&s))
+        return;
+    *out = xv_real(lines_closest(P(p), s.lines, s.n_lines, &c) * R_EARTH);
+}
+
+static double poly_closest(const geo_shape *s, geo_xyz x, geo_xyz *best)
+{
+    if (shape_contains(s, x)) {
+        *best = x;
+        return 0;
+    }
+    double d = INFINITY;
+    for (size_t k = 0; k < s->n_polys; k++) {
+        geo_xyz c;
+        double dk = lines_closest(x, s->polys[k].rings, s->polys[k].n_rings, &c);
+        if (dk < d) {
+            d = dk;
+            *best = c;
+        }
+    }
+    return d;
+}
+
+ROW(f_distance_point_to_polygon)
+{
+    (void)n_args;
+    geo_pt p;
+    geo_shape s;
+    geo_xyz c;
+    if (!get_point(q, a, &p) || !get_shape(q, a[2], &s) || !is_polys(&s))
+        return;
+    *out = xv_real(poly_closest(&s, P(p), &c) * R_EARTH);
+}
+
+ROW(f_closest_point_on_line)
+{
+    (void)n_args;
+    geo_pt p;
+    geo_shape s;
+    geo_xyz c;
+    if (!get_point(q, a, &p) || !get_shape(q, a[2], &s) || !is_lines(&s))
+        return;
+    lines_closest(P(p), s.lines, s.n_lines, &c);
+    *out = xv_dyn(msoc_exec__own(q, point_xyz(c)));
+}
+
+ROW(f_closest_point_on_polygon)
+{
+    (void)n_args;
+    geo_pt p;
+    geo_shape s;
+    geo_xyz c;
+    if (!get_point(q, a, &p) || !get_shape(q, a[2], &s) || !is_polys(&s))
+        return;
+    poly_closest(&s, P(p), &c);
+    *out = xv_dyn(msoc_exec__own(q, point_xyz(c)));
+}
+
+/* ---- measures ---- */
+
+static double line_angle(const geo_line *ln)
+{
+    double sum = 0;
+    for (size_t k = 0; k + 1 < ln->n; k++)
+        sum += msoc_geo__angle(P(ln->p[k]), P(ln->p[k + 1]));
+    return sum;
+}
+
+ROW(f_line_length)
+{
+    (void)n_args;
+    geo_shape s;
+    if (!get_shape(q, a[0], &s) || !is_lines(&s))
+        return;
+    double sum = 0;
+    for (size_t l = 0; l < s.n_lines; l++)
+        sum += line_angle(&s.lines[l]);
+    *out = xv_real(sum * R_EARTH);
+}
+
+ROW(f_polygon_perimeter)
+{
+    (void)n_args;
+    geo_shape s;
+    if (!get_shape(q, a[0], &s) || !is_polys(&s))
+        return;
+    double sum = 0;
+    for (size_t k = 0; k < s.n_polys; k++)
+        for (size_t r = 0; r < s.polys[k].n_rings; r++)
+            sum += line_angle(&s.polys[k].rings[r]);
+    *out = xv_real(sum * R_EARTH);
+}
+
+/* Signed area of the spherical triangle (a, b, c) (Oosterom-Strackee). */
+static double tri_area(geo_xyz a, geo_xyz b, geo_xyz c)
+{
+    double det = v_det(a, b, c);
+    double den = 1 + v_dot(a, b) + v_dot(b, c) + v_dot(c, a);
+    return 2 * atan2(det, den);
+}
+
+/* Centroid of the triangle's surface, scaled by its area (S2's "true centroid"). */
+static geo_xyz tri_centroid(geo_xyz a, geo_xyz b, geo_xyz c)
+{
+    double aa = msoc_geo__angle(b, c), ab = msoc_geo__angle(c, a), ac = msoc_geo__angle(a, b);
+    double ra = aa == 0 ? 1 : aa / sin(aa), rb = ab == 0 ? 1 : ab / sin(ab), rc = ac == 0 ? 1 : ac / sin(ac);
+    geo_xyz x = {a.x, b.x - a.x, c.x - a.x}, y = {a.y, b.y - a.y, c.y - a.y}, z = {a.z, b.z - a.z, c.z - a.z};
+    geo_xyz r = {ra, rb - ra, rc - ra};
+    return v_scale((geo_xyz){v_dot(v_cross(y, z), r), v_dot(v_cross(z, x), r), v_dot(v_cross(r, x), y)}, 0.5);
+}
+
+/* Area (steradians) of the ring's smaller region, and its area-weighted centroid. */
+static double ring_area(const geo_line *ring, geo_xyz *centroid)
+{
+    geo_xyz o = P(ring->p[0]);
+    double sum = 0;
+    geo_xyz cen = {0, 0, 0};
+    for (size_t k = 1; k + 2 < ring->n; k++) {
+        geo_xyz b = P(ring->p[k]), c = P(ring->p[k + 1]);
+        sum += tri_area(o, b, c);
+        cen = v_add(cen, tri_centroid(o, b, c));
+    }
+    if (sum < 0) {
+        sum = -sum;
+        cen = v_scale(cen, -1);
+    }
+    if (sum > 2 * MSOC_GEO_PI) {
+        sum = 4 * MSOC_GEO_PI - sum;
+        cen = v_scale(cen, -1);
+    }
+    if (centroid)
+        *centroid = cen;
+    return sum;
+}
+
+static double poly_area(const geo_poly *p, geo_xyz *centroid)
+{
+    geo_xyz c;
+    double area = ring_area(&p->rings[0], &c);
+    for (size_t r = 1; r < p->n_rings; r++) {
+        geo_xyz hc;
+        area -= ring_area(&p->rings[r], &hc);
+        c = v_sub(c, hc);
+    }
+    *centroid = c;
+    return area;
+}
+
+ROW(f_polygon_area)
+{
+    (void)n_args;
+    geo_shape s;
+    if (!get_shape(q, a[0], &s) || !is_polys(&s))
+        return;
+    double sum = 0;
+    geo_xyz c;
+    for (size_t k = 0; k < s.n_polys; k++)
+        sum += poly_area(&s.polys[k], &c);
+    *out = xv_real(sum * R_EARTH * R_EARTH);
+}
+
+ROW(f_polygon_centroid)
+{
+    (void)n_args;
+    geo_shape s;
+    if (!get_shape(q, a[0], &s) || !is_polys(&s))
+        return;
+    geo_xyz sum = {0, 0, 0};
+    for (size_t k = 0; k < s.n_polys; k++) {
+        geo_xyz c;
+        poly_area(&s.polys[k], &c);
+        sum = v_add(sum, c);
+    }
+    if (v_norm(sum) == 0)
+        return;
+    *out = xv_dyn(msoc_exec__own(q, point_xyz(v_unit(sum))));
+}
+
+ROW(f_line_centroid)
+{
+    (void)n_args;
+    geo_shape s;
+    if (!get_shape(q, a[0], &s) || !is_lines(&s))
+        return;
+    geo_xyz sum = {0, 0, 0};
+    for (size_t l = 0; l < s.n_lines; l++)
+        for (size_t k = 0; k + 1 < s.lines[l].n; k++) {
+            geo_xyz pa = P(s.lines[l].p[k]), pb = P(s.lines[l].p[k + 1]);
+            geo_xyz vd = v_sub(pa, pb), vs = v_add(pa, pb);
+            double cos2 = v_dot(vs, vs);
+            if (cos2 > 0)
+                sum = v_add(sum, v_scale(vs, sqrt(v_dot(vd, vd) / cos2)));
+        }
+    if (v_norm(sum) == 0)
+        return;
+    *out = xv_dyn(msoc_exec__own(q, point_xyz(v_unit(sum))));
+}
+
+/* ---- densify ---- */
+
+typedef struct densify {
+    double tol_rad;
+    json_t *arr;
+    size_t n;
+    bool is_over;
+} densify;
+
+/* Appends the points after a up to b: the planar edge is halved until each piece's
+ * planar midpoint lies within the tolerance of its geodesic. */
+static void densify_edge(densify *d, geo_pt a, geo_pt b, int depth)
+{
+    geo_pt m = {(a.lng + b.lng) / 2, (a.lat + b.lat) / 2};
+    geo_xyz c;
+    if (depth < 40 && arc_closest(P(m), P(a), P(b), &c) > d->tol_rad) {
+        densify_edge(d, a, m, depth + 1);
+        densify_edge(d, m, b, depth + 1);
+        return;
+    }
+    if (++d->n > GEO_MAX_DENSIFY_POINTS) {
+        d->is_over = true;
+        return;
+    }
+    json_array_append_new(d->arr, coord_xyz(P(b)));
+}
+
+static json_t *densify_line(densify *d, const geo_line *ln)
+{
+    d->arr = json_array();
+    json_array_append_new(d->arr, coord_xyz(P(ln->p[0])));
+    for (size_t k = 0; k + 1 < ln->n && !d->is_over; k++)
+        densify_edge(d, ln->p[k], ln->p[k + 1], 0);
+    return d->arr;
+}
+
+static bool densify_tolerance(xq *q, const xval *a, size_t n_args, densify *d)
+{
+    double tol = 10;
+    if (n_args > 1 && !a[1].is_null && !msoc_geo__real(q, a[1], &tol))
+        return false;
+    if (!(tol >= 0.1 && tol <= 10000))
+        return false;
+    d->tol_rad = tol / R_EARTH;
+    d->n = 0;
+    d->is_over = false;
+    return true;
+}
+
+ROW(f_line_densify)
+{
+    geo_shape s;
+    densify d;
+    if (!get_shape(q, a[0], &s) || !is_lines(&s) || !densify_tolerance(q, a, n_args, &d))
+        return;
+    json_t *res;
+    if (s.kind == GEO_K_LINE) {
+        res = geometry("LineString", densify_line(&d, &s.lines[0]));
+    } else {
+        json_t *lines = json_array();
+        for (size_t l = 0; l < s.n_lines; l++)
+            json_array_append_new(lines, densify_line(&d, &s.lines[l]));
+        res = geometry("MultiLineString", lines);
+    }
+    msoc_exec__own(q, res);
+    if (d.is_over)
+        return;
+    *out = xv_dyn(res);
+}
+
+/* Signed area of the ring by a fan from its first vertex (positive: counter-clockwise). */
+static double ring_signed_area(const geo_line *ring)
+{
+    geo_xyz o = P(ring->p[0]);
+    double sum = 0;
+    for (size_t k = 1; k + 2 < ring->n; k++)
+        sum += tri_area(o, P(ring->p[k]), P(ring->p[k + 1]));
+    return sum;
+}
+
+/* Densified rings, oriented as Kusto writes them: the shell counter-clockwise, holes
+ * clockwise (a ring given the other way round is reversed). */
+static json_t *densify_poly(xq *q, densify *d, const geo_poly *p)
+{
+    json_t *rings = json_array();
+    for (size_t r = 0; r < p->n_rings; r++) {
+        geo_line ring = p->rings[r];
+        bool is_ccw = ring_signed_area(&ring) > 0;
+        if (is_ccw != (r == 0)) {
+            geo_pt *rev = msoc_exec__alloc(q, ring.n * sizeof *rev);
+            if (rev == NULL)
+                break;
+            /* reverse the open vertex list, then close it again (as S2 inverts a loop) */
+            for (size_t k = 0; k + 1 < ring.n; k++)
+                rev[k] = ring.p[ring.n - 2 - k];
+            rev[ring.n - 1] = rev[0];
+            ring.p = rev;
+        }
+        json_array_append_new(rings, densify_line(d, &ring));
+    }
+    return rings;
+}
+
+ROW(f_polygon_densify)
+{
+    geo_shape s;
+    densify d;
+    if (!get_shape(q, a[0], &s) || !is_polys(&s) || !densify_tolerance(q, a, n_args, &d))
+        return;
+    json_t *res;
+    if (s.kind == GEO_K_POLYGON) {
+        res = geometry("Polygon", densify_poly(q, &d, &s.polys[0]));
+    } else {
+        json_t *polys = json_array();
+        for (size_t k = 0; k < s.n_polys; k++)
+            json_array_append_new(polys, densify_poly(q, &d, &s.polys[k]));
+        res = geometry("MultiPolygon", polys);
+    }
+    msoc_exec__own(q, res);
+    if (d.is_over)
+        return;
+    *out = xv_dyn(res);
+}
+
+/* ---- along a line ---- */
+
+/* The point at angle t along arc (a, b) of length len (spherical interpolation). */
+static geo_xyz arc_at(geo_xyz a, geo_xyz b, double len, double t)
+{
+    if (len <= 0)
+        return a;
+    geo_xyz dir = v_unit(v_sub(b, v_scale(a, v_dot(a, b))));
+    return v_unit(v_add(v_scale(a, cos(t)), v_scale(dir, sin(t))));
+}
+
+ROW(f_line_interpolate_point)
+{
+    (void)n_args;
+    geo_shape s;
+    double frac;
+    if (!get_shape(q, a[0], &s) || s.kind != GEO_K_LINE || !msoc_geo__real(q, a[1], &frac) ||
+        !(frac >= 0 && frac <= 1))
+        return;
+    const geo_line *ln = &s.lines[0];
+    double total = line_angle(ln), target = frac * total, acc = 0;
+    for (size_t k = 0; k + 1 < ln->n; k++) {
+        geo_xyz pa = P(ln->p[k]), pb = P(ln->p[k + 1]);
+        double len = msoc_geo__angle(pa, pb);
+        if (acc + len >= target || k + 2 == ln->n) {
+            double t = target - acc;
+            if (t > len)
+                t = len;
+            *out = xv_dyn(msoc_exec__own(q, point_xyz(arc_at(pa, pb, len, t))));
+            return;
+        }
+        acc += len;
+    }
+}
+
+ROW(f_line_locate_point)
+{
+    (void)n_args;
+    geo_shape s;
+    geo_pt p;
+    if (!get_shape(q, a[0], &s) || s.kind != GEO_K_LINE || !get_point(q, a + 1, &p))
+        return;
+    const geo_line *ln = &s.lines[0];
+    geo_xyz x = P(p);
+    double total = line_angle(ln), best = INFINITY, best_pos = 0, acc = 0;
+    for (size_t k = 0; k + 1 < ln->n; k++) {
+        geo_xyz pa = P(ln->p[k]), pb = P(ln->p[k + 1]), c;
+        double d = arc_closest(x, pa, pb, &c);
+        if (d < best) {
+            best = d;
+            best_pos = acc + msoc_geo__angle(pa, c);
+        }
+        acc += msoc_geo__angle(pa, pb);
+    }
+    if (total <= 0)
+        return;
+    *out = xv_real(best_pos / total);
+}
+
+/* ---- intersection tests ---- */
+
+static int sgn(double v)
+{
+    return (v > 0) - (v < 0);
+}
+
+static bool on_arc(geo_xyz x, geo_xyz a, geo_xyz b)
+{
+    geo_xyz c;
+    return arc_closest(x, a, b, &c) <= 1e-15;
+}
+
+/* Whether arcs (a, b) and (c, d) share a point. */
+static bool arcs_intersect(geo_xyz a, geo_xyz b, geo_xyz c, geo_xyz d)
+{
+    int acb = -sgn(v_det(a, b, c)), bda = sgn(v_det(a, b, d));
+    int cbd = -sgn(v_det(c, d, b)), dac = sgn(v_det(c, d, a));
+    if (acb != 0 && acb == bda && acb == cbd && acb == dac)
+        return true;
+    return on_arc(a, c, d) || on_arc(b, c, d) || on_arc(c, a, b) || on_arc(d, a, b);
+}
+
+static bool lines_intersect(const geo_line *l1, size_t n1, const geo_line *l2, size_t n2)
+{
+    for (size_t i = 0; i < n1; i++)
+        for (size_t j = 0; j < n2; j++)
+            for (size_t k = 0; k + 1 < l1[i].n; k++)
+                for (size_t m = 0; m + 1 < l2[j].n; m++)
+                    if (arcs_intersect(P(l1[i].p[k]), P(l1[i].p[k + 1]), P(l2[j].p[m]), P(l2[j].p[m + 1])))
+                        return true;
+    return false;
+}
+
+static bool line_hits_shape_polys(const geo_line *lines, size_t n_lines, const geo_shape *s)
+{
+    for (size_t k = 0; k < s->n_polys; k++)
+        if (lines_intersect(lines, n_lines, s->polys[k].rings, s->polys[k].n_rings))
+            return true;
+    for (size_t l = 0; l < n_lines; l++)
+        for (size_t k = 0; k < lines[l].n; k++)
+            if (shape_contains(s, P(lines[l].p[k])))
+                return true;
+    return false;
+}
+
+ROW(f_intersects_2lines)
+{
+    (void)n_args;
+    geo_shape s1, s2;
+    if (!get_shape(q, a[0], &s1) || !is_lines(&s1) || !get_shape(q, a[1], &s2) || !is_lines(&s2))
+        return;
+    *out = xv_bool(lines_intersect(s1.lines, s1.n_lines, s2.lines, s2.n_lines));
+}
+
+ROW(f_intersects_line_with_polygon)
+{
+    (void)n_args;
+    geo_shape s1, s2;
+    if (!get_shape(q, a[0], &s1) || !is_lines(&s1) || !get_shape(q, a[1], &s2) || !is_polys(&s2))
+        return;
+    *out = xv_bool(line_hits_shape_polys(s1.lines, s1.n_lines, &s2));
+}
+
+ROW(f_intersects_2polygons)
+{
+    (void)n_args;
+    geo_shape s1, s2;
+    if (!get_shape(q, a[0], &s1) || !is_polys(&s1) || !get_shape(q, a[1], &s2) || !is_polys(&s2))
+        return;
+    bool hit = false;
+    for (size_t k = 0; k < s1.n_polys && !hit; k++)
+        hit = line_hits_shape_polys(s1.polys[k].rings, s1.polys[k].n_rings, &s2);
+    for (size_t k = 0; k < s2.n_polys && !hit; k++)
+        hit = line_hits_shape_polys(s2.polys[k].rings, s2.polys[k].n_rings, &s1);
+    *out = xv_bool(hit);
+}
+
+void msoc_exec__fn_register_geo_poly(xfn_impl *t)
+{
+#define REG(id, fn) t[MSOC_PLAN_FN_##id] = (xfn_impl){fn, NULL, true}
+    REG(GEO_POINT_IN_POLYGON, f_point_in_polygon);
+    REG(GEO_DISTANCE_POINT_TO_LINE, f_distance_point_to_line);
+    REG(GEO_DISTANCE_POINT_TO_POLYGON, f_distance_point_to_polygon);
+    REG(GEO_CLOSEST_POINT_ON_LINE, f_closest_point_on_line);
+    REG(GEO_CLOSEST_POINT_ON_POLYGON, f_closest_point_on_polygon);
+    REG(GEO_LINE_LENGTH, f_line_length);
+    REG(GEO_POLYGON_PERIMETER, f_polygon_perimeter);
+    REG(GEO_POLYGON_AREA, f_polygon_area);
+    REG(GEO_POLYGON_CENTROID, f_polygon_centroid);
+    REG(GEO_LINE_CENTROID, f_line_centroid);
+    REG(GEO_LINE_DENSIFY, f_line_densify);
+    REG(GEO_POLYGON_DENSIFY, f_polygon_densify);
+    REG(GEO_LINE_INTERPOLATE_POINT, f_line_interpolate_point);
+    REG(GEO_LINE_LOCATE_POINT, f_line_locate_point);
+    REG(GEO_INTERSECTS_2LINES, f_intersects_2lines);
+    REG(GEO_INTERSECTS_LINE_WITH_POLYGON, f_intersects_line_with_polygon);
+    REG(GEO_INTERSECTS_2POLYGONS, f_intersects_2polygons);
+#undef REG
+}

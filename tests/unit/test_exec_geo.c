@@ -1,0 +1,320 @@
+/* Geospatial math beyond what the oracle checks: geohash and S2 round trips over
+ * random points, cell containment, neighbour symmetry, parent/child prefixes, and
+ * distances/azimuths with closed-form answers on Kusto's sphere. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <math.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/rng.h"
+#include "exec/exec.h"
+#include "exec/fn_geo.h"
+#include "kql/kql.h"
+#include "plan/bind.h"
+
+/* Runs text; returns the first cell as text in buf (or "ERR <code>"). */
+static void run1(const char *text, char *buf, size_t cap)
+{
+    msoc_exec_options o = {0};
+    o.now = 1;
+    msoc_exec_query *q = msoc_exec_query_new(&o);
+    msoc_arena *arena = msoc_exec_query_arena(q);
+    msoc_error err;
+    msoc_error_clear(&err);
+    msoc_kql_node *root;
+    msoc_plan_node *plan;
+    const msoc_exec_table *t;
+    msoc_plan_catalog cat = {NULL, 0, NULL, NULL, 1};
+    if (msoc_kql_parse(text, strlen(text), arena, &root, &err) != MSOC_OK ||
+        msoc_plan_bind(root, &cat, arena, &plan, &err) != MSOC_OK ||
+        msoc_plan_optimize(plan, arena, &err) != MSOC_OK || msoc_exec_run(q, plan, &t, &err) != MSOC_OK) {
+        snprintf(buf, cap, "ERR %s %s", msoc_status_str(err.code), err.msg);
+    } else if (t->n_rows == 0 || t->n_cols == 0) {
+        snprintf(buf, cap, "EMPTY");
+    } else {
+        msoc_buf b;
+        msoc_buf_init(&b, 1 << 20);
+        msoc_buf_reserve(&b, 1);
+        msoc_exec_cell_text(t->cols[0], 0, &b);
+        snprintf(buf, cap, "%.*s", (int)b.len, b.data);
+        msoc_buf_fini(&b);
+    }
+    msoc_exec_query_free(q);
+}
+
+static void expect(const char *text, const char *want)
+{
+    char got[2000];
+    run1(text, got, sizeof got);
+    if (strcmp(got, want) != 0)
+        fail_msg("%s\n  expected %s\n  got      %s", text, want, got);
+}
+
+static double run_real(const char *text)
+{
+    char got[200];
+    run1(text, got, sizeof got);
+    char *end;
+    double v = strtod(got, &end);
+    if (end == got)
+        fail_msg("%s: not a number: %s", text, got);
+    return v;
+}
+
+static void expect_near(const char *text, double want, double tol)
+{
+    double v = run_real(text);
+    if (!(fabs(v - want) <= tol))
+        fail_msg("%s\n  expected %.17g (+-%g)\n  got      %.17g", text, want, tol, v);
+}
+
+static double rnd(msoc_rng *r, double lo, double hi)
+{
+    return lo + (hi - lo) * ((double)(msoc_rng_next(r) >> 11) / 9007199254740992.0);
+}
+
+static void test_distance_azimuth(void **state)
+{
+    (void)state;
+    const double R = 6371010.0, PI = 3.14159265358979323846;
+    /* a quarter of the equator, pole to equator, antipodes */
+    expect_near("print geo_distance_2points(0, 0, 90, 0)", PI / 2 * R, 1e-6);
+    expect_near("print geo_distance_2points(17, 0, 123, 90)", PI / 2 * R, 1e-6);
+    expect_near("print geo_distance_2points(-30, 10, 150, -10)", PI * R, 1e-6);
+    expect_near("print geo_distance_2points(1, 2, 1, 2)", 0, 0);
+    /* due east/north/south/west on the equator */
+    expect_near("print geo_azimuth(0, 0, 1, 0)", PI / 2, 1e-12);
+    expect_near("print geo_azimuth(0, 0, 0, 1)", 0, 1e-12);
+    expect_near("print geo_azimuth(0, 0, 0, -1)", PI, 1e-12);
+    expect_near("print geo_azimuth(0, 0, -1, 0)", 3 * PI / 2, 1e-12);
+    /* a right angle, clockwise from the first line to the second */
+    expect_near("print geo_angle(0, 1, 0, 0, 1, 0)", PI / 2, 1e-12);
+    expect_near("print geo_angle(1, 0, 0, 0, 0, 1)", 3 * PI / 2, 1e-12);
+    expect("print isnull(geo_azimuth(0, 0, 0, 0))", "true");
+    expect("print isnull(geo_distance_2points(0, 91, 0, 0))", "true");
+    expect("print isnull(geo_distance_2points(0, 0, -181, 0))", "true");
+    expect("print geo_point_in_circle(0, 0, 1, 0, 111200)", "true");
+    expect("print geo_point_in_circle(0, 0, 1, 0, 111100)", "false");
+    expect("print isnull(geo_point_in_circle(0, 0, 1, 0, -5))", "true");
+}
+
+static void test_geohash(void **state)
+{
+    (void)state;
+    /* the classic example point of the geohash scheme */
+    expect("print geo_point_to_geohash(10.40744, 57.64911, 11)", "u4pruydqqvj");
+    expect("print geo_point_to_geohash(0, 0, 1)", "s");
+    expect("print geo_point_to_geohash(-0.000001, -0.000001, 1)", "7");
+    expect("print geo_point_to_geohash(10, 10, 19)", "");
+    expect("print geo_point_to_geohash(10, 10, 0)", "");
+    expect("print geo_point_to_geohash(200, 10)", "");
+    expect("print tostring(geo_geohash_to_central_point('s'))",
+           "{\"type\":\"Point\",\"coordinates\":[22.5,22.5]}");
+    expect("print isnull(geo_geohash_to_polygon('sa'))", "true"); /* 'a' is not a geohash digit */
+    expect("print isnull(geo_geohash_to_polygon(''))", "true");
+    /* a corner cell has 3 neighbours within the poles (and wraps in longitude) */
+    expect("print array_length(geo_geohash_neighbors('b'))", "5");
+    expect("print array_length(geo_geohash_neighbors('sunny'))", "8");
+    /* random points: the encoded cell contains the point at every accuracy */
+    msoc_rng r;
+    msoc_rng_seed(&r, 42);
+    char text[800], hash[64], got[300];
+    for (int k = 0; k < 40; k++) {
+        double lng = rnd(&r, -180, 180), lat = rnd(&r, -90, 90);
+        int acc = 1 + (int)(msoc_rng_next(&r) % 12);
+        snprintf(text, sizeof text, "print geo_point_to_geohash(%.10f, %.10f, %d)", lng, lat, acc);
+        run1(text, hash, sizeof hash);
+        assert_int_equal(strlen(hash), acc);
+        snprintf(text, sizeof text,
+                 "print p = geo_geohash_to_polygon('%s') | project lo = todouble(p.coordinates[0][0][0]) <= %.10f"
+                 " and todouble(p.coordinates[0][2][0]) >= %.10f and todouble(p.coordinates[0][0][1]) <= %.10f"
+                 " and todouble(p.coordinates[0][2][1]) >= %.10f",
+                 hash, lng, lng, lat, lat);
+        run1(text, got, sizeof got);
+        if (strcmp(got, "true") != 0)
+            fail_msg("(%f, %f) -> %s: cell does not contain the point", lng, lat, hash);
+        /* the centre encodes back to the same hash */
+        snprintf(text, sizeof text,
+                 "print c = geo_geohash_to_central_point('%s') | project geo_point_to_geohash(todouble(c.coordinates[0]),"
+                 " todouble(c.coordinates[1]), %d)",
+                 hash, acc);
+        run1(text, got, sizeof got);
+        assert_string_equal(got, hash);
+    }
+}
+
+static void test_s2_cells(void **state)
+{
+    (void)state;
+    msoc_rng r;
+    msoc_rng_seed(&r, 7);
+    char tok[20];
+    for (int k = 0; k < 2000; k++) {
+        double lng = rnd(&r, -180, 180), lat = rnd(&r, -90, 90);
+        int level = (int)(msoc_rng_next(&r) % 31);
+        uint64_t id = msoc_geo__s2_from_point(lng, lat, level);
+        size_t n = msoc_geo__s2_token(id, tok);
+        uint64_t back;
+        assert_true(msoc_geo__s2_parse((msoc_str){tok, n}, &back));
+        assert_true(back == id);
+        /* the centre lies in the same cell */
+        double clng, clat;
+        msoc_geo__s2_center(id, &clng, &clat);
+        assert_true(msoc_geo__s2_from_point(clng, clat, level) == id);
+        /* the parent (the point's cell one level up) contains this cell's centre */
+        if (level > 0)
+            assert_true(msoc_geo__s2_from_point(clng, clat, level - 1) == msoc_geo__s2_from_point(lng, lat, level - 1));
+        /* a leaf cell's centre is within 1 cm of the point */
+        if (level == 30) {
+            geo_xyz a = msoc_geo__to_xyz(lng, lat), b = msoc_geo__to_xyz(clng, clat);
+            assert_true(msoc_geo__angle(a, b) * MSOC_GEO_EARTH_RADIUS < 0.01);
+        }
+    }
+    /* known structure: face cells are 1..b (odd), "a" is not a valid token */
+    uint64_t id;
+    assert_true(msoc_geo__s2_parse((msoc_str){"1", 1}, &id));
+    assert_true(msoc_geo__s2_parse((msoc_str){"b", 1}, &id));
+    assert_false(msoc_geo__s2_parse((msoc_str){"a", 1}, &id));
+    assert_false(msoc_geo__s2_parse((msoc_str){"d", 1}, &id)); /* face 6 */
+    assert_false(msoc_geo__s2_parse((msoc_str){"1x", 2}, &id));
+    /* the north pole is on face 2, the south pole on face 5 */
+    msoc_geo__s2_token(msoc_geo__s2_from_point(0, 90, 0), tok);
+    assert_string_equal(tok, "5");
+    msoc_geo__s2_token(msoc_geo__s2_from_point(0, -90, 0), tok);
+    assert_string_equal(tok, "b");
+    msoc_geo__s2_token(msoc_geo__s2_from_point(0, 0, 0), tok);
+    assert_string_equal(tok, "1");
+    /* neighbours are symmetric and 8 for a cell away from cube corners */
+    expect("print array_length(geo_s2cell_neighbors('89c259'))", "8");
+    char text[300], got[300];
+    expect("print n = geo_s2cell_neighbors('89c259') | mv-expand n to typeof(string) | extend back = "
+           "set_has_element(geo_s2cell_neighbors(n), '89c259') | summarize countif(back)",
+           "8");
+    /* a face cell touches 4 other faces (its 8 neighbour slots collapse to 4 distinct cells) */
+    expect("print array_length(geo_s2cell_neighbors('1'))", "4");
+    snprintf(text, sizeof text, "print isnull(geo_s2cell_to_central_point('a'))");
+    run1(text, got, sizeof got);
+    assert_string_equal(got, "true");
+}
+
+static void test_wkt_and_geojson(void **state)
+{
+    (void)state;
+    expect("print tostring(geo_from_wkt('POINT (1 2)'))", "{\"type\":\"Point\",\"coordinates\":[1.0,2.0]}");
+    expect("print tostring(geo_from_wkt(' multipoint ((1 2), (3 4)) '))",
+           "{\"type\":\"MultiPoint\",\"coordinates\":[[1.0,2.0],[3.0,4.0]]}");
+    expect("print tostring(geo_from_wkt('MULTILINESTRING ((1 1, 2 2), (3 3, 4 4))'))",
+           "{\"type\":\"MultiLineString\",\"coordinates\":[[[1.0,1.0],[2.0,2.0]],[[3.0,3.0],[4.0,4.0]]]}");
+    expect("print tostring(geo_from_wkt('POLYGON ((0 0, 2 0, 2 2, 0 0), (0.5 0.2, 1.5 0.2, 1.5 1, 0.5 0.2))'))",
+           "{\"type\":\"Polygon\",\"coordinates\":[[[0.0,0.0],[2.0,0.0],[2.0,2.0],[0.0,0.0]],"
+           "[[0.5,0.2],[1.5,0.2],[1.5,1.0],[0.5,0.2]]]}");
+    /* malformed or out-of-range WKT is null */
+    static const char *bad[] = {"POINT (1)", "POINT 1 2", "LINESTRING (1 1)", "POLYGON ((0 0, 1 0, 1 1))",
+                                "POLYGON ((0 0, 1 0, 0 0, 0 0))", "POINT (200 0)", "POINT (1 2) x",
+                                "CIRCLE (1 2)", "", "GEOMETRYCOLLECTION (POINT (1 1)", "POINT (1e999 0)"};
+    char text[300];
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        snprintf(text, sizeof text, "print isnull(geo_from_wkt('%s'))", bad[k]);
+        expect(text, "true");
+    }
+    /* GeoJSON rules: closed rings of 4+ entries, lines of 2+ points, coordinates in range */
+    expect("print isnull(geo_polygon_area(dynamic({'type':'Polygon','coordinates':[[[0,0],[1,0],[1,1],[0,1]]]})))",
+           "true");
+    expect("print isnull(geo_line_length(dynamic({'type':'LineString','coordinates':[[0,0],[1,95]]})))", "true");
+    expect("print isnull(geo_line_length(dynamic({'type':'Polygon','coordinates':[[[0,0],[1,0],[1,1],[0,0]]]})))",
+           "true");
+    expect("print isnull(geo_line_length(dynamic({'type':'LineString','coordinates':[[0,0],['a',1]]})))", "true");
+    /* a GeoJSON string is read like the dynamic value */
+    expect("print geo_line_length('{\"type\":\"LineString\",\"coordinates\":[[0,0],[0,0]]}')", "0");
+}
+
+static void test_lines_and_polygons(void **state)
+{
+    (void)state;
+    const double R = 6371010.0, PI = 3.14159265358979323846;
+    /* one degree of a meridian; a multi-line sums its parts */
+    expect_near("print geo_line_length(dynamic({'type':'LineString','coordinates':[[10,0],[10,0.5],[10,1]]}))",
+                PI / 180 * R, 1e-6);
+    expect_near("print geo_line_length(dynamic({'type':'MultiLineString','coordinates':[[[0,0],[1,0]],[[5,5],[5,6]]]}))",
+                2 * PI / 180 * R, 1e-6);
+    /* the octant triangle covers an eighth of the sphere, whichever way it is wound */
+    expect_near("print geo_polygon_area(dynamic({'type':'Polygon','coordinates':[[[0,0],[90,0],[0,90],[0,0]]]}))",
+                PI * R * R / 2, 1e-3);
+    expect_near("print geo_polygon_area(dynamic({'type':'Polygon','coordinates':[[[0,0],[0,90],[90,0],[0,0]]]}))",
+                PI * R * R / 2, 1e-3);
+    expect_near("print geo_polygon_perimeter(dynamic({'type':'Polygon','coordinates':[[[0,0],[90,0],[0,90],[0,0]]]}))",
+                3 * PI / 2 * R, 1e-6);
+    /* its centroid lies on the diagonal, at equal distance from the three vertices */
+    expect_near("print c = geo_polygon_centroid(dynamic({'type':'Polygon','coordinates':[[[0,0],[90,0],[0,90],[0,0]]]}))"
+                " | project todouble(c.coordinates[0])",
+                45, 1e-9);
+    /* a hole: inside the shell but in the hole is outside the polygon */
+    const char *holed = "dynamic({'type':'Polygon','coordinates':[[[0,0],[10,0],[10,10],[0,10],[0,0]],"
+                        "[[4,4],[4,6],[6,6],[6,4],[4,4]]]})";
+    char text[600];
+    snprintf(text, sizeof text, "print geo_point_in_polygon(2, 2, %s)", holed);
+    expect(text, "true");
+    snprintf(text, sizeof text, "print geo_point_in_polygon(5, 5, %s)", holed);
+    expect(text, "false");
+    snprintf(text, sizeof text, "print geo_point_in_polygon(-1, 5, %s)", holed);
+    expect(text, "false");
+    snprintf(text, sizeof text, "print geo_point_in_polygon(175, -5, %s)", holed);
+    expect(text, "false");
+    /* the hole's centre is 1 degree of latitude-ish from the hole's edge (the edge at lat 6 is a geodesic) */
+    snprintf(text, sizeof text, "print geo_distance_point_to_polygon(5, 5, %s) between (0.99 * %f .. 1.01 * %f)", holed,
+             PI / 180 * R, PI / 180 * R);
+    expect(text, "true");
+    snprintf(text, sizeof text, "print geo_distance_point_to_polygon(2, 2, %s)", holed);
+    expect(text, "0");
+    /* distance from the equator to a meridian segment that starts north of it: to its end point */
+    expect_near("print geo_distance_point_to_line(0, 0, dynamic({'type':'LineString','coordinates':[[0,1],[0,2]]}))",
+                PI / 180 * R, 1e-6);
+    /* ... and to the middle of a segment crossing the equator east of it */
+    expect_near("print geo_distance_point_to_line(0, 0, dynamic({'type':'LineString','coordinates':[[3,-1],[3,1]]}))",
+                3 * PI / 180 * R, 1e-6);
+    /* interpolate and locate are inverse along the equator */
+    expect_near("print p = geo_line_interpolate_point(dynamic({'type':'LineString','coordinates':[[0,0],[10,0],[20,0]]}), 0.25)"
+                " | project todouble(p.coordinates[0])",
+                5, 1e-9);
+    expect_near("print geo_line_locate_point(dynamic({'type':'LineString','coordinates':[[0,0],[10,0],[20,0]]}), 15, 1)",
+                0.75, 1e-9);
+    /* densify: a planar edge halved until each piece is within the tolerance, so
+     * tighter tolerances give more points, and the end points are kept */
+    expect("print array_length(geo_line_densify(dynamic({'type':'LineString','coordinates':[[50,50],[51,51]]}), 1000).coordinates)",
+           "2");
+    expect("print array_length(geo_line_densify(dynamic({'type':'LineString','coordinates':[[50,50],[51,51]]}), 100).coordinates)",
+           "3");
+    expect("print array_length(geo_line_densify(dynamic({'type':'LineString','coordinates':[[50,50],[51,51]]}), 1).coordinates)",
+           "33");
+    expect("print isnull(geo_line_densify(dynamic({'type':'LineString','coordinates':[[50,50],[51,51]]}), 0.01))", "true");
+    /* intersection tests */
+    expect("print geo_intersects_2lines(dynamic({'type':'LineString','coordinates':[[0,0],[2,2]]}),"
+           " dynamic({'type':'LineString','coordinates':[[0,2],[2,0]]}))",
+           "true");
+    expect("print geo_intersects_2lines(dynamic({'type':'LineString','coordinates':[[0,0],[2,2]]}),"
+           " dynamic({'type':'LineString','coordinates':[[3,3],[4,4]]}))",
+           "false");
+    expect("print geo_intersects_2polygons(dynamic({'type':'Polygon','coordinates':[[[0,0],[10,0],[10,10],[0,0]]]}),"
+           " dynamic({'type':'Polygon','coordinates':[[[6,1],[7,1],[7,2],[6,1]]]}))",
+           "true");
+    expect("print geo_intersects_line_with_polygon(dynamic({'type':'LineString','coordinates':[[20,20],[30,30]]}),"
+           " dynamic({'type':'Polygon','coordinates':[[[0,0],[10,0],[10,10],[0,0]]]}))",
+           "false");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_distance_azimuth),
+        cmocka_unit_test(test_geohash),
+        cmocka_unit_test(test_s2_cells),
+        cmocka_unit_test(test_wkt_and_geojson),
+        cmocka_unit_test(test_lines_and_polygons),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
