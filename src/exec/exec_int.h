@@ -181,6 +181,11 @@ void msoc_exec__fn_register_geo(xfn_impl *t);
 void msoc_exec__fn_register_geo_s2(xfn_impl *t);
 void msoc_exec__fn_register_geo_shape(xfn_impl *t);
 void msoc_exec__fn_register_geo_poly(xfn_impl *t);
+void msoc_exec__fn_register_hash(xfn_impl *t);
+void msoc_exec__fn_register_stat(xfn_impl *t);
+void msoc_exec__fn_register_units(xfn_impl *t);
+void msoc_exec__fn_register_codec(xfn_impl *t);
+void msoc_exec__fn_register_ip6(xfn_impl *t);
 /* Vectorised kernels (fast.c): true when it handled the call. */
 bool msoc_exec__fast(xq *q, const msoc_plan_expr *e, msoc_exec_col **args, size_t n,
                      msoc_exec_col *out);
@@ -222,6 +227,12 @@ msoc_status msoc_exec__op_union(xq *q, const msoc_plan_node *n, const msoc_exec_
                                 const msoc_exec_table **out);
 msoc_status msoc_exec__op_mvexpand(xq *q, const msoc_plan_node *n, const msoc_exec_table *in,
                                    const msoc_exec_table **out);
+
+/* Aggregates beyond the core set (agg_more.c): fills outs[0..agg->n_out) per group
+ * from argument columns over n rows mapped to groups by gid; fails by name for an
+ * aggregate it does not know. */
+msoc_status msoc_exec__agg_more(xq *q, const msoc_plan_agg *agg, msoc_exec_col **args, size_t n,
+                                const size_t *gid, size_t n_groups, msoc_exec_col **outs);
 
 /* Row hashing/equality over several key columns (joins, summarize, distinct). */
 uint64_t msoc_exec__row_hash(msoc_exec_col **cols, size_t n_cols, size_t row);

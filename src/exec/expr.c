@@ -24,6 +24,11 @@ static void impl_init(void)
     msoc_exec__fn_register_geo_s2(impl_table);
     msoc_exec__fn_register_geo_shape(impl_table);
     msoc_exec__fn_register_geo_poly(impl_table);
+    msoc_exec__fn_register_hash(impl_table);
+    msoc_exec__fn_register_stat(impl_table);
+    msoc_exec__fn_register_units(impl_table);
+    msoc_exec__fn_register_codec(impl_table);
+    msoc_exec__fn_register_ip6(impl_table);
     impl_ready = true;
 }
 

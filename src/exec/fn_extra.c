@@ -82,10 +82,13 @@ ROW(f_bitset_count_ones)
     *out = xv_long(n);
 }
 
+/* .NET ticks at 1970-01-01: Kusto hashes a datetime's DateTime.Ticks. */
+#define NET_TICKS_AT_UNIX_EPOCH 621355968000000000LL
+
 static uint64_t xx_of(xq *q, xval v)
 {
     if (xtype_is_int(v.t) && v.t != MSOC_TYPE_BOOL) {
-        int64_t x = v.i;
+        int64_t x = v.t == MSOC_TYPE_DATETIME ? (int64_t)((uint64_t)v.i + NET_TICKS_AT_UNIX_EPOCH) : v.i;
         return XXH64(&x, sizeof x, 0);
     }
     if (xtype_is_real(v.t)) {
@@ -94,12 +97,6 @@ static uint64_t xx_of(xq *q, xval v)
     }
     msoc_str s = T(q, v);
     return XXH64(s.ptr ? s.ptr : "", s.len, 0);
-}
-
-ROW(f_hash_xxhash64)
-{
-    (void)n_args;
-    *out = xv_long((int64_t)xx_of(q, a[0]));
 }
 
 ROW(f_hash)
@@ -533,7 +530,7 @@ void msoc_exec__fn_register_extra(xfn_impl *t)
     REG(UNIXTIME_MICROSECONDS_TODATETIME, f_unix_us, true);
     REG(UNIXTIME_NANOSECONDS_TODATETIME, f_unix_ns, true);
     REG(BITSET_COUNT_ONES, f_bitset_count_ones, true);
-    REG(HASH_XXHASH64, f_hash_xxhash64, false);
+    REG(HASH_XXHASH64, f_hash, false);
     REG(HASH, f_hash, false);
     REG(HAS_IPV4, f_has_ipv4, false);
     REG(HAS_IPV4_PREFIX, f_has_ipv4_prefix, false);

@@ -310,8 +310,17 @@ ROW(f_format_ipv4)
     } else {
         ip = (uint32_t)msoc_exec__convert(q, v, MSOC_TYPE_LONG).i;
     }
-    if (n_args > 1)
-        ip &= mask_of((int)msoc_exec__convert(q, a[1], MSOC_TYPE_LONG).i);
+    if (n_args > 1) {
+        /* the mask must be 0..32; a prefix in the text narrows it further */
+        int64_t m = msoc_exec__convert(q, a[1], MSOC_TYPE_LONG).i;
+        if (m < 0 || m > 32) {
+            *out = xv_str(MSOC_STR(""));
+            return;
+        }
+        if (m < p)
+            p = (int)m;
+    }
+    ip &= mask_of(p);
     char b[20];
     snprintf(b, sizeof b, "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 255, (ip >> 8) & 255, ip & 255);
     *out = xv_str(msoc_exec__strdup(q, b, strlen(b)));

@@ -593,6 +593,8 @@ static int b64val(char c)
 /* Decodes base64; returns the length or -1 when invalid. */
 static long b64_decode(msoc_str s, unsigned char *o)
 {
+    if (s.len % 4 != 0)
+        return -1; /* .NET's decoder (and so Kusto) wants whole 4-character groups */
     uint32_t acc = 0;
     int bits = 0;
     long n = 0;

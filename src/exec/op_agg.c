@@ -440,8 +440,8 @@ static msoc_status run_agg(xq *q, const msoc_plan_agg *agg, msoc_exec_col **args
         return MSOC_OK;
     }
     default:
-        return msoc_fail(q->err, MSOC_UNSUPPORTED, "not supported: aggregate %s()",
-                         msoc_plan_fn_get(agg->fn)->name);
+        /* the long tail (covariance, weighted percentiles, ...) lives in agg_more.c */
+        return msoc_exec__agg_more(q, agg, args, n, gid, n_groups, outs);
     }
 }
 

@@ -18,6 +18,8 @@ msoc_status msoc_exec_cell_json(const msoc_exec_col *c, size_t row, msoc_buf *ou
         return msoc_exec__json_write(v.d, out);
     if (v.is_null && !xtype_is_str(v.t))
         return msoc_buf_append_c(out, "null");
+    if (v.t == MSOC_TYPE_GUID && v.s.len == 0)
+        return msoc_buf_append_c(out, "null"); /* a guid column stores null as "" */
     switch (v.t) {
     case MSOC_TYPE_BOOL: return msoc_buf_append_c(out, v.i ? "true" : "false");
     case MSOC_TYPE_INT:

@@ -464,8 +464,10 @@ json_t *msoc_exec__to_json(xq *q, xval v)
     case MSOC_TYPE_LONG: j = json_integer(v.i); break;
     case MSOC_TYPE_REAL:
     case MSOC_TYPE_DECIMAL: j = json_real(v.r); break;
-    case MSOC_TYPE_STRING:
-    case MSOC_TYPE_GUID: j = json_stringn_nocheck(v.s.ptr ? v.s.ptr : "", v.s.len); break;
+    case MSOC_TYPE_STRING: j = json_stringn_nocheck(v.s.ptr ? v.s.ptr : "", v.s.len); break;
+    case MSOC_TYPE_GUID:
+        j = v.s.len ? json_stringn_nocheck(v.s.ptr, v.s.len) : json_null(); /* "" is a null guid */
+        break;
     case MSOC_TYPE_DATETIME: {
         char b[MSOC_DATETIME_FMT_CAP];
         size_t len = msoc_datetime_format(v.i, b);

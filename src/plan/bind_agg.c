@@ -58,6 +58,23 @@ static msoc_str default_agg_name(binder *b, msoc_plan_fn fn, const msoc_kql_node
     case MSOC_PLAN_FN_MAKE_BAG: return fmt_name(b, "bag_", x);
     case MSOC_PLAN_FN_TAKE_ANY:
     case MSOC_PLAN_FN_ANY: return fmt_name(b, "any_", x);
+    case MSOC_PLAN_FN_PERCENTILES_ARRAY:
+    case MSOC_PLAN_FN_PERCENTILESW_ARRAY: return fmt_name(b, "percentiles_", x);
+    case MSOC_PLAN_FN_COVARIANCE:
+    case MSOC_PLAN_FN_COVARIANCEIF:
+    case MSOC_PLAN_FN_COVARIANCEP:
+    case MSOC_PLAN_FN_COVARIANCEPIF: {
+        /* covariance_x_y: named after both columns */
+        msoc_str y = call->args.n > 1 ? arg_name(b, call->args.items[1]) : MSOC_STR("");
+        char buf[300];
+        int len = snprintf(buf, sizeof buf, "%s_%.*s_%.*s", msoc_plan_fn_get(fn)->name, (int)x.len,
+                           x.ptr ? x.ptr : "", (int)y.len, y.ptr ? y.ptr : "");
+        if (len < 0)
+            len = 0;
+        if ((size_t)len >= sizeof buf)
+            len = sizeof buf - 1;
+        return msoc_plan__str(b, buf, (size_t)len);
+    }
     default: {
         const char *fname = msoc_plan_fn_get(fn)->name;
         char buf[300];
