@@ -29,6 +29,7 @@ static void impl_init(void)
     msoc_exec__fn_register_units(impl_table);
     msoc_exec__fn_register_codec(impl_table);
     msoc_exec__fn_register_ip6(impl_table);
+    msoc_exec__fn_register_geo_h3(impl_table);
     impl_ready = true;
 }
 

@@ -74,4 +74,12 @@ bool msoc_geo__shape_parse(msoc_arena *arena, const json_t *j, geo_shape *out);
 /* WKT text to a GeoJSON value (a new reference), NULL when the text is not valid WKT. */
 json_t *msoc_geo__wkt_to_json(const char *p, size_t len);
 
+/* ---- H3 cell indexes (fn_geo_h3.c) ---- */
+bool msoc_geo__h3_valid(uint64_t h);
+bool msoc_geo__h3_parse(msoc_str tok, uint64_t *out);
+/* Lower-case hex without leading zeros (buf >= 17 bytes). */
+size_t msoc_geo__h3_token(uint64_t h, char *buf);
+/* The ancestor at res (res <= the cell's resolution). */
+uint64_t msoc_geo__h3_parent(uint64_t h, int res);
+
 #endif

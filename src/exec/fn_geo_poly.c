@@ -89,7 +89,8 @@ static json_t *geometry(const char *type, json_t *coords)
 /* The closest point to x on arc (a, b), and its angle from x. */
 static double arc_closest(geo_xyz x, geo_xyz a, geo_xyz b, geo_xyz *closest)
 {
-    geo_xyz n = v_cross(a, b);
+    /* (b + a) x (b - a) == 2 (a x b), without the cancellation of a x b for nearby points */
+    geo_xyz n = v_cross(v_add(b, a), v_sub(b, a));
     double nn = v_norm(n);
     if (nn > 0) {
         geo_xyz nu = v_scale(n, 1 / nn);
@@ -595,7 +596,7 @@ static int sgn(double v)
 static bool on_arc(geo_xyz x, geo_xyz a, geo_xyz b)
 {
     geo_xyz c;
-    return arc_closest(x, a, b, &c) <= 1e-15;
+    return arc_closest(x, a, b, &c) <= 1e-12; /* ~6 micrometres */
 }
 
 /* Whether arcs (a, b) and (c, d) share a point. */
@@ -663,6 +664,173 @@ ROW(f_intersects_2polygons)
     *out = xv_bool(hit);
 }
 
+/* ---- operations not built yet: null for invalid input (Kusto's answer), an empty
+ * collection where the inputs provably do not meet, otherwise refused by name ---- */
+
+static void refuse(xq *q, const char *fn, const char *what)
+{
+    msoc_fail(q->err, MSOC_UNSUPPORTED, "not supported: %s() %s", fn, what);
+}
+
+static json_t *empty_collection(void)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "type", json_string("GeometryCollection"));
+    json_object_set_new(o, "geometries", json_array());
+    return o;
+}
+
+/* An optional real argument: false when given but null or not numeric. */
+static bool opt_real(xq *q, const xval *a, size_t n_args, size_t idx, double dflt, double *out)
+{
+    *out = dflt;
+    return n_args <= idx || msoc_geo__real(q, a[idx], out);
+}
+
+ROW(f_intersection_2lines)
+{
+    (void)n_args;
+    geo_shape s1, s2;
+    if (!get_shape(q, a[0], &s1) || !is_lines(&s1) || !get_shape(q, a[1], &s2) || !is_lines(&s2))
+        return;
+    if (!lines_intersect(s1.lines, s1.n_lines, s2.lines, s2.n_lines)) {
+        *out = xv_dyn(msoc_exec__own(q, empty_collection()));
+        return;
+    }
+    refuse(q, "geo_intersection_2lines", "of lines that meet (line overlay is not implemented)");
+}
+
+ROW(f_intersection_line_with_polygon)
+{
+    (void)n_args;
+    geo_shape s1, s2;
+    if (!get_shape(q, a[0], &s1) || !is_lines(&s1) || !get_shape(q, a[1], &s2) || !is_polys(&s2))
+        return;
+    if (!line_hits_shape_polys(s1.lines, s1.n_lines, &s2)) {
+        *out = xv_dyn(msoc_exec__own(q, empty_collection()));
+        return;
+    }
+    refuse(q, "geo_intersection_line_with_polygon", "of shapes that meet (overlay is not implemented)");
+}
+
+ROW(f_intersection_2polygons)
+{
+    (void)n_args;
+    geo_shape s1, s2;
+    if (!get_shape(q, a[0], &s1) || !is_polys(&s1) || !get_shape(q, a[1], &s2) || !is_polys(&s2))
+        return;
+    bool hit = false;
+    for (size_t k = 0; k < s1.n_polys && !hit; k++)
+        hit = line_hits_shape_polys(s1.polys[k].rings, s1.polys[k].n_rings, &s2);
+    for (size_t k = 0; k < s2.n_polys && !hit; k++)
+        hit = line_hits_shape_polys(s2.polys[k].rings, s2.polys[k].n_rings, &s1);
+    if (!hit) {
+        *out = xv_dyn(msoc_exec__own(q, empty_collection()));
+        return;
+    }
+    refuse(q, "geo_intersection_2polygons", "of polygons that meet (polygon overlay is not implemented)");
+}
+
+/* Every element of a dynamic array is a valid shape accepted by want. */
+static bool shape_array(xq *q, xval v, bool (*want)(const geo_shape *))
+{
+    if (v.is_null || v.t != MSOC_TYPE_DYNAMIC || !json_is_array(v.d) || json_array_size(v.d) == 0)
+        return false;
+    for (size_t k = 0; k < json_array_size(v.d); k++) {
+        geo_shape s;
+        if (!msoc_geo__shape_parse(q->arena, json_array_get(v.d, k), &s) || !want(&s))
+            return false;
+    }
+    return true;
+}
+
+ROW(f_union_lines_array)
+{
+    (void)n_args;
+    (void)out;
+    if (shape_array(q, a[0], is_lines))
+        refuse(q, "geo_union_lines_array", "of valid lines (line overlay is not implemented)");
+}
+
+ROW(f_union_polygons_array)
+{
+    (void)n_args;
+    (void)out;
+    if (shape_array(q, a[0], is_polys))
+        refuse(q, "geo_union_polygons_array", "of valid polygons (polygon overlay is not implemented)");
+}
+
+/* Simplification tolerance: [0, ~7,800,000] metres, default 10. */
+static bool simplify_tolerance(xq *q, const xval *a, size_t n_args)
+{
+    double tol;
+    return opt_real(q, a, n_args, 1, 10, &tol) && tol >= 0 && tol <= 7.8e6;
+}
+
+ROW(f_simplify_polygons_array)
+{
+    (void)out;
+    if (shape_array(q, a[0], is_polys) && simplify_tolerance(q, a, n_args))
+        refuse(q, "geo_simplify_polygons_array", "of valid polygons (simplification is not implemented)");
+}
+
+ROW(f_line_simplify)
+{
+    (void)out;
+    geo_shape s;
+    if (get_shape(q, a[0], &s) && is_lines(&s) && simplify_tolerance(q, a, n_args))
+        refuse(q, "geo_line_simplify", "of a valid line (simplification is not implemented)");
+}
+
+ROW(f_polygon_simplify)
+{
+    (void)out;
+    geo_shape s;
+    if (get_shape(q, a[0], &s) && is_polys(&s) && simplify_tolerance(q, a, n_args))
+        refuse(q, "geo_polygon_simplify", "of a valid polygon (simplification is not implemented)");
+}
+
+/* Buffer radius (metres, > 0) and tolerance (default 0.1, in (0, 1]). */
+static bool buffer_args(xq *q, const xval *a, size_t n_args, size_t idx)
+{
+    double radius, tol;
+    return msoc_geo__real(q, a[idx], &radius) && isfinite(radius) && radius > 0 &&
+           opt_real(q, a, n_args, idx + 1, 0.1, &tol) && tol > 0 && tol <= 1;
+}
+
+ROW(f_point_buffer)
+{
+    (void)out;
+    geo_pt p;
+    if (get_point(q, a, &p) && buffer_args(q, a, n_args, 2))
+        refuse(q, "geo_point_buffer", "of a valid point (buffers are not implemented)");
+}
+
+ROW(f_line_buffer)
+{
+    (void)out;
+    geo_shape s;
+    if (get_shape(q, a[0], &s) && is_lines(&s) && buffer_args(q, a, n_args, 1))
+        refuse(q, "geo_line_buffer", "of a valid line (buffers are not implemented)");
+}
+
+ROW(f_polygon_buffer)
+{
+    (void)out;
+    geo_shape s;
+    if (get_shape(q, a[0], &s) && is_polys(&s) && buffer_args(q, a, n_args, 1))
+        refuse(q, "geo_polygon_buffer", "of a valid polygon (buffers are not implemented)");
+}
+
+ROW(f_polygon_to_h3cells)
+{
+    (void)out;
+    (void)n_args;
+    geo_shape s;
+    if (get_shape(q, a[0], &s) && is_polys(&s))
+        refuse(q, "geo_polygon_to_h3cells", "of a valid polygon (H3 cell geometry is not implemented)");
+}
+
 void msoc_exec__fn_register_geo_poly(xfn_impl *t)
 {
 #define REG(id, fn) t[MSOC_PLAN_FN_##id] = (xfn_impl){fn, NULL, true}
@@ -683,5 +851,18 @@ void msoc_exec__fn_register_geo_poly(xfn_impl *t)
     REG(GEO_INTERSECTS_2LINES, f_intersects_2lines);
     REG(GEO_INTERSECTS_LINE_WITH_POLYGON, f_intersects_line_with_polygon);
     REG(GEO_INTERSECTS_2POLYGONS, f_intersects_2polygons);
+    REG(GEO_INTERSECTION_2LINES, f_intersection_2lines);
+    REG(GEO_INTERSECTION_LINE_WITH_POLYGON, f_intersection_line_with_polygon);
+    REG(GEO_INTERSECTION_2POLYGONS, f_intersection_2polygons);
+    REG(GEO_POLYGON_TO_H3CELLS, f_polygon_to_h3cells);
 #undef REG
+    /* null arguments are invalid input (null result), checked in the functions */
+    t[MSOC_PLAN_FN_GEO_UNION_LINES_ARRAY] = (xfn_impl){f_union_lines_array, NULL, false};
+    t[MSOC_PLAN_FN_GEO_UNION_POLYGONS_ARRAY] = (xfn_impl){f_union_polygons_array, NULL, false};
+    t[MSOC_PLAN_FN_GEO_SIMPLIFY_POLYGONS_ARRAY] = (xfn_impl){f_simplify_polygons_array, NULL, false};
+    t[MSOC_PLAN_FN_GEO_LINE_SIMPLIFY] = (xfn_impl){f_line_simplify, NULL, false};
+    t[MSOC_PLAN_FN_GEO_POLYGON_SIMPLIFY] = (xfn_impl){f_polygon_simplify, NULL, false};
+    t[MSOC_PLAN_FN_GEO_POINT_BUFFER] = (xfn_impl){f_point_buffer, NULL, false};
+    t[MSOC_PLAN_FN_GEO_LINE_BUFFER] = (xfn_impl){f_line_buffer, NULL, false};
+    t[MSOC_PLAN_FN_GEO_POLYGON_BUFFER] = (xfn_impl){f_polygon_buffer, NULL, false};
 }

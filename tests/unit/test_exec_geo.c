@@ -307,6 +307,57 @@ static void test_lines_and_polygons(void **state)
            "false");
 }
 
+static void test_h3_indexes(void **state)
+{
+    (void)state;
+    uint64_t h;
+    /* the 12 pentagons at resolution 0, and an ordinary hexagon */
+    assert_true(msoc_geo__h3_parse((msoc_str){"8009fffffffffff", 15}, &h));
+    assert_true(msoc_geo__h3_parse((msoc_str){"80ebfffffffffff", 15}, &h));
+    assert_true(msoc_geo__h3_parse((msoc_str){"8928308280fffff", 15}, &h));
+    assert_false(msoc_geo__h3_parse((msoc_str){"8928308287fffff", 15}, &h)); /* digit 7 inside the resolution */
+    assert_false(msoc_geo__h3_parse((msoc_str){"8928308280ffff0", 15}, &h)); /* digit below the resolution */
+    assert_false(msoc_geo__h3_parse((msoc_str){"80f5fffffffffff", 15}, &h)); /* base cell 122 */
+    assert_false(msoc_geo__h3_parse((msoc_str){"1", 1}, &h));                /* mode 0 */
+    /* a pentagon has no sub-digit 1 (K axis) at the first non-zero digit */
+    assert_false(msoc_geo__h3_parse((msoc_str){"81087ffffffffff", 15}, &h)); /* base 4, digit 1 = 1 */
+    assert_true(msoc_geo__h3_parse((msoc_str){"81097ffffffffff", 15}, &h));  /* base 4, digit 1 = 5 */
+    expect("print geo_h3cell_level('8928308280fffff')", "9");
+    expect("print gettype(geo_h3cell_level('8928308280fffff'))", "int");
+    expect("print geo_h3cell_parent('8928308280fffff', 0)", "8029fffffffffff");
+    expect("print geo_h3cell_parent('8928308280fffff', 9)", "8928308280fffff");
+    expect("print geo_h3cell_parent(geo_h3cell_parent('8928308280fffff'))", "872830828ffffff");
+    expect("print geo_h3cell_parent('8029fffffffffff')", "");
+    /* children: 7 per level, 6 below a pentagon's centre, and each child's parent is the cell */
+    expect("print array_length(geo_h3cell_children('8928308280fffff', 12))", "343");
+    expect("print array_length(geo_h3cell_children('8009fffffffffff'))", "6");
+    expect("print array_length(geo_h3cell_children('8009fffffffffff', 2))", "41"); /* 1 + 5 * (7^2 - 1) / 6 */
+    expect("print c = geo_h3cell_children('8928308280fffff', 11) | mv-expand c to typeof(string)"
+           " | summarize countif(geo_h3cell_parent(c, 9) == '8928308280fffff'), dcount(c)",
+           "49");
+    expect("print isnull(geo_h3cell_children('8928308280fffff', 15))", "true");
+    expect("print isnull(geo_h3cell_children('8928308280fffff', 8))", "true");
+    /* neighbours are symmetric, and rings grow by 6 per step with no repeats */
+    expect("print n = geo_h3cell_neighbors('8928308280fffff') | mv-expand n to typeof(string)"
+           " | summarize countif(set_has_element(geo_h3cell_neighbors(n), '8928308280fffff'))",
+           "6");
+    expect("print r = geo_h3cell_rings('8928308280fffff', 3) | project array_length(r[0]), array_length(r[1]),"
+           " array_length(r[2]), array_length(r[3])",
+           "1");
+    expect("print r = geo_h3cell_rings('8928308280fffff', 3) | project array_length(r[3])", "18");
+    expect("print r = geo_h3cell_rings('8928308280fffff', 3) | mv-expand r | mv-expand r to typeof(string)"
+           " | summarize dcount(r)",
+           "37");
+    /* a walk that leaves the base cell, or a pentagon's, is refused by name, not answered */
+    char got[400];
+    run1("print geo_h3cell_neighbors('8009fffffffffff')", got, sizeof got);
+    assert_non_null(strstr(got, "ERR not_supported"));
+    expect("print isnull(geo_h3cell_neighbors('zz'))", "true");
+    expect("print geo_point_to_h3cell(200, 0, 5)", "");
+    run1("print geo_point_to_h3cell(10, 10, 5)", got, sizeof got);
+    assert_non_null(strstr(got, "ERR not_supported"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -315,6 +366,7 @@ int main(void)
         cmocka_unit_test(test_s2_cells),
         cmocka_unit_test(test_wkt_and_geojson),
         cmocka_unit_test(test_lines_and_polygons),
+        cmocka_unit_test(test_h3_indexes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
