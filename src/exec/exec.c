@@ -135,6 +135,10 @@ msoc_status msoc_exec__node(xq *q, const msoc_plan_node *n, const msoc_exec_tabl
     case MSOC_PLAN_AGG: return msoc_exec__op_agg(q, n, in, out);
     case MSOC_PLAN_SORT: return msoc_exec__op_sort(q, n, in, out);
     case MSOC_PLAN_MVEXPAND: return msoc_exec__op_mvexpand(q, n, in, out);
+    case MSOC_PLAN_APPLY: return msoc_exec__op_apply(q, n, in, out);
+    case MSOC_PLAN_GROUP: return msoc_exec__op_group(q, n, out);
+    case MSOC_PLAN_EVALUATE: return msoc_exec__op_evaluate(q, n, in, out);
+    case MSOC_PLAN_REBIND: return msoc_exec__op_rebind(q, n, in, out);
     case MSOC_PLAN_LIMIT: {
         size_t keep = in->n_rows;
         if (n->limit >= 0 && (size_t)n->limit < keep)

@@ -17,6 +17,7 @@ struct msoc_exec_query {
     int64_t deadline_ns;
     atomic_bool is_cancelled;
     msoc_hashmap shared;     /* materialize(): node id -> msoc_exec_table * */
+    const struct xgroup *groups; /* mv-apply / partition: the current group per APPLY */
     msoc_error *err;
 };
 typedef struct msoc_exec_query xq;
@@ -242,5 +243,8 @@ uint64_t msoc_exec__row_hash(msoc_exec_col **cols, size_t n_cols, size_t row);
 void msoc_exec__hash_cols(msoc_exec_col **cols, size_t n_cols, size_t n, uint64_t *h);
 bool msoc_exec__key_eq(msoc_exec_col **a, size_t ra, msoc_exec_col **b, size_t rb, size_t n_cols);
 bool msoc_exec__row_eq(msoc_exec_col **a, size_t ra, msoc_exec_col **b, size_t rb, size_t n_cols);
+
+/* The newer operators (mv-apply, partition, evaluate plugins, ...). */
+#include "exec_ops.h"
 
 #endif

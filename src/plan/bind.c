@@ -1132,6 +1132,21 @@ static msoc_status bind_operator(binder *b, const msoc_kql_node *op, msoc_plan_n
     case MSOC_KQL_OP_GETSCHEMA: return bind_getschema(b, in, out);
     case MSOC_KQL_OP_EXTERNALDATA:
         return fail_at(b, op, MSOC_UNSUPPORTED, "not supported: externaldata (no network access from queries)");
+    case MSOC_KQL_OP_MV_APPLY:
+    case MSOC_KQL_OP_PARTITION:
+    case MSOC_KQL_OP_EVALUATE:
+    case MSOC_KQL_OP_SCAN:
+    case MSOC_KQL_OP_TOP_NESTED:
+    case MSOC_KQL_OP_TOP_HITTERS:
+    case MSOC_KQL_OP_MAKE_SERIES:
+    case MSOC_KQL_OP_REDUCE:
+    case MSOC_KQL_OP_SAMPLE:
+    case MSOC_KQL_OP_SAMPLE_DISTINCT:
+    case MSOC_KQL_OP_PARSE_KV:
+    case MSOC_KQL_OP_INVOKE:
+    case MSOC_KQL_OP_FORK:
+    case MSOC_KQL_OP_FACET:
+        return msoc_plan__bind_op_ext(b, op, in, out);
     default:
         return msoc_fail_pos(b->err, MSOC_UNSUPPORTED, op->line, op->col, "not supported: %s",
                              msoc_kql_kind_name(op->kind));
@@ -1275,6 +1290,9 @@ msoc_status msoc_plan__bind_tabular(binder *b, const msoc_kql_node *e, msoc_plan
     case MSOC_KQL_OP_RANGE: st = bind_range(b, e, &cur); break;
     case MSOC_KQL_OP_UNION: st = bind_union(b, e, NULL, &cur); break;
     case MSOC_KQL_CALL: st = bind_tabular_call(b, e, &cur); break;
+    case MSOC_KQL_OP_EXTERNALDATA:
+        st = fail_at(b, e, MSOC_UNSUPPORTED, "not supported: externaldata (no network access from queries)");
+        break;
     case MSOC_KQL_MEMBER: {
         /* workspace("w").T, database("d").T, cluster(...).database(...).T */
         const msoc_kql_node *r = e->a;
@@ -1301,14 +1319,54 @@ msoc_status msoc_plan__bind_tabular(binder *b, const msoc_kql_node *e, msoc_plan
     return st;
 }
 
-msoc_status msoc_plan_bind(const msoc_kql_node *script, const msoc_plan_catalog *cat,
-                           msoc_arena *arena, msoc_plan_node **out, msoc_error *err)
+static msoc_status bind_script(binder *b, const msoc_kql_node *script, msoc_plan_node **out);
+
+static msoc_status bind_hinted(const msoc_kql_node *script, const msoc_plan_catalog *cat,
+                               const msoc_plan_hint *hints, msoc_arena *arena, msoc_plan_node **out,
+                               msoc_error *err)
 {
     binder bb = {0};
     binder *b = &bb;
     b->cat = cat;
+    b->hints = hints;
     b->arena = arena;
     b->err = err;
+    b->script = script;
+    msoc_status st = bind_script(b, script, out);
+    if (st != MSOC_OK && b->rebind_pending) {
+        /* an operator whose columns depend on the data stopped the bind: the plan
+         * is that operator's input, and the back end binds again with its columns */
+        msoc_error_clear(err);
+        *out = b->rebind_pending;
+        return MSOC_OK;
+    }
+    return st;
+}
+
+msoc_status msoc_plan_bind(const msoc_kql_node *script, const msoc_plan_catalog *cat,
+                           msoc_arena *arena, msoc_plan_node **out, msoc_error *err)
+{
+    return bind_hinted(script, cat, NULL, arena, out, err);
+}
+
+msoc_status msoc_plan_rebind(const msoc_plan_node *rebind, msoc_plan_hint *hint, msoc_arena *arena,
+                             msoc_plan_node **out, msoc_error *err)
+{
+    if (rebind->kind != MSOC_PLAN_REBIND || rebind->rebind_catalog == NULL || rebind->rebind_script == NULL)
+        return msoc_fail(err, MSOC_INTERNAL, "not a rebind node");
+    size_t depth = 0;
+    for (const msoc_plan_hint *h = hint; h; h = h->next)
+        depth++;
+    if (depth > 64)
+        return msoc_fail(err, MSOC_LIMIT, "too many data-dependent operators (bag_unpack, pivot) in one query");
+    if (hint->next != rebind->rebind_hints)
+        return msoc_fail(err, MSOC_INTERNAL, "rebind hints out of order");
+    return bind_hinted(rebind->rebind_script, rebind->rebind_catalog, hint, arena, out, err);
+}
+
+static msoc_status bind_script(binder *b, const msoc_kql_node *script, msoc_plan_node **out)
+{
+    msoc_error *err = b->err;
     if (script->kind != MSOC_KQL_SCRIPT)
         return msoc_plan__bind_tabular(b, script, out);
     if (script->flags & MSOC_KQL_F_COMMAND)
@@ -1364,23 +1422,24 @@ static const struct {
     const char *note;
 } op_support[] = {
     {"as", true, ""}, {"consume", false, ""}, {"count", true, ""},
-    {"datatable", true, ""}, {"distinct", true, ""}, {"evaluate", false, "plugins: issue #6"},
+    {"datatable", true, ""}, {"distinct", true, ""},
+    {"evaluate", true, "plugins: bag_unpack, pivot, narrow, rows_near (others: not supported, network plugins refused)"},
     {"extend", true, ""}, {"externaldata", false, "refused: no network access from queries"},
     {"facet", false, ""}, {"find", false, ""}, {"fork", false, ""}, {"getschema", true, ""},
-    {"invoke", false, "FileProfile() and friends: issue #6"},
+    {"invoke", true, "functions defined with let; FileProfile() and friends: issue #6"},
     {"join", true, "innerunique (default), inner, leftouter, rightouter, fullouter, leftanti, rightanti, leftsemi, rightsemi"},
     {"lookup", true, ""}, {"make-series", false, ""}, {"materialize()", true, ""},
-    {"mv-apply", false, ""}, {"mv-expand", true, "with_itemindex, limit, to typeof()"},
+    {"mv-apply", true, "sub-query per input row; with_itemindex, limit, to typeof()"}, {"mv-expand", true, "with_itemindex, limit, to typeof()"},
     {"parse", true, "simple, regex, relaxed; flags"}, {"parse-kv", false, ""},
-    {"parse-where", true, ""}, {"partition", false, ""}, {"print", true, ""},
+    {"parse-where", true, ""}, {"partition", true, "(sub-query) over each group, or {query} with toscalar(Column)"}, {"print", true, ""},
     {"project", true, ""}, {"project-away", true, ""}, {"project-keep", true, ""},
     {"project-rename", true, ""}, {"project-reorder", true, ""}, {"range", true, ""},
     {"reduce", false, ""}, {"render", true, "kept as result metadata; the table is unchanged"},
-    {"sample", false, ""}, {"sample-distinct", false, ""}, {"scan", false, ""},
+    {"sample", true, ""}, {"sample-distinct", true, ""}, {"scan", false, ""},
     {"search", false, ""}, {"serialize", true, ""}, {"sort / order", true, ""},
     {"summarize", true, "hash aggregation; aggregates nested in expressions"},
     {"take / limit", true, "stops the scan early"}, {"toscalar()", true, ""}, {"top", true, ""},
-    {"top-hitters", false, ""}, {"top-nested", false, ""},
+    {"top-hitters", true, "exact counts"}, {"top-nested", false, ""},
     {"union", true, "withsource, kind=inner/outer, isfuzzy, wildcards"}, {"where / filter", true, ""},
     {"workspace() / table()", true, "only the caller's authorised partitions"},
 };
@@ -1397,4 +1456,49 @@ const char *msoc_plan_operator_at(size_t idx, bool *is_supported, const char **n
     *is_supported = op_support[idx].is_supported;
     *note = op_support[idx].note;
     return op_support[idx].name;
+}
+
+/* ---- helpers for bind_ops.c ---- */
+
+const msoc_kql_node *msoc_plan__param(const msoc_kql_node *op, const char *name)
+{
+    return param_of(op, name);
+}
+
+msoc_plan_node *msoc_plan__project(binder *b, msoc_plan_node *in, size_t n_cols)
+{
+    return project_node(b, in, n_cols);
+}
+
+msoc_plan_node *msoc_plan__identity(binder *b, msoc_plan_node *in, size_t extra)
+{
+    return identity_project(b, in, extra);
+}
+
+void msoc_plan__add_col(msoc_plan_node *n, msoc_str name, msoc_type t, msoc_plan_expr *e)
+{
+    add_col(n, name, t, e);
+}
+
+msoc_status msoc_plan__const_long(binder *b, const msoc_kql_node *e, int64_t *out)
+{
+    return const_long(b, e, out);
+}
+
+msoc_status msoc_plan__bind_op(binder *b, const msoc_kql_node *op, msoc_plan_node *in,
+                               msoc_plan_node **out)
+{
+    if (++b->depth > 200) {
+        b->depth--;
+        return fail_at(b, op, MSOC_LIMIT, "query nested too deeply");
+    }
+    msoc_status st = bind_operator(b, op, in, out);
+    b->depth--;
+    return st;
+}
+
+msoc_status msoc_plan__bind_mv_expand(binder *b, const msoc_kql_node *op, msoc_plan_node *in,
+                                      msoc_plan_node **out)
+{
+    return bind_mv_expand(b, op, in, out);
 }

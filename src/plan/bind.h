@@ -10,6 +10,18 @@
 #include "plan/plan.h"
 #include "storage/catalog.h"
 
+/* What a back end worked out for an operator whose output columns depend on the
+ * data (a MSOC_PLAN_REBIND node): the binder uses these columns, and the table, the
+ * next time it meets the same operator (site, ordinal). */
+typedef struct msoc_plan_hint {
+    const void *site;           /* the operator's AST node */
+    int ordinal;                /* how many times the binder met the site before */
+    const msoc_plan_col *cols;
+    size_t n_cols;
+    const void *table;          /* the back end's result (node->rebound_table) */
+    const struct msoc_plan_hint *next;
+} msoc_plan_hint;
+
 typedef struct msoc_plan_catalog {
     /* The authorised partitions. workspace {NULL,0}: every workspace of the tenant. */
     const msoc_plan_part *parts;
@@ -25,6 +37,12 @@ typedef struct msoc_plan_catalog {
  * MSOC_UNSUPPORTED ("not supported: <name>"), MSOC_LIMIT (arena budget). */
 msoc_status msoc_plan_bind(const msoc_kql_node *script, const msoc_plan_catalog *cat,
                            msoc_arena *arena, msoc_plan_node **out, msoc_error *err);
+
+/* Binds the query of a MSOC_PLAN_REBIND node again, with hint describing the node's
+ * output (hint->next must be the node's rebind_hints, the hints it was bound with).
+ * Same catalog, hence the same authorised partitions. */
+msoc_status msoc_plan_rebind(const msoc_plan_node *rebind, msoc_plan_hint *hint, msoc_arena *arena,
+                             msoc_plan_node **out, msoc_error *err);
 
 /* The tabular operators and whether the binder supports them (for docs). */
 size_t msoc_plan_operator_count(void);

@@ -112,7 +112,94 @@ typedef enum msoc_plan_kind {
     MSOC_PLAN_UNION,
     MSOC_PLAN_MVEXPAND,
     MSOC_PLAN_SHARED,    /* materialize(): the child is evaluated once */
+    MSOC_PLAN_APPLY,     /* mv-apply / partition: inputs[1] (the sub-plan) runs once per
+                          * group of inputs[0]; see apply_* */
+    MSOC_PLAN_GROUP,     /* leaf of an APPLY's sub-plan: the current group's rows
+                          * (apply_id names the APPLY) */
+    MSOC_PLAN_EVALUATE,  /* whole-table operators and evaluate plugins: eval_op says
+                          * which; inputs[1..] are extra tables (lookup tables) */
+    MSOC_PLAN_REBIND,    /* an operator whose output columns depend on the data
+                          * (bag_unpack, pivot): the back end runs inputs[0], works
+                          * out the columns and binds the query again with them
+                          * (rebind_* fields) */
 } msoc_plan_kind;
+
+/* Whole-table operators and plugins (MSOC_PLAN_EVALUATE). */
+typedef enum msoc_plan_eval_op {
+    MSOC_PLAN_EV_BAG_UNPACK,      /* args: bag column; columns from eval_cols */
+    MSOC_PLAN_EV_PIVOT,           /* args: pivot column, aggregate input; keys */
+    MSOC_PLAN_EV_NARROW,
+    MSOC_PLAN_EV_ROWS_NEAR,       /* args: predicate, before, [after] */
+    MSOC_PLAN_EV_IP_LOOKUP,       /* inputs[1] = lookup table; args: ip, [return_unmatched] */
+    MSOC_PLAN_EV_ACTIVITY_COUNTS, /* args: id, time, start, end, window[, dim...] */
+    MSOC_PLAN_EV_SLIDING_COUNTS,  /* args: id, time, start, end, lookback, bin[, dim...] */
+    MSOC_PLAN_EV_ACTIVE_USERS,    /* args: id, time, start, end, lookback, period, n, bin */
+    MSOC_PLAN_EV_ROLLING_PCT,     /* args: value, pct, time, bin, window[, dim...] */
+    MSOC_PLAN_EV_SCAN,            /* eval_data: const msoc_plan_scan * */
+    MSOC_PLAN_EV_TOP_NESTED,      /* eval_data: const msoc_plan_top_nested * */
+    MSOC_PLAN_EV_REDUCE,          /* args: string expr; eval_lit: characters */
+    MSOC_PLAN_EV_MAKE_SERIES,     /* eval_data: const msoc_plan_make_series * */
+    MSOC_PLAN_EV_SAMPLE,          /* limit = n */
+    MSOC_PLAN_EV_SAMPLE_DISTINCT, /* args: expr; limit = n */
+    MSOC_PLAN_EV_TOP_HITTERS,     /* args: of expr, [by expr]; limit = n */
+    MSOC_PLAN_EV_PARSE_KV,        /* args: source; eval_data: const msoc_plan_parse_kv * */
+} msoc_plan_eval_op;
+
+/* scan: steps over the serialized input. Expressions are bound over a row of
+ * n_in input columns, then n_decl declared columns, then for each step k the
+ * (n_in + n_decl) columns of that step's state ("sK.col"). */
+typedef struct msoc_plan_scan_step {
+    msoc_plan_expr *cond;
+    int *assign_cols;            /* declared column index (0-based among declared) */
+    msoc_plan_expr **assign;
+    size_t n_assign;
+    int output;                  /* 0 all, 1 last, 2 none */
+} msoc_plan_scan_step;
+
+typedef struct msoc_plan_scan {
+    size_t n_in, n_decl;
+    msoc_plan_expr **decl_defaults; /* n_decl constant expressions */
+    msoc_plan_scan_step *steps;
+    size_t n_steps;
+    bool has_match_id;
+} msoc_plan_scan;
+
+/* top-nested: one level per entry; exprs bound over the input. */
+typedef struct msoc_plan_top_level {
+    int64_t n;                   /* -1: all */
+    msoc_plan_expr *of;          /* the grouping value */
+    msoc_plan_fn agg;            /* aggregate of the level */
+    msoc_plan_expr *agg_arg;     /* NULL for count() */
+    bool is_asc;
+    bool has_others;
+    msoc_plan_expr *others;      /* `with others = v` value */
+} msoc_plan_top_level;
+
+typedef struct msoc_plan_top_nested {
+    msoc_plan_top_level *levels;
+    size_t n_levels;
+} msoc_plan_top_nested;
+
+/* make-series: per group of keys, one array per aggregate over the axis. */
+typedef struct msoc_plan_make_series {
+    msoc_plan_expr **keys;       /* n_keys group keys (output cols 0..n_keys-1) */
+    size_t n_keys;
+    struct msoc_plan_agg *aggs;  /* n_aggs (output cols after the keys) */
+    msoc_plan_expr **defaults;   /* per aggregate: constant default or NULL */
+    size_t n_aggs;
+    msoc_plan_expr *axis;
+    msoc_plan_expr *from, *to, *step; /* constants; from/to may be NULL */
+    bool is_nonempty;
+} msoc_plan_make_series;
+
+/* parse-kv */
+typedef struct msoc_plan_parse_kv {
+    msoc_str pair_delim, kv_delim, quote, escape; /* empty: not set */
+    bool has_regex, is_greedy;
+    msoc_str regex;
+    size_t first_col;            /* output column of the first extracted key */
+    size_t n_keys;
+} msoc_plan_parse_kv;
 
 typedef enum msoc_plan_join_kind {
     MSOC_PLAN_JOIN_INNERUNIQUE, MSOC_PLAN_JOIN_INNER, MSOC_PLAN_JOIN_LEFTOUTER,
@@ -146,6 +233,7 @@ struct msoc_plan_node {
     msoc_plan_node **inputs;
     size_t n_inputs;
     int id;                    /* unique per query (SHARED caches by id) */
+    uint32_t line, col_no;     /* the operator's position (EVALUATE, APPLY: run-time errors) */
     msoc_str as_name;          /* `as Name` / let name (union withsource) */
 
     /* SCAN */
@@ -192,6 +280,33 @@ struct msoc_plan_node {
     msoc_type *expand_types;
     size_t n_expand;
     int expand_index_col;      /* with_itemindex output column, or -1 */
+
+    /* APPLY: apply_part_col >= 0 groups inputs[0] by that column (partition),
+     * else each input row is a group (mv-apply). Output column c comes from the
+     * sub-plan's column apply_out[c] (>= 0) or the group row's column
+     * -(apply_out[c] + 1) (mv-apply only). GROUP: apply_id = the APPLY's id. */
+    int apply_part_col;
+    int *apply_out;
+    int apply_id;
+
+    /* EVALUATE */
+    msoc_plan_eval_op eval_op;
+    msoc_plan_expr **eval_args;  /* bound over inputs[0] (or constants) */
+    size_t n_eval_args;
+    const void *eval_data;       /* op-specific (msoc_plan_scan, ...) */
+    msoc_str eval_text;          /* op-specific text (bag_unpack prefix, reduce characters) */
+    int eval_flags;              /* op-specific (bag_unpack: 1 = keep source columns that
+                                  * clash, 2 = replace them; ip lookup: 1 = return_unmatched,
+                                  * 2 = IPv6) */
+    const void *rebound_table;   /* set on a REBIND's second round: the back end's own
+                                  * result for this node (bag_unpack, pivot) */
+
+    /* REBIND: what the back end needs to bind the query again once inputs[0] ran */
+    const void *rebind_script;   /* const msoc_kql_node * */
+    const void *rebind_catalog;  /* const msoc_plan_catalog * (a copy in the arena) */
+    const void *rebind_site;     /* const msoc_kql_node * of the operator */
+    int rebind_ordinal;          /* how many times the binder met rebind_site before */
+    const void *rebind_hints;    /* const msoc_plan_hint *: the hints of this bind */
 };
 
 /* The hidden column every scan carries for ingestion_time(). Hidden columns start

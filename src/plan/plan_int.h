@@ -31,6 +31,11 @@ typedef struct binder {
     bind_sym *syms;        /* innermost first */
     int next_id;
     int depth;             /* recursion guard */
+    const msoc_kql_node *script;   /* the whole query (REBIND keeps it) */
+    const struct msoc_plan_hint *hints; /* columns of data-dependent operators, from the back end */
+    int apply_depth;       /* > 0 inside an mv-apply / partition sub-query */
+    msoc_plan_node *rebind_pending; /* set when a data-dependent operator stops the bind */
+    struct site_count *site_counts; /* per data-dependent operator: times met */
     /* join binding: $left / $right schemas */
     const msoc_plan_node *join_left, *join_right;
 } binder;
@@ -56,6 +61,20 @@ msoc_status msoc_plan__bind_tabular(binder *b, const msoc_kql_node *e, msoc_plan
 /* Summarize (bind_agg.c). */
 msoc_status msoc_plan__bind_summarize(binder *b, const msoc_kql_node *op, msoc_plan_node *in,
                                       msoc_plan_node **out);
+/* Operator helpers (bind.c) shared with bind_ops.c. */
+const msoc_kql_node *msoc_plan__param(const msoc_kql_node *op, const char *name);
+msoc_plan_node *msoc_plan__project(binder *b, msoc_plan_node *in, size_t n_cols);
+msoc_plan_node *msoc_plan__identity(binder *b, msoc_plan_node *in, size_t extra);
+void msoc_plan__add_col(msoc_plan_node *n, msoc_str name, msoc_type t, msoc_plan_expr *e);
+msoc_status msoc_plan__const_long(binder *b, const msoc_kql_node *e, int64_t *out);
+msoc_status msoc_plan__bind_op(binder *b, const msoc_kql_node *op, msoc_plan_node *in,
+                               msoc_plan_node **out);
+msoc_status msoc_plan__bind_mv_expand(binder *b, const msoc_kql_node *op, msoc_plan_node *in,
+                                      msoc_plan_node **out);
+/* The newer operators (bind_ops.c): mv-apply, partition, evaluate plugins, scan,
+ * top-nested, make-series, reduce, sample, top-hitters, parse-kv, invoke. */
+msoc_status msoc_plan__bind_op_ext(binder *b, const msoc_kql_node *op, msoc_plan_node *in,
+                                   msoc_plan_node **out);
 msoc_status msoc_plan__bind_json_lit(binder *b, const msoc_kql_node *v, msoc_buf *out);
 
 #endif

@@ -91,6 +91,14 @@ static const char *templates[] = {
     "let f = (t:string) { DeviceProcessEvents | where TenantId == t }; f('%s') | project TenantId",
     "DeviceProcessEvents | where TenantId == toscalar(DeviceInfo | where TenantId == '%s' | take 1 | project TenantId) | project TenantId",
     "DeviceProcessEvents | where DeviceId in ((DeviceInfo | where TenantId == '%s' | project DeviceId)) | project TenantId",
+    "DeviceProcessEvents | extend a = pack_array(1, 2) | mv-apply a on (union (DeviceNetworkEvents | where TenantId == '%s' | project TenantId) | take 3) | project TenantId",
+    "DeviceProcessEvents | partition by TenantId (summarize count() by TenantId) | project TenantId",
+    "DeviceProcessEvents | project TenantId | partition by TenantId { DeviceNetworkEvents | where TenantId == toscalar(TenantId) or TenantId == '%s' | project TenantId }",
+    "DeviceProcessEvents | extend b = bag_pack('k', TenantId) | evaluate bag_unpack(b) | project TenantId",
+    "DeviceProcessEvents | project TenantId, c = strcat('v', '%s') | evaluate pivot(c) | union (workspace('%s').SecurityEvent) | project TenantId",
+    "let f = (T:(TenantId:string)) { T | union (DeviceInfo | where TenantId == '%s') }; DeviceProcessEvents | project TenantId | invoke f()",
+    "DeviceProcessEvents | sample 2 | project TenantId",
+    "DeviceProcessEvents | evaluate rows_near(TenantId == '%s', 1) | project TenantId",
 };
 
 static void test_isolation_property(void **state)

@@ -1,0 +1,925 @@
+/* Binding the newer tabular operators: mv-apply and partition (a sub-plan run per
+ * group), evaluate plugins, scan, top-nested, top-hitters, make-series, reduce,
+ * sample, sample-distinct, parse-kv and invoke. Where an operator is a composition
+ * of existing ones (top-hitters, make-series, top-nested levels) it is built from
+ * synthetic AST nodes so names and types follow the same rules as summarize.
+ * Operators whose output columns depend on the data (bag_unpack, pivot) stop the
+ * bind with a REBIND node unless the back end already told us their columns. */
+#include <stdio.h>
+
+#include "kql/kql.h"
+#include "plan_int.h"
+
+struct site_count {
+    const void *site;
+    int n;
+    struct site_count *next;
+};
+
+static msoc_status fail_at(binder *b, const msoc_kql_node *e, msoc_status code, const char *what)
+{
+    return msoc_fail_pos(b->err, code, e->line, e->col, "%s", what);
+}
+
+/* ---- synthetic AST ---- */
+
+/* The AST is read-only for the binder; synthetic nodes only point at parts of it. */
+static msoc_kql_node *mut(const msoc_kql_node *p)
+{
+    return (msoc_kql_node *)(uintptr_t)p;
+}
+
+static msoc_kql_node *ast(binder *b, msoc_kql_kind kind, const msoc_kql_node *pos)
+{
+    msoc_kql_node *n = msoc_plan__alloc(b, sizeof *n);
+    if (n == NULL)
+        return NULL;
+    n->kind = kind;
+    if (pos) {
+        n->line = pos->line;
+        n->col = pos->col;
+        n->off = pos->off;
+        n->end = pos->end;
+    }
+    return n;
+}
+
+static bool ast_list(binder *b, msoc_kql_list *l, msoc_kql_node *const *items, size_t n)
+{
+    l->items = msoc_plan__alloc(b, (n + 1) * sizeof *l->items);
+    if (l->items == NULL)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        l->items[i] = items[i];
+    l->n = (uint32_t)n;
+    return true;
+}
+
+static msoc_kql_node *ast_name(binder *b, msoc_str name, const msoc_kql_node *pos)
+{
+    msoc_kql_node *n = ast(b, MSOC_KQL_NAME, pos);
+    if (n)
+        n->name = name;
+    return n;
+}
+
+static msoc_kql_node *ast_call(binder *b, const char *fn, msoc_kql_node *const *args, size_t n_args,
+                               const msoc_kql_node *pos)
+{
+    msoc_kql_node *n = ast(b, MSOC_KQL_CALL, pos);
+    if (n == NULL || !ast_list(b, &n->args, args, n_args))
+        return NULL;
+    n->name = msoc_str_c(fn);
+    return n;
+}
+
+static msoc_kql_node *ast_assign(binder *b, msoc_str name, msoc_kql_node *value, const msoc_kql_node *pos)
+{
+    msoc_kql_node *n = ast(b, MSOC_KQL_ASSIGN, pos);
+    msoc_kql_node *t = ast_name(b, name, pos);
+    if (n == NULL || t == NULL || !ast_list(b, &n->args, &t, 1))
+        return NULL;
+    n->a = value;
+    return n;
+}
+
+msoc_kql_node *msoc_plan__ast_binary(binder *b, msoc_kql_op op, msoc_kql_node *l, msoc_kql_node *r);
+msoc_kql_node *msoc_plan__ast_binary(binder *b, msoc_kql_op op, msoc_kql_node *l, msoc_kql_node *r)
+{
+    msoc_kql_node *n = ast(b, MSOC_KQL_BINARY, l);
+    if (n) {
+        n->op = op;
+        n->a = l;
+        n->b = r;
+    }
+    return n;
+}
+
+static msoc_str fmt(binder *b, const char *a, msoc_str x, const char *c)
+{
+    char buf[400];
+    int len = snprintf(buf, sizeof buf, "%s%.*s%s", a, (int)x.len, x.ptr ? x.ptr : "", c);
+    if (len < 0)
+        len = 0;
+    if ((size_t)len >= sizeof buf)
+        len = sizeof buf - 1;
+    return msoc_plan__str(b, buf, (size_t)len);
+}
+
+static const msoc_kql_node *unnamed(const msoc_kql_node *e)
+{
+    return e && e->kind == MSOC_KQL_NAMED_ARG ? e->a : e;
+}
+
+/* An operator node (not a source such as datatable or print). */
+static bool is_operator(const msoc_kql_node *e)
+{
+    return e->kind >= MSOC_KQL_OP_WHERE && e->kind != MSOC_KQL_OP_DATATABLE &&
+           e->kind != MSOC_KQL_OP_PRINT && e->kind != MSOC_KQL_OP_RANGE &&
+           e->kind != MSOC_KQL_OP_EXTERNALDATA && e->kind < MSOC_KQL_RESTRICT;
+}
+
+/* Binds the operators of a sub-query pipe (PIPE with no source) over in. */
+static msoc_status bind_pipe_over(binder *b, const msoc_kql_node *pipe, msoc_plan_node *in,
+                                  msoc_plan_node **out)
+{
+    msoc_plan_node *cur = in;
+    if (pipe == NULL) {
+        *out = in;
+        return MSOC_OK;
+    }
+    if (is_operator(pipe))
+        return msoc_plan__bind_op(b, pipe, in, out);
+    if (pipe->kind != MSOC_KQL_PIPE || (pipe->a != NULL && !is_operator(pipe->a)))
+        return fail_at(b, pipe, MSOC_SEMANTIC, "expected a sub-query of operators");
+    if (pipe->a) {
+        msoc_status st = msoc_plan__bind_op(b, pipe->a, cur, &cur);
+        if (st != MSOC_OK)
+            return st;
+    }
+    for (uint32_t i = 0; i < pipe->args.n; i++) {
+        msoc_plan_node *next;
+        msoc_status st = msoc_plan__bind_op(b, pipe->args.items[i], cur, &next);
+        if (st != MSOC_OK)
+            return st;
+        cur = next;
+    }
+    *out = cur;
+    return MSOC_OK;
+}
+
+/* Binds a `{ let ...; query }` block or a tabular expression. */
+static msoc_status bind_block(binder *b, const msoc_kql_node *e, msoc_plan_node **out)
+{
+    if (e->kind != MSOC_KQL_BLOCK)
+        return msoc_plan__bind_tabular(b, e, out);
+    bind_sym *saved = b->syms;
+    const msoc_kql_node *res = NULL;
+    msoc_status st = MSOC_OK;
+    for (uint32_t i = 0; i < e->args.n && st == MSOC_OK; i++) {
+        const msoc_kql_node *s = e->args.items[i];
+        if (s->kind != MSOC_KQL_LET) {
+            res = s;
+            continue;
+        }
+        bind_sym *sym = msoc_plan__alloc(b, sizeof *sym);
+        if (sym == NULL)
+            return b->err->code;
+        sym->name = s->name;
+        if (s->a && s->a->kind == MSOC_KQL_FUNC) {
+            sym->kind = SYM_FUNC;
+            sym->func = s->a;
+        } else if (msoc_plan__is_tabular(b, s->a)) {
+            sym->kind = SYM_TABLE;
+            st = msoc_plan__bind_tabular(b, s->a, &sym->node);
+        } else {
+            sym->kind = SYM_SCALAR;
+            st = msoc_plan__bind_expr(b, s->a, NULL, &sym->expr);
+        }
+        sym->next = b->syms;
+        b->syms = sym;
+    }
+    if (st == MSOC_OK)
+        st = res ? msoc_plan__bind_tabular(b, res, out) : fail_at(b, e, MSOC_SEMANTIC, "the block has no query");
+    b->syms = saved;
+    return st;
+}
+
+/* ---- mv-apply and partition ---- */
+
+static msoc_plan_node *group_leaf(binder *b, msoc_plan_node *apply, const msoc_plan_node *in)
+{
+    msoc_plan_node *g = msoc_plan__node(b, MSOC_PLAN_GROUP, NULL, in->n_cols);
+    if (g == NULL)
+        return NULL;
+    memcpy(g->cols, in->cols, in->n_cols * sizeof *g->cols);
+    g->apply_id = apply->id;
+    return g;
+}
+
+static msoc_plan_node *apply_node(binder *b, msoc_plan_node *in)
+{
+    msoc_plan_node *n = msoc_plan__node(b, MSOC_PLAN_APPLY, in, 0);
+    if (n == NULL)
+        return NULL;
+    n->inputs = msoc_plan__alloc(b, 2 * sizeof *n->inputs);
+    if (n->inputs == NULL)
+        return NULL;
+    n->inputs[0] = in;
+    n->n_inputs = 1;
+    n->apply_part_col = -1;
+    return n;
+}
+
+static msoc_status bind_mv_apply(binder *b, const msoc_kql_node *op, msoc_plan_node *in,
+                                 msoc_plan_node **out)
+{
+    msoc_plan_node *n = apply_node(b, in);
+    msoc_plan_node *g = n ? group_leaf(b, n, in) : NULL;
+    if (g == NULL)
+        return b->err->code;
+    b->apply_depth++;
+    msoc_plan_node *expanded, *sub = NULL;
+    msoc_status st = msoc_plan__bind_mv_expand(b, op, g, &expanded);
+    if (st == MSOC_OK)
+        st = bind_pipe_over(b, op->b, expanded, &sub);
+    b->apply_depth--;
+    if (st != MSOC_OK)
+        return st;
+    n->inputs[1] = sub;
+    n->n_inputs = 2;
+    /* outer columns that were not expanded in place come first (the sub-query's
+     * value when it has a column of that name), then the sub-query's other columns */
+    size_t cap = in->n_cols + sub->n_cols + 1;
+    n->cols = msoc_plan__alloc(b, cap * sizeof *n->cols);
+    n->apply_out = msoc_plan__alloc(b, cap * sizeof *n->apply_out);
+    bool *used = msoc_plan__alloc(b, sub->n_cols + 1);
+    if (n->cols == NULL || n->apply_out == NULL || used == NULL)
+        return b->err->code;
+    n->n_cols = 0;
+    for (size_t c = 0; c < in->n_cols; c++) {
+        bool is_expanded = false;
+        for (size_t e = 0; e < expanded->n_expand; e++)
+            if (expanded->expand_cols[e] == (int)c)
+                is_expanded = true;
+        if (is_expanded)
+            continue;
+        int sc = msoc_plan__find_col(sub, in->cols[c].name);
+        if (sc >= 0) {
+            used[sc] = true;
+            n->cols[n->n_cols] = sub->cols[sc];
+            n->apply_out[n->n_cols++] = sc;
+        } else {
+            n->cols[n->n_cols] = in->cols[c];
+            n->apply_out[n->n_cols++] = -(int)c - 1;
+        }
+    }
+    for (size_t sc = 0; sc < sub->n_cols; sc++) {
+        if (used[sc])
+            continue;
+        n->cols[n->n_cols] = sub->cols[sc];
+        n->apply_out[n->n_cols++] = (int)sc;
+    }
+    *out = n;
+    return MSOC_OK;
+}
+
+static msoc_status bind_partition(binder *b, const msoc_kql_node *op, msoc_plan_node *in,
+                                  msoc_plan_node **out)
+{
+    const msoc_kql_node *by = op->a;
+    if (by == NULL || by->kind != MSOC_KQL_NAME)
+        return fail_at(b, op, MSOC_SEMANTIC, "partition needs `by Column`");
+    int pc = msoc_plan__find_col(in, by->name);
+    if (pc < 0)
+        return msoc_fail_pos(b->err, MSOC_SEMANTIC, by->line, by->col, "unknown column '%.*s'",
+                             (int)by->name.len, by->name.ptr);
+    if (op->b == NULL)
+        return fail_at(b, op, MSOC_SEMANTIC, "partition needs a sub-query");
+    msoc_plan_node *n = apply_node(b, in);
+    msoc_plan_node *g = n ? group_leaf(b, n, in) : NULL;
+    if (g == NULL)
+        return b->err->code;
+    n->apply_part_col = pc;
+    b->apply_depth++;
+    msoc_plan_node *sub = NULL;
+    msoc_status st;
+    if (op->b->kind == MSOC_KQL_PIPE && op->b->a == NULL) {
+        st = bind_pipe_over(b, op->b, g, &sub);
+    } else {
+        /* { query with its own source }: the partition column names the group's
+         * rows (toscalar(Column) is the partition's value) */
+        msoc_plan_node *p = msoc_plan__project(b, g, 1);
+        bind_sym *s = msoc_plan__alloc(b, sizeof *s);
+        msoc_plan_expr *ref = msoc_plan__col_ref(b, g, pc);
+        if (p == NULL || s == NULL || ref == NULL) {
+            b->apply_depth--;
+            return b->err->code;
+        }
+        p->n_cols = 0;
+        msoc_plan__add_col(p, in->cols[pc].name, in->cols[pc].type, ref);
+        bind_sym *saved = b->syms;
+        s->name = by->name;
+        s->kind = SYM_TABLE;
+        s->node = p;
+        s->next = b->syms;
+        b->syms = s;
+        st = bind_block(b, op->b, &sub);
+        b->syms = saved;
+    }
+    b->apply_depth--;
+    if (st != MSOC_OK)
+        return st;
+    n->inputs[1] = sub;
+    n->n_inputs = 2;
+    n->cols = msoc_plan__alloc(b, (sub->n_cols + 1) * sizeof *n->cols);
+    n->apply_out = msoc_plan__alloc(b, (sub->n_cols + 1) * sizeof *n->apply_out);
+    if (n->cols == NULL || n->apply_out == NULL)
+        return b->err->code;
+    for (size_t c = 0; c < sub->n_cols; c++) {
+        n->cols[c] = sub->cols[c];
+        n->apply_out[c] = (int)c;
+    }
+    n->n_cols = sub->n_cols;
+    *out = n;
+    return MSOC_OK;
+}
+
+/* ---- evaluate ---- */
+
+static msoc_plan_node *eval_node(binder *b, msoc_plan_eval_op op, msoc_plan_node *in, size_t n_cols)
+{
+    msoc_plan_node *n = msoc_plan__node(b, MSOC_PLAN_EVALUATE, in, n_cols);
+    if (n == NULL)
+        return NULL;
+    n->eval_op = op;
+    n->n_cols = 0;
+    return n;
+}
+
+static msoc_status bind_eval_args(binder *b, const msoc_kql_node *call, uint32_t first, uint32_t n_args,
+                                  const msoc_plan_node *in, msoc_plan_node *n)
+{
+    n->eval_args = msoc_plan__alloc(b, (n_args + 1) * sizeof *n->eval_args);
+    if (n->eval_args == NULL)
+        return b->err->code;
+    for (uint32_t i = 0; i < n_args; i++) {
+        msoc_status st = msoc_plan__bind_expr(b, unnamed(call->args.items[first + i]), in, &n->eval_args[i]);
+        if (st != MSOC_OK)
+            return st;
+    }
+    n->n_eval_args = n_args;
+    return MSOC_OK;
+}
+
+static const msoc_kql_node *named_arg(const msoc_kql_node *call, const char *name)
+{
+    for (uint32_t i = 0; i < call->args.n; i++) {
+        const msoc_kql_node *a = call->args.items[i];
+        if (a->kind == MSOC_KQL_NAMED_ARG && msoc_str_ieq_c(a->name, name))
+            return a->a;
+    }
+    return NULL;
+}
+
+static uint32_t n_positional(const msoc_kql_node *call)
+{
+    uint32_t k = 0;
+    while (k < call->args.n && call->args.items[k]->kind != MSOC_KQL_NAMED_ARG)
+        k++;
+    return k;
+}
+
+/* An operator whose output columns depend on the data: use the back end's answer
+ * when it gave one, else stop the bind with a REBIND over in. */
+static msoc_status dynamic_schema(binder *b, const msoc_kql_node *op, msoc_plan_node *proto,
+                                  msoc_plan_node **out)
+{
+    struct site_count *sc = b->site_counts;
+    while (sc && sc->site != op)
+        sc = sc->next;
+    if (sc == NULL) {
+        sc = msoc_plan__alloc(b, sizeof *sc);
+        if (sc == NULL)
+            return b->err->code;
+        sc->site = op;
+        sc->next = b->site_counts;
+        b->site_counts = sc;
+    }
+    int ordinal = sc->n++;
+    for (const msoc_plan_hint *h = b->hints; h; h = h->next) {
+        if (h->site != op || h->ordinal != ordinal)
+            continue;
+        proto->cols = msoc_plan__alloc(b, (h->n_cols + 1) * sizeof *proto->cols);
+        if (proto->cols == NULL)
+            return b->err->code;
+        memcpy(proto->cols, h->cols, h->n_cols * sizeof *proto->cols);
+        proto->n_cols = h->n_cols;
+        proto->rebound_table = h->table;
+        proto->inputs = NULL; /* the back end already has the rows */
+        proto->n_inputs = 0;
+        *out = proto;
+        return MSOC_OK;
+    }
+    if (b->apply_depth > 0)
+        return msoc_fail_pos(b->err, MSOC_UNSUPPORTED, op->line, op->col,
+                             "not supported: %.*s inside mv-apply or partition without an output "
+                             "schema (add `: (Column:type, ...)`)",
+                             op->a ? (int)op->a->name.len : 8, op->a ? op->a->name.ptr : "evaluate");
+    msoc_plan_catalog *cat = msoc_plan__alloc(b, sizeof *cat);
+    if (cat == NULL)
+        return b->err->code;
+    *cat = *b->cat;
+    proto->kind = MSOC_PLAN_REBIND;
+    proto->rebind_script = b->script;
+    proto->rebind_catalog = cat;
+    proto->rebind_site = op;
+    proto->rebind_ordinal = ordinal;
+    proto->rebind_hints = b->hints;
+    b->rebind_pending = proto;
+    return msoc_fail_pos(b->err, MSOC_UNSUPPORTED, op->line, op->col,
+                         "internal: the columns of this operator depend on the data");
+}
+
+/* `evaluate plugin(...) : (schema)`: the output columns are given. */
+static msoc_status schema_cols(binder *b, const msoc_kql_node *schema, msoc_plan_node *n)
+{
+    size_t nc = schema->args.n;
+    n->cols = msoc_plan__alloc(b, (nc + 1) * sizeof *n->cols);
+    if (n->cols == NULL)
+        return b->err->code;
+    for (size_t c = 0; c < nc; c++) {
+        const msoc_kql_node *cd = schema->args.items[c];
+        n->cols[c].name = cd->name;
+        n->cols[c].type = cd->a ? (msoc_type)cd->a->op : MSOC_TYPE_DYNAMIC;
+    }
+    n->n_cols = nc;
+    return MSOC_OK;
+}
+
+static msoc_status bind_bag_unpack(binder *b, const msoc_kql_node *op, const msoc_kql_node *call,
+                                   msoc_plan_node *in, msoc_plan_node **out)
+{
+    uint32_t np = n_positional(call);
+    if (np < 1 || np > 3)
+        return fail_at(b, call, MSOC_SEMANTIC, "bag_unpack(column [, prefix [, conflict]]) takes a bag column");
+    msoc_plan_node *n = eval_node(b, MSOC_PLAN_EV_BAG_UNPACK, in, 0);
+    if (n == NULL)
+        return b->err->code;
+    /* args: the bag, then the ignored properties (or a null) */
+    n->eval_args = msoc_plan__alloc(b, 3 * sizeof *n->eval_args);
+    if (n->eval_args == NULL)
+        return b->err->code;
+    msoc_status st = msoc_plan__bind_expr(b, call->args.items[0], in, &n->eval_args[0]);
+    if (st != MSOC_OK)
+        return st;
+    const msoc_kql_node *ign = named_arg(call, "ignoredProperties");
+    if (ign) {
+        st = msoc_plan__bind_expr(b, ign, NULL, &n->eval_args[1]);
+        if (st != MSOC_OK)
+            return st;
+    } else {
+        n->eval_args[1] = msoc_plan__lit_null(b, MSOC_TYPE_DYNAMIC);
+    }
+    n->n_eval_args = 2;
+    const msoc_kql_node *prefix = np >= 2 ? call->args.items[1] : named_arg(call, "OutputColumnPrefix");
+    if (prefix) {
+        if (prefix->kind != MSOC_KQL_LIT || prefix->lit.type != MSOC_TYPE_STRING)
+            return fail_at(b, prefix, MSOC_SEMANTIC, "bag_unpack: the column prefix must be a string literal");
+        n->eval_text = prefix->lit.s;
+    }
+    const msoc_kql_node *conflict = np >= 3 ? call->args.items[2] : named_arg(call, "columnsConflict");
+    if (conflict) {
+        msoc_str c = conflict->kind == MSOC_KQL_LIT ? conflict->lit.s : conflict->name;
+        if (msoc_str_eq_c(c, "keep_source"))
+            n->eval_flags = 1;
+        else if (msoc_str_eq_c(c, "replace_source"))
+            n->eval_flags = 2;
+        else if (!msoc_str_eq_c(c, "error"))
+            return fail_at(b, conflict, MSOC_SEMANTIC,
+                           "bag_unpack: columnsConflict is 'error', 'keep_source' or 'replace_source'");
+    }
+    if (op->b) {
+        st = schema_cols(b, op->b, n);
+        *out = n;
+        return st;
+    }
+    return dynamic_schema(b, op, n, out);
+}
+
+static bool mentions(const msoc_kql_node *e, msoc_str name)
+{
+    if (e == NULL)
+        return false;
+    if (e->kind == MSOC_KQL_NAME && msoc_str_eq(e->name, name))
+        return true;
+    if (mentions(e->a, name) || mentions(e->b, name) || mentions(e->c, name))
+        return true;
+    for (uint32_t i = 0; i < e->args.n; i++)
+        if (mentions(e->args.items[i], name))
+            return true;
+    return false;
+}
+
+/* pivot(col [, agg(x)] [, key...]): summarize agg by key..., col, then one output
+ * column per distinct value of col (worked out from the data). */
+static msoc_status bind_pivot(binder *b, const msoc_kql_node *op, const msoc_kql_node *call,
+                              msoc_plan_node *in, msoc_plan_node **out)
+{
+    uint32_t na = call->args.n;
+    if (na < 1)
+        return fail_at(b, call, MSOC_SEMANTIC, "pivot(column [, aggregation [, key...]])");
+    msoc_kql_node *sum = ast(b, MSOC_KQL_OP_SUMMARIZE, op);
+    msoc_kql_node *agg = na >= 2 ? mut(unnamed(call->args.items[1])) : ast_call(b, "count", NULL, 0, op);
+    msoc_kql_node **keys = msoc_plan__alloc(b, (na + 1) * sizeof *keys);
+    if (sum == NULL || agg == NULL || keys == NULL)
+        return b->err->code;
+    msoc_kql_node *agg_item = ast_assign(b, MSOC_STR("$pivot_value"), agg, agg);
+    if (agg_item == NULL || !ast_list(b, &sum->args, &agg_item, 1))
+        return b->err->code;
+    size_t nk = 0;
+    for (uint32_t i = 2; i < na; i++)
+        keys[nk++] = mut(unnamed(call->args.items[i]));
+    if (na <= 2) {
+        /* default keys: every column but the pivot column and the aggregated ones */
+        keys = msoc_plan__alloc(b, (in->n_cols + 2) * sizeof *keys);
+        if (keys == NULL)
+            return b->err->code;
+        const msoc_kql_node *pv = unnamed(call->args.items[0]);
+        for (size_t c = 0; c < in->n_cols; c++) {
+            msoc_str cn = in->cols[c].name;
+            if (msoc_plan_col_is_hidden(cn) || (pv->kind == MSOC_KQL_NAME && msoc_str_eq(pv->name, cn)) ||
+                mentions(agg, cn))
+                continue;
+            keys[nk] = ast_name(b, cn, op);
+            if (keys[nk++] == NULL)
+                return b->err->code;
+        }
+    }
+    keys[nk++] = mut(unnamed(call->args.items[0]));
+    if (!ast_list(b, &sum->keys, keys, nk))
+        return b->err->code;
+    msoc_plan_node *grouped;
+    msoc_status st = msoc_plan__bind_summarize(b, sum, in, &grouped);
+    if (st != MSOC_OK)
+        return st;
+    msoc_plan_node *n = eval_node(b, MSOC_PLAN_EV_PIVOT, grouped, 0);
+    if (n == NULL)
+        return b->err->code;
+    /* eval_flags: the number of keys; eval_text: the aggregate (for empty cells) */
+    n->eval_flags = (int)(nk - 1);
+    n->eval_text = agg->kind == MSOC_KQL_CALL ? agg->name : MSOC_STR("");
+    if (op->b) {
+        st = schema_cols(b, op->b, n);
+        *out = n;
+        return st;
+    }
+    return dynamic_schema(b, op, n, out);
+}
+
+static msoc_status bind_narrow(binder *b, msoc_plan_node *in, msoc_plan_node **out)
+{
+    msoc_plan_node *n = eval_node(b, MSOC_PLAN_EV_NARROW, in, 3);
+    if (n == NULL)
+        return b->err->code;
+    static const char *names[] = {"Row", "Column", "Value"};
+    static const msoc_type types[] = {MSOC_TYPE_LONG, MSOC_TYPE_STRING, MSOC_TYPE_STRING};
+    for (int i = 0; i < 3; i++) {
+        n->cols[i].name = msoc_str_c(names[i]);
+        n->cols[i].type = types[i];
+    }
+    n->n_cols = 3;
+    *out = n;
+    return MSOC_OK;
+}
+
+static msoc_status same_cols(binder *b, msoc_plan_node *n, const msoc_plan_node *in)
+{
+    n->cols = msoc_plan__alloc(b, (in->n_cols + 2) * sizeof *n->cols);
+    if (n->cols == NULL)
+        return b->err->code;
+    memcpy(n->cols, in->cols, in->n_cols * sizeof *n->cols);
+    n->n_cols = in->n_cols;
+    return MSOC_OK;
+}
+
+static msoc_status bind_rows_near(binder *b, const msoc_kql_node *call, msoc_plan_node *in,
+                                  msoc_plan_node **out)
+{
+    uint32_t np = n_positional(call);
+    if (np < 2 || np > 3)
+        return fail_at(b, call, MSOC_SEMANTIC, "rows_near(condition, before [, after])");
+    msoc_plan_node *n = eval_node(b, MSOC_PLAN_EV_ROWS_NEAR, in, 0);
+    if (n == NULL)
+        return b->err->code;
+    msoc_status st = bind_eval_args(b, call, 0, np, in, n);
+    if (st == MSOC_OK)
+        st = same_cols(b, n, in);
+    *out = n;
+    return st;
+}
+
+/* ipv4_lookup(LookupTable, SourceIPKey, IPRangeKey [, return_unmatched]) */
+static msoc_status bind_ip_lookup(binder *b, const msoc_kql_node *call, msoc_plan_node *in, bool is_v6,
+                                  msoc_plan_node **out)
+{
+    uint32_t np = n_positional(call);
+    if (np < 3)
+        return fail_at(b, call, MSOC_SEMANTIC, "ipv4_lookup(LookupTable, SourceIPKey, IPRangeKey [, return_unmatched])");
+    msoc_plan_node *lk;
+    msoc_status st = msoc_plan__bind_tabular(b, call->args.items[0], &lk);
+    if (st != MSOC_OK)
+        return st;
+    const msoc_kql_node *src = call->args.items[1], *rk = call->args.items[2];
+    if (src->kind != MSOC_KQL_NAME || rk->kind != MSOC_KQL_NAME)
+        return fail_at(b, call, MSOC_SEMANTIC, "ip lookup keys must be column names");
+    int sc = msoc_plan__find_col(in, src->name), rc = msoc_plan__find_col(lk, rk->name);
+    if (sc < 0 || rc < 0)
+        return msoc_fail_pos(b->err, MSOC_SEMANTIC, call->line, call->col, "unknown column '%.*s'",
+                             sc < 0 ? (int)src->name.len : (int)rk->name.len,
+                             sc < 0 ? src->name.ptr : rk->name.ptr);
+    msoc_plan_node *n = eval_node(b, MSOC_PLAN_EV_IP_LOOKUP, in, in->n_cols + lk->n_cols);
+    if (n == NULL)
+        return b->err->code;
+    n->inputs = msoc_plan__alloc(b, 2 * sizeof *n->inputs);
+    n->eval_args = msoc_plan__alloc(b, 2 * sizeof *n->eval_args);
+    if (n->inputs == NULL || n->eval_args == NULL)
+        return b->err->code;
+    n->inputs[0] = in;
+    n->inputs[1] = lk;
+    n->n_inputs = 2;
+    n->eval_args[0] = msoc_plan__col_ref(b, in, sc);
+    n->eval_args[1] = msoc_plan__col_ref(b, lk, rc);
+    n->n_eval_args = 2;
+    const msoc_kql_node *ru = np >= 4 ? call->args.items[3] : named_arg(call, "return_unmatched");
+    if (ru) {
+        msoc_plan_expr *x;
+        st = msoc_plan__bind_expr(b, ru, NULL, &x);
+        if (st != MSOC_OK)
+            return st;
+        if (x->kind == MSOC_PLAN_X_LIT && !x->lit.is_null && x->lit.i)
+            n->eval_flags |= 1;
+    }
+    if (is_v6)
+        n->eval_flags |= 2;
+    /* the source's columns, then the lookup table's (same names are not repeated) */
+    for (size_t c = 0; c < in->n_cols; c++)
+        n->cols[n->n_cols++] = in->cols[c];
+    for (size_t c = 0; c < lk->n_cols; c++)
+        if (msoc_plan__find_col(in, lk->cols[c].name) < 0)
+            n->cols[n->n_cols++] = lk->cols[c];
+    *out = n;
+    return MSOC_OK;
+}
+
+/* The activity plugins: positional arguments bound over the input, fixed output. */
+static msoc_status bind_activity(binder *b, const msoc_kql_node *call, msoc_plan_node *in,
+                                 msoc_plan_eval_op op, uint32_t min_args, msoc_plan_node **out)
+{
+    uint32_t np = n_positional(call);
+    if (np < min_args)
+        return msoc_fail_pos(b->err, MSOC_SEMANTIC, call->line, call->col, "%.*s() takes at least %u arguments",
+                             (int)call->name.len, call->name.ptr, min_args);
+    msoc_plan_node *n = eval_node(b, op, in, 8 + np);
+    if (n == NULL)
+        return b->err->code;
+    msoc_status st = bind_eval_args(b, call, 0, np, in, n);
+    if (st != MSOC_OK)
+        return st;
+    msoc_type tt = n->eval_args[op == MSOC_PLAN_EV_ROLLING_PCT ? 2 : 1]->type;
+    msoc_plan_col *c = n->cols;
+    size_t k = 0;
+    /* time column named after the argument */
+    const msoc_kql_node *targ = unnamed(call->args.items[op == MSOC_PLAN_EV_ROLLING_PCT ? 2 : 1]);
+    msoc_str tname = msoc_plan__expr_name(b, targ);
+    c[k].name = tname.ptr ? tname : MSOC_STR("Timestamp");
+    c[k++].type = tt;
+    uint32_t first_dim = 0;
+    switch (op) {
+    case MSOC_PLAN_EV_ACTIVITY_COUNTS:
+        first_dim = 5;
+        break;
+    case MSOC_PLAN_EV_SLIDING_COUNTS:
+        first_dim = 6;
+        break;
+    case MSOC_PLAN_EV_ACTIVE_USERS:
+        first_dim = 8;
+        break;
+    case MSOC_PLAN_EV_ROLLING_PCT:
+        first_dim = 5;
+        break;
+    default: break;
+    }
+    for (uint32_t i = first_dim; i < np && k < 8 + np; i++) {
+        msoc_str dn = msoc_plan__expr_name(b, unnamed(call->args.items[i]));
+        c[k].name = dn.ptr ? dn : fmt(b, "Column", MSOC_STR(""), "");
+        c[k++].type = n->eval_args[i]->type;
+    }
+    switch (op) {
+    case MSOC_PLAN_EV_ACTIVITY_COUNTS: {
+        static const char *names[] = {"count", "dcount", "new_dcount", "aggregated_dcount"};
+        for (int i = 0; i < 4; i++) {
+            c[k].name = msoc_str_c(names[i]);
+            c[k++].type = MSOC_TYPE_LONG;
+        }
+        break;
+    }
+    case MSOC_PLAN_EV_SLIDING_COUNTS:
+        c[k].name = MSOC_STR("Count");
+        c[k++].type = MSOC_TYPE_LONG;
+        c[k].name = MSOC_STR("Dcount");
+        c[k++].type = MSOC_TYPE_LONG;
+        break;
+    case MSOC_PLAN_EV_ACTIVE_USERS:
+        c[k].name = MSOC_STR("dcount");
+        c[k++].type = MSOC_TYPE_LONG;
+        break;
+    case MSOC_PLAN_EV_ROLLING_PCT: {
+        /* rolling_<window>_percentile_<value>_<pct> */
+        const msoc_plan_expr *w = n->eval_args[4], *p = n->eval_args[1];
+        if (w->kind != MSOC_PLAN_X_LIT || p->kind != MSOC_PLAN_X_LIT)
+            return fail_at(b, call, MSOC_UNSUPPORTED, "not supported: rolling_percentile with a non-constant window or percentile");
+        msoc_str vn = msoc_plan__expr_name(b, unnamed(call->args.items[0]));
+        char buf[300];
+        double pv = p->type == MSOC_TYPE_REAL ? p->lit.r : (double)p->lit.i;
+        int len = snprintf(buf, sizeof buf, "rolling_%lld_percentile_%.*s_%g", (long long)w->lit.i,
+                           (int)vn.len, vn.ptr ? vn.ptr : "", pv);
+        c[k].name = msoc_plan__str(b, buf, (size_t)(len < 0 ? 0 : len));
+        c[k++].type = n->eval_args[0]->type == MSOC_TYPE_INT ? MSOC_TYPE_LONG : n->eval_args[0]->type;
+        /* the timestamp column comes before the dimensions: already so */
+        break;
+    }
+    default: break;
+    }
+    n->n_cols = k;
+    *out = n;
+    return MSOC_OK;
+}
+
+static bool is_external_plugin(msoc_str name)
+{
+    static const char *external[] = {
+        "python", "r", "http_request", "http_request_post", "sql_request", "cosmosdb_sql_request",
+        "mysql_request", "postgresql_request", "azure_digital_twins_query_request",
+        "ai_embeddings", "ai_chat_completion", "ai_chat_completion_prompt", "infer_storage_schema",
+        "infer_storage_schema_with_suggestions", "external_data", "externaldata",
+    };
+    for (size_t i = 0; i < sizeof external / sizeof external[0]; i++)
+        if (msoc_str_ieq_c(name, external[i]))
+            return true;
+    return false;
+}
+
+static msoc_status bind_evaluate(binder *b, const msoc_kql_node *op, msoc_plan_node *in,
+                                 msoc_plan_node **out)
+{
+    const msoc_kql_node *call = op->a;
+    if (call == NULL || call->kind != MSOC_KQL_CALL)
+        return fail_at(b, op, MSOC_SEMANTIC, "evaluate needs a plugin call");
+    msoc_str name = call->name;
+    if (is_external_plugin(name))
+        return msoc_fail_pos(b->err, MSOC_UNSUPPORTED, call->line, call->col,
+                             "not supported: evaluate %.*s (no network access or external code from queries)",
+                             (int)name.len, name.ptr);
+    if (msoc_str_eq_c(name, "bag_unpack"))
+        return bind_bag_unpack(b, op, call, in, out);
+    if (msoc_str_eq_c(name, "pivot"))
+        return bind_pivot(b, op, call, in, out);
+    if (msoc_str_eq_c(name, "narrow"))
+        return bind_narrow(b, in, out);
+    if (msoc_str_eq_c(name, "rows_near"))
+        return bind_rows_near(b, call, in, out);
+    if (msoc_str_eq_c(name, "ipv4_lookup"))
+        return bind_ip_lookup(b, call, in, false, out);
+    if (msoc_str_eq_c(name, "ipv6_lookup"))
+        return bind_ip_lookup(b, call, in, true, out);
+    if (msoc_str_eq_c(name, "activity_counts_metrics"))
+        return bind_activity(b, call, in, MSOC_PLAN_EV_ACTIVITY_COUNTS, 5, out);
+    if (msoc_str_eq_c(name, "sliding_window_counts"))
+        return bind_activity(b, call, in, MSOC_PLAN_EV_SLIDING_COUNTS, 6, out);
+    if (msoc_str_eq_c(name, "active_users_count"))
+        return bind_activity(b, call, in, MSOC_PLAN_EV_ACTIVE_USERS, 8, out);
+    if (msoc_str_eq_c(name, "rolling_percentile"))
+        return bind_activity(b, call, in, MSOC_PLAN_EV_ROLLING_PCT, 5, out);
+    return msoc_fail_pos(b->err, MSOC_UNSUPPORTED, call->line, call->col, "not supported: evaluate %.*s",
+                         (int)name.len, name.ptr);
+}
+
+/* ---- sample, sample-distinct, top-hitters ---- */
+
+static msoc_status bind_sample(binder *b, const msoc_kql_node *op, msoc_plan_node *in, bool is_distinct,
+                               msoc_plan_node **out)
+{
+    int64_t lim;
+    msoc_status st = msoc_plan__const_long(b, op->a, &lim);
+    if (st != MSOC_OK)
+        return st;
+    msoc_plan_node *n = eval_node(b, is_distinct ? MSOC_PLAN_EV_SAMPLE_DISTINCT : MSOC_PLAN_EV_SAMPLE, in, 1);
+    if (n == NULL)
+        return b->err->code;
+    n->limit = lim < 0 ? 0 : lim;
+    if (!is_distinct)
+        return same_cols(b, n, in) == MSOC_OK ? (*out = n, MSOC_OK) : b->err->code;
+    if (op->b == NULL)
+        return fail_at(b, op, MSOC_SEMANTIC, "sample-distinct needs `of Column`");
+    n->eval_args = msoc_plan__alloc(b, sizeof *n->eval_args);
+    if (n->eval_args == NULL)
+        return b->err->code;
+    st = msoc_plan__bind_expr(b, op->b, in, &n->eval_args[0]);
+    if (st != MSOC_OK)
+        return st;
+    n->n_eval_args = 1;
+    msoc_str nm = msoc_plan__expr_name(b, op->b);
+    n->cols[0].name = nm.ptr ? nm : MSOC_STR("Column1");
+    n->cols[0].type = n->eval_args[0]->type;
+    n->n_cols = 1;
+    *out = n;
+    return MSOC_OK;
+}
+
+/* top-hitters N of x [by y]: summarize approximate_count_x = count() (or
+ * approximate_sum_y = sum(y)) by x | top N by it. The counts here are exact. */
+static msoc_status bind_top_hitters(binder *b, const msoc_kql_node *op, msoc_plan_node *in,
+                                    msoc_plan_node **out)
+{
+    if (op->b == NULL)
+        return fail_at(b, op, MSOC_SEMANTIC, "top-hitters needs `of Column`");
+    msoc_str of_name = msoc_plan__expr_name(b, op->b);
+    msoc_kql_node *agg;
+    msoc_str agg_name;
+    if (op->c) {
+        msoc_kql_node *arg = mut(op->c);
+        agg = ast_call(b, "sum", &arg, 1, op);
+        msoc_str by_name = msoc_plan__expr_name(b, op->c);
+        agg_name = fmt(b, "approximate_sum_", by_name, "");
+    } else {
+        agg = ast_call(b, "count", NULL, 0, op);
+        agg_name = fmt(b, "approximate_count_", of_name, "");
+    }
+    msoc_kql_node *sum = ast(b, MSOC_KQL_OP_SUMMARIZE, op);
+    msoc_kql_node *item = agg ? ast_assign(b, agg_name, agg, op) : NULL;
+    msoc_kql_node *key = mut(op->b);
+    if (sum == NULL || item == NULL || !ast_list(b, &sum->args, &item, 1) || !ast_list(b, &sum->keys, &key, 1))
+        return b->err->code;
+    msoc_plan_node *grouped;
+    msoc_status st = msoc_plan__bind_summarize(b, sum, in, &grouped);
+    if (st != MSOC_OK)
+        return st;
+    msoc_kql_node *top = ast(b, MSOC_KQL_OP_TOP, op);
+    msoc_kql_node *sk = ast(b, MSOC_KQL_SORT_KEY, op);
+    if (top == NULL || sk == NULL)
+        return b->err->code;
+    sk->a = ast_name(b, agg_name, op);
+    sk->flags = MSOC_KQL_F_DESC;
+    top->a = mut(op->a);
+    if (sk->a == NULL || !ast_list(b, &top->args, &sk, 1))
+        return b->err->code;
+    return msoc_plan__bind_op(b, top, grouped, out);
+}
+
+/* ---- invoke ---- */
+
+static msoc_status bind_invoke(binder *b, const msoc_kql_node *op, msoc_plan_node *in, msoc_plan_node **out)
+{
+    const msoc_kql_node *call = op->a;
+    if (call == NULL || call->kind != MSOC_KQL_CALL)
+        return fail_at(b, op, MSOC_SEMANTIC, "invoke needs a function call");
+    bind_sym *f = msoc_plan__lookup(b, call->name);
+    if (f == NULL || f->kind != SYM_FUNC)
+        return msoc_fail_pos(b->err, MSOC_UNSUPPORTED, call->line, call->col,
+                             "not supported: invoke %.*s() (only functions defined with let)",
+                             (int)call->name.len, call->name.ptr);
+    /* f(T, args...) with T bound to the piped input under a name no query can spell */
+    bind_sym *s = msoc_plan__alloc(b, sizeof *s);
+    msoc_kql_node *c2 = ast(b, MSOC_KQL_CALL, call);
+    msoc_kql_node **args = msoc_plan__alloc(b, (call->args.n + 2) * sizeof *args);
+    if (s == NULL || c2 == NULL || args == NULL)
+        return b->err->code;
+    s->name = MSOC_STR("$invoke input");
+    s->kind = SYM_TABLE;
+    s->node = in;
+    s->next = b->syms;
+    args[0] = ast_name(b, s->name, call);
+    for (uint32_t i = 0; i < call->args.n; i++)
+        args[i + 1] = call->args.items[i];
+    if (args[0] == NULL || !ast_list(b, &c2->args, args, call->args.n + 1))
+        return b->err->code;
+    c2->name = call->name;
+    bind_sym *saved = b->syms;
+    b->syms = s;
+    msoc_status st = msoc_plan__bind_tabular(b, c2, out);
+    b->syms = saved;
+    return st;
+}
+
+static msoc_status bind_op_ext(binder *b, const msoc_kql_node *op, msoc_plan_node *in,
+                               msoc_plan_node **out)
+{
+    switch (op->kind) {
+    case MSOC_KQL_OP_MV_APPLY: return bind_mv_apply(b, op, in, out);
+    case MSOC_KQL_OP_PARTITION: return bind_partition(b, op, in, out);
+    case MSOC_KQL_OP_EVALUATE: return bind_evaluate(b, op, in, out);
+    case MSOC_KQL_OP_SAMPLE: return bind_sample(b, op, in, false, out);
+    case MSOC_KQL_OP_SAMPLE_DISTINCT: return bind_sample(b, op, in, true, out);
+    case MSOC_KQL_OP_TOP_HITTERS: return bind_top_hitters(b, op, in, out);
+    case MSOC_KQL_OP_INVOKE: return bind_invoke(b, op, in, out);
+    default:
+        return msoc_fail_pos(b->err, MSOC_UNSUPPORTED, op->line, op->col, "not supported: %s",
+                             msoc_kql_kind_name(op->kind));
+    }
+}
+
+msoc_status msoc_plan__bind_op_ext(binder *b, const msoc_kql_node *op, msoc_plan_node *in,
+                                   msoc_plan_node **out)
+{
+    msoc_status st = bind_op_ext(b, op, in, out);
+    if (st == MSOC_OK && (*out)->line == 0) {
+        (*out)->line = op->line;
+        (*out)->col_no = op->col;
+    }
+    if (b->rebind_pending && b->rebind_pending->line == 0) {
+        b->rebind_pending->line = op->line;
+        b->rebind_pending->col_no = op->col;
+    }
+    return st;
+}
