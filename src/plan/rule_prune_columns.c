@@ -128,7 +128,8 @@ static void visit(msoc_plan_node *n, const bool *need, msoc_arena *arena, int de
     case MSOC_PLAN_EVALUATE:
     case MSOC_PLAN_REBIND:
         /* sub-plans, lookup tables and whole-row operators read every column */
-        memset(in_need, 1, in_cols);
+        if (in_need)
+            memset(in_need, 1, in_cols);
         for (size_t i = 0; i < n->n_eval_args; i++)
             mark_expr(n->eval_args[i], NULL, 0, arena);
         for (size_t i = 1; i < n->n_inputs; i++)
