@@ -28,6 +28,8 @@ msoc_status msoc_exec__op_evaluate(xq *q, const msoc_plan_node *n, const msoc_ex
     case MSOC_PLAN_EV_PIVOT: return msoc_exec__op_pivot(q, n, in, out);
     case MSOC_PLAN_EV_NARROW: return msoc_exec__op_narrow(q, n, in, out);
     case MSOC_PLAN_EV_ROWS_NEAR: return msoc_exec__op_rows_near(q, n, in, out);
+    case MSOC_PLAN_EV_SCAN: return msoc_exec__op_scan_steps(q, n, in, out);
+    case MSOC_PLAN_EV_MAKE_SERIES: return msoc_exec__op_make_series(q, n, in, out);
     case MSOC_PLAN_EV_SAMPLE:
     case MSOC_PLAN_EV_SAMPLE_DISTINCT: return msoc_exec__op_sample(q, n, in, out);
     default: break;

@@ -83,8 +83,7 @@ static msoc_kql_node *ast_assign(binder *b, msoc_str name, msoc_kql_node *value,
     return n;
 }
 
-msoc_kql_node *msoc_plan__ast_binary(binder *b, msoc_kql_op op, msoc_kql_node *l, msoc_kql_node *r);
-msoc_kql_node *msoc_plan__ast_binary(binder *b, msoc_kql_op op, msoc_kql_node *l, msoc_kql_node *r)
+static msoc_kql_node *ast_binary(binder *b, msoc_kql_op op, msoc_kql_node *l, msoc_kql_node *r)
 {
     msoc_kql_node *n = ast(b, MSOC_KQL_BINARY, l);
     if (n) {
@@ -857,6 +856,246 @@ static msoc_status bind_top_hitters(binder *b, const msoc_kql_node *op, msoc_pla
     return msoc_plan__bind_op(b, top, grouped, out);
 }
 
+/* ---- make-series ---- */
+
+/* make-series aggs [default=v] on axis [from f] [to t] step s [by keys]:
+ * where axis >= f and axis < t | summarize aggs by keys, $bin = bin_at(axis, s, f)
+ * | EVALUATE make_series (arrays over the axis, defaults in empty bins). */
+static msoc_status bind_make_series(binder *b, const msoc_kql_node *op, msoc_plan_node *in,
+                                    msoc_plan_node **out)
+{
+    const msoc_kql_node *axis = op->b, *from = op->c, *to = op->d, *step = op->e;
+    if (axis == NULL || step == NULL)
+        return fail_at(b, op, MSOC_SEMANTIC, "make-series needs `on Axis ... step Step`");
+    msoc_plan_node *cur = in;
+    msoc_status st;
+    /* the range filter (it also lets the optimiser prune by time) */
+    msoc_kql_node *pred = NULL;
+    if (from)
+        pred = ast_binary(b, MSOC_KQL_OP_GE, mut(axis), mut(from));
+    if (to) {
+        msoc_kql_node *lt = ast_binary(b, MSOC_KQL_OP_LT, mut(axis), mut(to));
+        pred = pred ? ast_binary(b, MSOC_KQL_OP_AND, pred, lt) : lt;
+    }
+    if (pred) {
+        msoc_kql_node *w = ast(b, MSOC_KQL_OP_WHERE, op);
+        if (w == NULL)
+            return b->err->code;
+        w->a = pred;
+        st = msoc_plan__bind_op(b, w, cur, &cur);
+        if (st != MSOC_OK)
+            return st;
+    }
+    uint32_t na = op->args.n, nk = op->keys.n;
+    msoc_kql_node **items = msoc_plan__alloc(b, (na + 1) * sizeof *items);
+    msoc_kql_node **keys = msoc_plan__alloc(b, (nk + 2) * sizeof *keys);
+    const msoc_kql_node **defaults = msoc_plan__alloc(b, (na + 1) * sizeof *defaults);
+    msoc_kql_node *sum = ast(b, MSOC_KQL_OP_SUMMARIZE, op);
+    if (items == NULL || keys == NULL || defaults == NULL || sum == NULL)
+        return b->err->code;
+    for (uint32_t i = 0; i < na; i++) {
+        const msoc_kql_node *it = op->args.items[i];
+        if (it->kind == MSOC_KQL_DEFAULT) {
+            defaults[i] = it->b;
+            it = it->a;
+        }
+        items[i] = mut(it);
+    }
+    for (uint32_t i = 0; i < nk; i++)
+        keys[i] = mut(op->keys.items[i]);
+    msoc_kql_node *bin_args[3] = {mut(axis), mut(step), mut(from)};
+    msoc_kql_node *binc = ast_call(b, from ? "bin_at" : "bin", bin_args, from ? 3 : 2, op);
+    keys[nk] = binc ? ast_assign(b, MSOC_STR("$series_bin"), binc, op) : NULL;
+    if (keys[nk] == NULL || !ast_list(b, &sum->args, items, na) || !ast_list(b, &sum->keys, keys, nk + 1))
+        return b->err->code;
+    msoc_plan_node *grouped;
+    st = msoc_plan__bind_summarize(b, sum, cur, &grouped);
+    if (st != MSOC_OK)
+        return st;
+    if (grouped->n_cols != nk + 1 + na)
+        return fail_at(b, op, MSOC_UNSUPPORTED, "not supported: make-series aggregates with several outputs");
+    msoc_plan_make_series *ms = msoc_plan__alloc(b, sizeof *ms);
+    msoc_plan_node *n = eval_node(b, MSOC_PLAN_EV_MAKE_SERIES, grouped, nk + na + 1);
+    if (ms == NULL || n == NULL)
+        return b->err->code;
+    ms->n_keys = nk;
+    ms->n_aggs = na;
+    ms->defaults = msoc_plan__alloc(b, (na + 1) * sizeof *ms->defaults);
+    if (ms->defaults == NULL)
+        return b->err->code;
+    for (uint32_t i = 0; i < na; i++) {
+        if (defaults[i] == NULL)
+            continue;
+        st = msoc_plan__bind_expr(b, defaults[i], NULL, &ms->defaults[i]);
+        if (st != MSOC_OK)
+            return st;
+    }
+    const msoc_kql_node *ends[3] = {from, to, step};
+    msoc_plan_expr **dst[3] = {&ms->from, &ms->to, &ms->step};
+    for (int i = 0; i < 3; i++) {
+        if (ends[i] == NULL)
+            continue;
+        st = msoc_plan__bind_expr(b, ends[i], NULL, dst[i]);
+        if (st != MSOC_OK)
+            return st;
+        if ((*dst[i])->kind != MSOC_PLAN_X_LIT)
+            return fail_at(b, ends[i], MSOC_UNSUPPORTED, "not supported: make-series bounds that are not constant");
+    }
+    const msoc_kql_node *kind = msoc_plan__param(op, "kind");
+    ms->is_nonempty = kind && msoc_str_eq_c(kind->name.ptr ? kind->name : kind->lit.s, "nonempty");
+    n->eval_data = ms;
+    for (uint32_t i = 0; i < nk; i++)
+        n->cols[n->n_cols++] = grouped->cols[i];
+    for (uint32_t i = 0; i < na; i++) {
+        n->cols[n->n_cols].name = grouped->cols[nk + 1 + i].name;
+        n->cols[n->n_cols++].type = MSOC_TYPE_DYNAMIC;
+    }
+    const msoc_kql_node *ax = axis->kind == MSOC_KQL_ASSIGN ? axis->args.items[0] : axis;
+    msoc_str an = msoc_plan__expr_name(b, ax);
+    n->cols[n->n_cols].name = an.ptr ? an : MSOC_STR("Column1");
+    n->cols[n->n_cols++].type = MSOC_TYPE_DYNAMIC;
+    *out = n;
+    return MSOC_OK;
+}
+
+/* ---- scan ---- */
+
+/* A copy of e where step.col (MEMBER over a step name) is the NAME "step.col". */
+static msoc_kql_node *scan_rewrite(binder *b, const msoc_kql_node *e, const msoc_kql_node *op, int depth)
+{
+    if (e == NULL || depth > 200)
+        return mut(e);
+    if (e->kind == MSOC_KQL_MEMBER && e->a && e->a->kind == MSOC_KQL_NAME) {
+        for (uint32_t k = 0; k < op->args.n; k++) {
+            if (!msoc_str_eq(op->args.items[k]->name, e->a->name))
+                continue;
+            msoc_str nm = fmt(b, "", e->a->name, ".");
+            return ast_name(b, fmt(b, nm.ptr, e->name, ""), e);
+        }
+    }
+    msoc_kql_node *c = ast(b, e->kind, e);
+    if (c == NULL)
+        return NULL;
+    *c = *e;
+    msoc_kql_node **slots[5] = {&c->a, &c->b, &c->c, &c->d, &c->e};
+    for (int i = 0; i < 5; i++)
+        if (*slots[i])
+            *slots[i] = scan_rewrite(b, *slots[i], op, depth + 1);
+    if (e->args.n) {
+        msoc_kql_node **items = msoc_plan__alloc(b, (e->args.n + 1) * sizeof *items);
+        if (items == NULL)
+            return NULL;
+        for (uint32_t i = 0; i < e->args.n; i++)
+            items[i] = scan_rewrite(b, e->args.items[i], op, depth + 1);
+        c->args.items = items;
+    }
+    return c;
+}
+
+static msoc_status bind_scan(binder *b, const msoc_kql_node *op, msoc_plan_node *in, msoc_plan_node **out)
+{
+    size_t n_in = in->n_cols, n_decl = op->keys.n, n_steps = op->args.n;
+    if (n_steps == 0)
+        return fail_at(b, op, MSOC_SEMANTIC, "scan needs at least one step");
+    size_t w = n_in + n_decl;
+    /* the row every step expression sees: input, declared, then each step's state */
+    msoc_plan_node *v = msoc_plan__node(b, MSOC_PLAN_VALUES, NULL, w * (1 + n_steps));
+    msoc_plan_scan *sc = msoc_plan__alloc(b, sizeof *sc);
+    if (v == NULL || sc == NULL)
+        return b->err->code;
+    sc->n_in = n_in;
+    sc->n_decl = n_decl;
+    sc->n_steps = n_steps;
+    sc->decl_defaults = msoc_plan__alloc(b, (n_decl + 1) * sizeof *sc->decl_defaults);
+    sc->steps = msoc_plan__alloc(b, (n_steps + 1) * sizeof *sc->steps);
+    if (sc->decl_defaults == NULL || sc->steps == NULL)
+        return b->err->code;
+    for (size_t c = 0; c < n_in; c++)
+        v->cols[c] = in->cols[c];
+    for (size_t d = 0; d < n_decl; d++) {
+        const msoc_kql_node *cd = op->keys.items[d];
+        msoc_type t = cd->a ? (msoc_type)cd->a->op : MSOC_TYPE_STRING;
+        if (msoc_plan__find_col(in, cd->name) >= 0)
+            return msoc_fail_pos(b->err, MSOC_SEMANTIC, cd->line, cd->col,
+                                 "scan declares '%.*s', which the input already has", (int)cd->name.len, cd->name.ptr);
+        v->cols[n_in + d].name = cd->name;
+        v->cols[n_in + d].type = t;
+        msoc_plan_expr *def;
+        msoc_status st = cd->b ? msoc_plan__bind_expr(b, cd->b, NULL, &def) : MSOC_OK;
+        if (st != MSOC_OK)
+            return st;
+        if (cd->b == NULL)
+            def = msoc_plan__lit_null(b, t);
+        if (def == NULL)
+            return b->err->code;
+        sc->decl_defaults[d] = def;
+    }
+    for (size_t k = 0; k < n_steps; k++) {
+        msoc_str sn = op->args.items[k]->name;
+        for (size_t c = 0; c < w; c++) {
+            msoc_str pre = fmt(b, "", sn, ".");
+            v->cols[w * (1 + k) + c].name = fmt(b, pre.ptr, v->cols[c].name, "");
+            v->cols[w * (1 + k) + c].type = v->cols[c].type;
+        }
+    }
+    for (size_t k = 0; k < n_steps; k++) {
+        const msoc_kql_node *st_ast = op->args.items[k];
+        msoc_plan_scan_step *step = &sc->steps[k];
+        for (size_t j = 0; j < k; j++)
+            if (msoc_str_eq(op->args.items[j]->name, st_ast->name))
+                return fail_at(b, st_ast, MSOC_SEMANTIC, "scan step names must be unique");
+        const msoc_kql_node *cond = scan_rewrite(b, st_ast->a, op, 0);
+        if (cond == NULL)
+            return b->err->code;
+        msoc_status st = msoc_plan__bind_expr(b, cond, v, &step->cond);
+        if (st != MSOC_OK)
+            return st;
+        step->n_assign = st_ast->args.n;
+        step->assign = msoc_plan__alloc(b, (step->n_assign + 1) * sizeof *step->assign);
+        step->assign_cols = msoc_plan__alloc(b, (step->n_assign + 1) * sizeof *step->assign_cols);
+        if (step->assign == NULL || step->assign_cols == NULL)
+            return b->err->code;
+        for (size_t i = 0; i < step->n_assign; i++) {
+            const msoc_kql_node *as = st_ast->args.items[i];
+            if (as->kind != MSOC_KQL_ASSIGN || as->args.n != 1)
+                return fail_at(b, as, MSOC_SEMANTIC, "scan step assignments are Column = expression");
+            msoc_str target = as->args.items[0]->name;
+            int dc = -1;
+            for (size_t d = 0; d < n_decl; d++)
+                if (msoc_str_eq(op->keys.items[d]->name, target))
+                    dc = (int)d;
+            if (dc < 0)
+                return msoc_fail_pos(b->err, MSOC_SEMANTIC, as->line, as->col,
+                                     "scan assigns '%.*s', which is not declared", (int)target.len, target.ptr);
+            const msoc_kql_node *val = scan_rewrite(b, as->a, op, 0);
+            if (val == NULL)
+                return b->err->code;
+            st = msoc_plan__bind_expr(b, val, v, &step->assign[i]);
+            if (st != MSOC_OK)
+                return st;
+            step->assign_cols[i] = dc;
+        }
+        const msoc_kql_node *o = msoc_plan__param(st_ast, "output");
+        msoc_str os = o ? (o->name.ptr ? o->name : o->lit.s) : MSOC_STR("all");
+        step->output = msoc_str_eq_c(os, "last") ? 1 : msoc_str_eq_c(os, "none") ? 2 : 0;
+        step->is_optional = (st_ast->flags & MSOC_KQL_F_OPTIONAL) != 0;
+    }
+    const msoc_kql_node *mid = msoc_plan__param(op, "with_match_id");
+    sc->has_match_id = mid != NULL;
+    msoc_plan_node *n = eval_node(b, MSOC_PLAN_EV_SCAN, in, w + 1);
+    if (n == NULL)
+        return b->err->code;
+    for (size_t c = 0; c < w; c++)
+        n->cols[n->n_cols++] = v->cols[c];
+    if (mid) {
+        n->cols[n->n_cols].name = mid->name.ptr ? mid->name : mid->lit.s;
+        n->cols[n->n_cols++].type = MSOC_TYPE_LONG;
+    }
+    n->eval_data = sc;
+    *out = n;
+    return MSOC_OK;
+}
+
 /* ---- invoke ---- */
 
 static msoc_status bind_invoke(binder *b, const msoc_kql_node *op, msoc_plan_node *in, msoc_plan_node **out)
@@ -903,6 +1142,8 @@ static msoc_status bind_op_ext(binder *b, const msoc_kql_node *op, msoc_plan_nod
     case MSOC_KQL_OP_SAMPLE_DISTINCT: return bind_sample(b, op, in, true, out);
     case MSOC_KQL_OP_TOP_HITTERS: return bind_top_hitters(b, op, in, out);
     case MSOC_KQL_OP_INVOKE: return bind_invoke(b, op, in, out);
+    case MSOC_KQL_OP_MAKE_SERIES: return bind_make_series(b, op, in, out);
+    case MSOC_KQL_OP_SCAN: return bind_scan(b, op, in, out);
     default:
         return msoc_fail_pos(b->err, MSOC_UNSUPPORTED, op->line, op->col, "not supported: %s",
                              msoc_kql_kind_name(op->kind));

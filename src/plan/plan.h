@@ -154,6 +154,7 @@ typedef struct msoc_plan_scan_step {
     msoc_plan_expr **assign;
     size_t n_assign;
     int output;                  /* 0 all, 1 last, 2 none */
+    bool is_optional;
 } msoc_plan_scan_step;
 
 typedef struct msoc_plan_scan {
