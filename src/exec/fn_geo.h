@@ -33,6 +33,8 @@ bool msoc_geo__s2_parse(msoc_str tok, uint64_t *id);
 uint64_t msoc_geo__s2_from_point(double lng, double lat, int level);
 void msoc_geo__s2_center(uint64_t id, double *lng, double *lat);
 void msoc_geo__s2_vertices(uint64_t id, double lng[4], double lat[4]);
+/* The (up to 8) cells around a cell at its level, in S2's order; may repeat at cube corners. */
+size_t msoc_geo__s2_neighbors(uint64_t id, uint64_t out_ids[8]);
 
 /* ---- shapes (fn_geo_shape.c) ---- */
 typedef struct geo_pt {

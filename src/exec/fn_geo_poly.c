@@ -285,19 +285,6 @@ ROW(f_line_length)
     *out = xv_real(sum * R_EARTH);
 }
 
-ROW(f_polygon_perimeter)
-{
-    (void)n_args;
-    geo_shape s;
-    if (!get_shape(q, a[0], &s) || !is_polys(&s))
-        return;
-    double sum = 0;
-    for (size_t k = 0; k < s.n_polys; k++)
-        for (size_t r = 0; r < s.polys[k].n_rings; r++)
-            sum += line_angle(&s.polys[k].rings[r]);
-    *out = xv_real(sum * R_EARTH);
-}
-
 /* Signed area of the spherical triangle (a, b, c) (Oosterom-Strackee). */
 static double tri_area(geo_xyz a, geo_xyz b, geo_xyz c)
 {
@@ -353,17 +340,130 @@ static double poly_area(const geo_poly *p, geo_xyz *centroid)
     return area;
 }
 
+static double ring_signed_area(const geo_line *ring);
+static bool arcs_intersect(geo_xyz a, geo_xyz b, geo_xyz c, geo_xyz d);
+
+/* The point where arcs (a, b) and (c, d) cross (they are known to cross). */
+static geo_xyz arcs_crossing(geo_xyz a, geo_xyz b, geo_xyz c, geo_xyz d)
+{
+    geo_xyz n1 = v_cross(v_add(b, a), v_sub(b, a)), n2 = v_cross(v_add(d, c), v_sub(d, c));
+    geo_xyz x = v_unit(v_cross(n1, n2));
+    if (v_dot(x, v_add(v_add(a, b), v_add(c, d))) < 0)
+        x = v_scale(x, -1);
+    return x;
+}
+
+typedef struct edge_cut {
+    double t; /* angle from the edge's start */
+    geo_xyz p;
+} edge_cut;
+
+static int cut_cmp(const void *x, const void *y)
+{
+    double a = ((const edge_cut *)x)->t, b = ((const edge_cut *)y)->t;
+    return (a > b) - (a < b);
+}
+
+/* Area (steradians) and perimeter (radians) of the union of a multipolygon's
+ * polygons: each ring edge (shells counter-clockwise, holes clockwise) is cut where
+ * other polygons' edges cross it; the pieces outside every other polygon form the
+ * union's boundary, whose length is the perimeter and whose signed fan area from a
+ * common point is the area. False on budget exhaustion. */
+static bool union_measure(xq *q, const geo_shape *s, double *area, double *perim)
+{
+    *area = 0;
+    *perim = 0;
+    if (s->n_polys == 1) {
+        geo_xyz c;
+        *area = poly_area(&s->polys[0], &c);
+        for (size_t r = 0; r < s->polys[0].n_rings; r++)
+            *perim += line_angle(&s->polys[0].rings[r]);
+        return true;
+    }
+    size_t n_edges = 0;
+    geo_xyz o = {0, 0, 0};
+    for (size_t k = 0; k < s->n_polys; k++)
+        for (size_t r = 0; r < s->polys[k].n_rings; r++) {
+            n_edges += s->polys[k].rings[r].n - 1;
+            for (size_t v = 0; v + 1 < s->polys[k].rings[r].n; v++)
+                o = v_add(o, P(s->polys[k].rings[r].p[v]));
+        }
+    if ((double)n_edges * (double)n_edges > 4e8) {
+        msoc_fail(q->err, MSOC_LIMIT, "multipolygon of %zu edges is too large to merge", n_edges);
+        return false;
+    }
+    o = v_unit(o);
+    edge_cut *cuts = msoc_exec__alloc(q, (n_edges + 2) * sizeof *cuts);
+    if (cuts == NULL)
+        return false;
+    for (size_t i = 0; i < s->n_polys; i++)
+        for (size_t r = 0; r < s->polys[i].n_rings; r++) {
+            const geo_line *ring = &s->polys[i].rings[r];
+            bool is_reversed = (ring_signed_area(ring) > 0) != (r == 0);
+            for (size_t v = 0; v + 1 < ring->n; v++) {
+                geo_xyz a = P(ring->p[v]), b = P(ring->p[v + 1]);
+                if (is_reversed) {
+                    geo_xyz t = a;
+                    a = b;
+                    b = t;
+                }
+                size_t n_cuts = 0;
+                cuts[n_cuts++] = (edge_cut){0, a};
+                for (size_t j = 0; j < s->n_polys; j++) {
+                    if (j == i)
+                        continue;
+                    for (size_t rr = 0; rr < s->polys[j].n_rings; rr++) {
+                        const geo_line *other = &s->polys[j].rings[rr];
+                        for (size_t w = 0; w + 1 < other->n; w++) {
+                            geo_xyz c = P(other->p[w]), d = P(other->p[w + 1]);
+                            if (!arcs_intersect(a, b, c, d) || n_cuts > n_edges)
+                                continue;
+                            geo_xyz x = arcs_crossing(a, b, c, d);
+                            cuts[n_cuts++] = (edge_cut){msoc_geo__angle(a, x), x};
+                        }
+                    }
+                }
+                qsort(cuts + 1, n_cuts - 1, sizeof *cuts, cut_cmp);
+                cuts[n_cuts++] = (edge_cut){msoc_geo__angle(a, b), b};
+                for (size_t c = 0; c + 1 < n_cuts; c++) {
+                    geo_xyz p0 = cuts[c].p, p1 = cuts[c + 1].p;
+                    double len = msoc_geo__angle(p0, p1);
+                    if (len == 0)
+                        continue;
+                    geo_xyz mid = v_unit(v_add(p0, p1));
+                    bool is_inside = false;
+                    for (size_t j = 0; j < s->n_polys && !is_inside; j++)
+                        is_inside = j != i && poly_contains(&s->polys[j], mid);
+                    if (is_inside)
+                        continue;
+                    *perim += len;
+                    *area += tri_area(o, p0, p1);
+                }
+            }
+        }
+    if (*area < 0)
+        *area += 4 * MSOC_GEO_PI;
+    return true;
+}
+
 ROW(f_polygon_area)
 {
     (void)n_args;
     geo_shape s;
-    if (!get_shape(q, a[0], &s) || !is_polys(&s))
+    double area, perim;
+    if (!get_shape(q, a[0], &s) || !is_polys(&s) || !union_measure(q, &s, &area, &perim))
         return;
-    double sum = 0;
-    geo_xyz c;
-    for (size_t k = 0; k < s.n_polys; k++)
-        sum += poly_area(&s.polys[k], &c);
-    *out = xv_real(sum * R_EARTH * R_EARTH);
+    *out = xv_real(area * R_EARTH * R_EARTH);
+}
+
+ROW(f_polygon_perimeter)
+{
+    (void)n_args;
+    geo_shape s;
+    double area, perim;
+    if (!get_shape(q, a[0], &s) || !is_polys(&s) || !union_measure(q, &s, &area, &perim))
+        return;
+    *out = xv_real(perim * R_EARTH);
 }
 
 ROW(f_polygon_centroid)
@@ -831,6 +931,109 @@ ROW(f_polygon_to_h3cells)
         refuse(q, "geo_polygon_to_h3cells", "of a valid polygon (H3 cell geometry is not implemented)");
 }
 
+/* ---- S2 covering ---- */
+
+#define GEO_MAX_COVER_CELLS 65536
+
+/* An open-addressing set of cell ids (0 marks an empty slot; no cell id is 0). */
+typedef struct id_set {
+    uint64_t *slots;
+    size_t cap;
+} id_set;
+
+static bool id_set_add(id_set *set, uint64_t id)
+{
+    size_t k = (size_t)((id * 0x9E3779B97F4A7C15ULL) >> 20) & (set->cap - 1);
+    while (set->slots[k] != 0) {
+        if (set->slots[k] == id)
+            return false;
+        k = (k + 1) & (set->cap - 1);
+    }
+    set->slots[k] = id;
+    return true;
+}
+
+/* Whether the S2 cell meets the polygons: a shape vertex in the cell, the cell's
+ * centre in the shape, or an edge crossing (cell edges are geodesics). */
+static bool cell_meets(uint64_t id, int level, const geo_shape *s)
+{
+    double lng[4], lat[4], clng, clat;
+    msoc_geo__s2_center(id, &clng, &clat);
+    if (shape_contains(s, msoc_geo__to_xyz(clng, clat)))
+        return true;
+    msoc_geo__s2_vertices(id, lng, lat);
+    geo_pt ring_pts[5];
+    for (int k = 0; k < 5; k++)
+        ring_pts[k] = (geo_pt){lng[k % 4], lat[k % 4]};
+    geo_line ring = {5, ring_pts};
+    for (size_t k = 0; k < s->n_polys; k++) {
+        const geo_poly *p = &s->polys[k];
+        for (size_t r = 0; r < p->n_rings; r++)
+            for (size_t v = 0; v < p->rings[r].n; v++)
+                if (msoc_geo__s2_from_point(p->rings[r].p[v].lng, p->rings[r].p[v].lat, level) == id)
+                    return true;
+        if (lines_intersect(&ring, 1, p->rings, p->n_rings))
+            return true;
+    }
+    return false;
+}
+
+/* Every cell of the level that meets the polygon, found by a flood from the cells
+ * of its vertices. Null when the polygon is invalid or needs more than 65,536 cells. */
+ROW(f_polygon_to_s2cells)
+{
+    geo_shape s;
+    int64_t level = 11;
+    if (!get_shape(q, a[0], &s) || !is_polys(&s))
+        return;
+    if (n_args > 1) {
+        if (a[1].is_null)
+            return;
+        level = msoc_exec__convert(q, a[1], MSOC_TYPE_LONG).i;
+    }
+    if (level < 0 || level > 30)
+        return;
+    id_set seen = {msoc_exec__calloc(q, 4 * GEO_MAX_COVER_CELLS, sizeof(uint64_t)), 4 * GEO_MAX_COVER_CELLS};
+    uint64_t *queue = msoc_exec__alloc(q, 2 * GEO_MAX_COVER_CELLS * sizeof *queue);
+    if (seen.slots == NULL || queue == NULL)
+        return;
+    size_t head = 0, tail = 0, n_seen = 0;
+    for (size_t k = 0; k < s.n_polys; k++)
+        for (size_t v = 0; v < s.polys[k].rings[0].n; v++) {
+            geo_pt pt = s.polys[k].rings[0].p[v];
+            uint64_t id = msoc_geo__s2_from_point(pt.lng, pt.lat, (int)level);
+            if (id_set_add(&seen, id)) {
+                if (++n_seen > 2 * GEO_MAX_COVER_CELLS)
+                    return;
+                queue[tail++] = id;
+            }
+        }
+    json_t *arr = msoc_exec__own(q, json_array());
+    if (arr == NULL)
+        return;
+    char buf[20];
+    while (head < tail) {
+        uint64_t id = queue[head++];
+        if (!cell_meets(id, (int)level, &s))
+            continue;
+        if (json_array_size(arr) >= GEO_MAX_COVER_CELLS)
+            return;
+        msoc_geo__s2_token(id, buf);
+        json_array_append_new(arr, json_string(buf));
+        uint64_t nb[8];
+        size_t n_nb = msoc_geo__s2_neighbors(id, nb);
+        for (size_t k = 0; k < n_nb; k++)
+            if (id_set_add(&seen, nb[k])) {
+                if (++n_seen > 2 * GEO_MAX_COVER_CELLS)
+                    return;
+                queue[tail++] = nb[k];
+            }
+        if ((head & 1023) == 0 && msoc_exec__check(q) != MSOC_OK)
+            return;
+    }
+    *out = xv_dyn(arr);
+}
+
 void msoc_exec__fn_register_geo_poly(xfn_impl *t)
 {
 #define REG(id, fn) t[MSOC_PLAN_FN_##id] = (xfn_impl){fn, NULL, true}
@@ -855,6 +1058,7 @@ void msoc_exec__fn_register_geo_poly(xfn_impl *t)
     REG(GEO_INTERSECTION_LINE_WITH_POLYGON, f_intersection_line_with_polygon);
     REG(GEO_INTERSECTION_2POLYGONS, f_intersection_2polygons);
     REG(GEO_POLYGON_TO_H3CELLS, f_polygon_to_h3cells);
+    REG(GEO_POLYGON_TO_S2CELLS, f_polygon_to_s2cells);
 #undef REG
     /* null arguments are invalid input (null result), checked in the functions */
     t[MSOC_PLAN_FN_GEO_UNION_LINES_ARRAY] = (xfn_impl){f_union_lines_array, NULL, false};

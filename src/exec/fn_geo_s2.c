@@ -223,7 +223,7 @@ void msoc_geo__s2_vertices(uint64_t id, double lng[4], double lat[4])
 }
 
 /* The eight cells around a cell at its level, in S2's neighbour order. */
-static size_t cell_neighbors(uint64_t id, uint64_t out_ids[8])
+size_t msoc_geo__s2_neighbors(uint64_t id, uint64_t out_ids[8])
 {
     int level = cell_level(id), i, j;
     int face = cell_to_face_ij(id, level, &i, &j);
@@ -302,7 +302,7 @@ ROW(f_s2cell_neighbors)
     uint64_t id, nb[8];
     if (!msoc_geo__s2_parse(a[0].s, &id))
         return;
-    size_t n = cell_neighbors(id, nb);
+    size_t n = msoc_geo__s2_neighbors(id, nb);
     json_t *arr = msoc_exec__own(q, json_array());
     if (arr == NULL)
         return;

@@ -191,12 +191,33 @@ static void test_s2_cells(void **state)
     assert_string_equal(tok, "1");
     /* neighbours are symmetric and 8 for a cell away from cube corners */
     expect("print array_length(geo_s2cell_neighbors('89c259'))", "8");
-    char text[300], got[300];
+    char text[1200], got[300];
     expect("print n = geo_s2cell_neighbors('89c259') | mv-expand n to typeof(string) | extend back = "
            "set_has_element(geo_s2cell_neighbors(n), '89c259') | summarize countif(back)",
            "8");
     /* a face cell touches 4 other faces (its 8 neighbour slots collapse to 4 distinct cells) */
     expect("print array_length(geo_s2cell_neighbors('1'))", "4");
+    /* a covering holds the cell of every point inside the polygon, and only cells near it */
+    const char *tri = "dynamic({'type':'Polygon','coordinates':[[[-74,40.7],[-73.9,40.7],[-73.95,40.8],[-74,40.7]]]})";
+    msoc_rng pr;
+    msoc_rng_seed(&pr, 3);
+    for (int k = 0; k < 30; k++) {
+        double lng = rnd(&pr, -74, -73.9), lat = rnd(&pr, 40.7, 40.8);
+        snprintf(text, sizeof text,
+                 "print p = %s | extend inside = geo_point_in_polygon(%.8f, %.8f, p),"
+                 " covered = set_has_element(geo_polygon_to_s2cells(p, 13), geo_point_to_s2cell(%.8f, %.8f, 13))"
+                 " | project iff(inside and not(covered), 'missing', 'ok')",
+                 tri, lng, lat, lng, lat);
+        run1(text, got, sizeof got);
+        assert_string_equal(got, "ok");
+    }
+    snprintf(text, sizeof text,
+             "print c = geo_polygon_to_s2cells(%s, 13) | mv-expand c to typeof(string)"
+             " | extend p = geo_s2cell_to_central_point(c)"
+             " | summarize countif(geo_distance_point_to_polygon(todouble(p.coordinates[0]), todouble(p.coordinates[1]), %s) > 1500)",
+             tri, tri);
+    run1(text, got, sizeof got);
+    assert_string_equal(got, "0");
     snprintf(text, sizeof text, "print isnull(geo_s2cell_to_central_point('a'))");
     run1(text, got, sizeof got);
     assert_string_equal(got, "true");
@@ -253,6 +274,29 @@ static void test_lines_and_polygons(void **state)
     expect_near("print c = geo_polygon_centroid(dynamic({'type':'Polygon','coordinates':[[[0,0],[90,0],[0,90],[0,0]]]}))"
                 " | project todouble(c.coordinates[0])",
                 45, 1e-9);
+    /* a multipolygon measures the union of its parts: a part inside another adds nothing,
+     * disjoint parts add up (either winding) */
+    const char *outer = "[[[0,0],[4,0],[4,4],[0,4],[0,0]]]", *inner = "[[[1,1],[2,1],[2,2],[1,2],[1,1]]]";
+    const char *far_cw = "[[[10,10],[10,12],[12,12],[12,10],[10,10]]]";
+    char q1[600], q2[600];
+    snprintf(q1, sizeof q1, "print geo_polygon_area(dynamic({'type':'MultiPolygon','coordinates':[%s,%s]}))", outer, inner);
+    snprintf(q2, sizeof q2, "print geo_polygon_area(dynamic({'type':'Polygon','coordinates':%s}))", outer);
+    assert_true(fabs(run_real(q1) - run_real(q2)) < 1e-3);
+    snprintf(q1, sizeof q1, "print geo_polygon_perimeter(dynamic({'type':'MultiPolygon','coordinates':[%s,%s]}))", inner, outer);
+    snprintf(q2, sizeof q2, "print geo_polygon_perimeter(dynamic({'type':'Polygon','coordinates':%s}))", outer);
+    assert_true(fabs(run_real(q1) - run_real(q2)) < 1e-6);
+    snprintf(q1, sizeof q1, "print geo_polygon_area(dynamic({'type':'MultiPolygon','coordinates':[%s,%s]}))", outer, far_cw);
+    snprintf(q2, sizeof q2,
+             "print geo_polygon_area(dynamic({'type':'Polygon','coordinates':%s}))"
+             " + geo_polygon_area(dynamic({'type':'Polygon','coordinates':%s}))",
+             outer, far_cw);
+    assert_true(fabs(run_real(q1) - run_real(q2)) < 1e-3);
+    /* two overlapping parts: less than the sum, more than either */
+    snprintf(q1, sizeof q1,
+             "print geo_polygon_area(dynamic({'type':'MultiPolygon','coordinates':[%s,[[[2,2],[6,2],[6,6],[2,6],[2,2]]]]}))",
+             outer);
+    double both = run_real(q1), one = run_real(q2) - run_real("print geo_polygon_area(dynamic({'type':'Polygon','coordinates':[[[10,10],[10,12],[12,12],[12,10],[10,10]]]}))");
+    assert_true(both > one * 1.7 && both < one * 1.8); /* 2 - 1/4 of a square, roughly */
     /* a hole: inside the shell but in the hole is outside the polygon */
     const char *holed = "dynamic({'type':'Polygon','coordinates':[[[0,0],[10,0],[10,10],[0,10],[0,0]],"
                         "[[4,4],[4,6],[6,6],[6,4],[4,4]]]})";
