@@ -42,6 +42,8 @@ msoc_status msoc_exec__op_sample(xq *q, const msoc_plan_node *n, const msoc_exec
                                  const msoc_exec_table **out);
 msoc_status msoc_exec__op_parse_kv(xq *q, const msoc_plan_node *n, const msoc_exec_table *in,
                                    const msoc_exec_table **out);
+msoc_status msoc_exec__op_geo_lookup(xq *q, const msoc_plan_node *n, const msoc_exec_table *in,
+                                    const msoc_exec_table **out);
 /* A table of n_cols typed like the node's output columns, n_rows rows (all null). */
 msoc_exec_table *msoc_exec__table_for(xq *q, const msoc_plan_node *n, size_t n_rows);
 

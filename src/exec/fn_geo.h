@@ -73,6 +73,10 @@ typedef struct geo_shape {
  * of 2+ points, rings closed with 4+ entries and 3+ distinct vertices). False when
  * invalid or when the arena's budget runs out. Memory comes from arena. */
 bool msoc_geo__shape_parse(msoc_arena *arena, const json_t *j, geo_shape *out);
+/* Whether x lies in a polygon of s; the distance in metres from x to the lines of s
+ * (fn_geo_poly.c). */
+bool msoc_geo__shape_contains(const geo_shape *s, geo_xyz x);
+double msoc_geo__lines_distance(const geo_shape *s, geo_xyz x);
 /* WKT text to a GeoJSON value (a new reference), NULL when the text is not valid WKT. */
 json_t *msoc_geo__wkt_to_json(const char *p, size_t len);
 

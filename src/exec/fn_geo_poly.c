@@ -189,6 +189,17 @@ static bool shape_contains(const geo_shape *s, geo_xyz x)
     return false;
 }
 
+bool msoc_geo__shape_contains(const geo_shape *s, geo_xyz x)
+{
+    return shape_contains(s, x);
+}
+
+double msoc_geo__lines_distance(const geo_shape *s, geo_xyz x)
+{
+    geo_xyz c;
+    return lines_closest(x, s->lines, s->n_lines, &c) * R_EARTH;
+}
+
 ROW(f_point_in_polygon)
 {
     (void)n_args;

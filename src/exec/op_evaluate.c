@@ -32,6 +32,7 @@ msoc_status msoc_exec__op_evaluate(xq *q, const msoc_plan_node *n, const msoc_ex
     case MSOC_PLAN_EV_MAKE_SERIES: return msoc_exec__op_make_series(q, n, in, out);
     case MSOC_PLAN_EV_SAMPLE:
     case MSOC_PLAN_EV_SAMPLE_DISTINCT: return msoc_exec__op_sample(q, n, in, out);
+    case MSOC_PLAN_EV_GEO_LOOKUP: return msoc_exec__op_geo_lookup(q, n, in, out);
     default: break;
     }
     return msoc_fail(q->err, MSOC_UNSUPPORTED, "not supported: evaluate operator %d", (int)n->eval_op);

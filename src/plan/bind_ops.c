@@ -651,6 +651,83 @@ static msoc_status bind_ip_lookup(binder *b, const msoc_kql_node *call, msoc_pla
     return MSOC_OK;
 }
 
+/* geo_polygon_lookup(LookupTable, PolygonKey, lng, lat [, return_unmatched [, radius
+ * [, return_lookup_key]]]) and geo_line_lookup(LookupTable, LineKey, lng, lat, radius
+ * [, return_unmatched [, return_lookup_key]]): the lookup rows whose shape holds (or
+ * lies within radius metres of) each input point. */
+static msoc_status bind_geo_lookup(binder *b, const msoc_kql_node *call, msoc_plan_node *in, bool is_line,
+                                   msoc_plan_node **out)
+{
+    uint32_t np = n_positional(call), min_np = is_line ? 5 : 4;
+    if (np < min_np)
+        return fail_at(b, call, MSOC_SEMANTIC,
+                       is_line ? "geo_line_lookup(LookupTable, LineKey, Longitude, Latitude, radius [, return_unmatched [, return_lookup_key]])"
+                               : "geo_polygon_lookup(LookupTable, PolygonKey, Longitude, Latitude [, return_unmatched [, radius [, return_lookup_key]]])");
+    msoc_plan_node *lk;
+    msoc_status st = msoc_plan__bind_tabular(b, call->args.items[0], &lk);
+    if (st != MSOC_OK)
+        return st;
+    const msoc_kql_node *key = call->args.items[1];
+    if (key->kind != MSOC_KQL_NAME)
+        return fail_at(b, call, MSOC_SEMANTIC, "the lookup key must be a column of the lookup table");
+    int kc = msoc_plan__find_col(lk, key->name);
+    if (kc < 0)
+        return msoc_fail_pos(b->err, MSOC_SEMANTIC, key->line, key->col, "unknown column '%.*s'", (int)key->name.len,
+                             key->name.ptr);
+    msoc_plan_node *n = eval_node(b, MSOC_PLAN_EV_GEO_LOOKUP, in, in->n_cols + lk->n_cols);
+    if (n == NULL)
+        return b->err->code;
+    n->inputs = msoc_plan__alloc(b, 2 * sizeof *n->inputs);
+    n->eval_args = msoc_plan__alloc(b, 4 * sizeof *n->eval_args);
+    if (n->inputs == NULL || n->eval_args == NULL)
+        return b->err->code;
+    n->inputs[0] = in;
+    n->inputs[1] = lk;
+    n->n_inputs = 2;
+    n->eval_args[0] = msoc_plan__col_ref(b, lk, kc);
+    n->n_eval_args = 3;
+    for (uint32_t i = 2; i < 4 && st == MSOC_OK; i++)
+        st = msoc_plan__bind_expr(b, call->args.items[i], in, &n->eval_args[i - 1]);
+    if (st == MSOC_OK && is_line) {
+        st = msoc_plan__bind_expr(b, call->args.items[4], in, &n->eval_args[3]);
+        n->n_eval_args = 4;
+    }
+    if (st != MSOC_OK)
+        return st;
+    /* positional flags after the required arguments, or the named forms */
+    const char *names[3] = {"return_unmatched", is_line ? "return_lookup_key" : "lookup_area_radius",
+                            is_line ? NULL : "return_lookup_key"};
+    for (uint32_t k = 0; k < 3; k++) {
+        if (names[k] == NULL)
+            continue;
+        const msoc_kql_node *arg = min_np + k < np ? call->args.items[min_np + k] : named_arg(call, names[k]);
+        if (arg == NULL)
+            continue;
+        msoc_plan_expr *x;
+        st = msoc_plan__bind_expr(b, arg, NULL, &x);
+        if (st != MSOC_OK)
+            return st;
+        if (!is_line && k == 1) { /* lookup_area_radius */
+            if (!(x->kind == MSOC_PLAN_X_LIT && x->lit.is_null))
+                return fail_at(b, call, MSOC_UNSUPPORTED, "not supported: geo_polygon_lookup with lookup_area_radius");
+            continue;
+        }
+        if (x->kind != MSOC_PLAN_X_LIT)
+            return msoc_fail_pos(b->err, MSOC_SEMANTIC, arg->line, arg->col, "%s must be a constant bool", names[k]);
+        if (!x->lit.is_null && x->lit.i)
+            n->eval_flags |= k == 0 ? 1 : 4;
+    }
+    if (is_line)
+        n->eval_flags |= 2;
+    for (size_t c = 0; c < in->n_cols; c++)
+        n->cols[n->n_cols++] = in->cols[c];
+    for (size_t c = 0; c < lk->n_cols; c++)
+        if (((int)c != kc || (n->eval_flags & 4)) && msoc_plan__find_col(in, lk->cols[c].name) < 0)
+            n->cols[n->n_cols++] = lk->cols[c];
+    *out = n;
+    return MSOC_OK;
+}
+
 /* The activity plugins: positional arguments bound over the input, fixed output. */
 static msoc_status bind_activity(binder *b, const msoc_kql_node *call, msoc_plan_node *in,
                                  msoc_plan_eval_op op, uint32_t min_args, msoc_plan_node **out)
@@ -772,6 +849,10 @@ static msoc_status bind_evaluate(binder *b, const msoc_kql_node *op, msoc_plan_n
         return bind_ip_lookup(b, call, in, false, out);
     if (msoc_str_eq_c(name, "ipv6_lookup"))
         return bind_ip_lookup(b, call, in, true, out);
+    if (msoc_str_eq_c(name, "geo_polygon_lookup"))
+        return bind_geo_lookup(b, call, in, false, out);
+    if (msoc_str_eq_c(name, "geo_line_lookup"))
+        return bind_geo_lookup(b, call, in, true, out);
     if (msoc_str_eq_c(name, "activity_counts_metrics"))
         return bind_activity(b, call, in, MSOC_PLAN_EV_ACTIVITY_COUNTS, 5, out);
     if (msoc_str_eq_c(name, "sliding_window_counts"))

@@ -143,6 +143,9 @@ typedef enum msoc_plan_eval_op {
     MSOC_PLAN_EV_SAMPLE_DISTINCT, /* args: expr; limit = n */
     MSOC_PLAN_EV_TOP_HITTERS,     /* args: of expr, [by expr]; limit = n */
     MSOC_PLAN_EV_PARSE_KV,        /* args: source; eval_data: const msoc_plan_parse_kv * */
+    MSOC_PLAN_EV_GEO_LOOKUP,      /* geo_polygon_lookup / geo_line_lookup: inputs[1] = lookup
+                                   * table; args: key (over it), lng, lat[, radius];
+                                   * eval_flags: 1 return_unmatched, 2 line, 4 return_lookup_key */
 } msoc_plan_eval_op;
 
 /* scan: steps over the serialized input. Expressions are bound over a row of

@@ -402,6 +402,44 @@ static void test_h3_indexes(void **state)
     assert_non_null(strstr(got, "ERR not_supported"));
 }
 
+static void test_lookup_plugins(void **state)
+{
+    (void)state;
+    const char *polys = "let P = datatable(name:string, shape:dynamic)["
+                        "'a', dynamic({'type':'Polygon','coordinates':[[[0,0],[4,0],[4,4],[0,4],[0,0]]]}),"
+                        "'b', dynamic({'type':'Polygon','coordinates':[[[2,2],[6,2],[6,6],[2,6],[2,2]]]}),"
+                        "'bad', dynamic({'type':'Polygon','coordinates':[[[2,2],[6,2]]]})];"
+                        "let L = datatable(id:long, x:real, y:real)[1, 1.0, 1.0, 2, 3.0, 3.0, 3, 10.0, 10.0];";
+    char text[1200];
+    /* a point in two polygons matches both; one in none is dropped unless asked for */
+    snprintf(text, sizeof text, "%s L | evaluate geo_polygon_lookup(P, shape, x, y) | summarize count()", polys);
+    expect(text, "3");
+    snprintf(text, sizeof text,
+             "%s L | evaluate geo_polygon_lookup(P, shape, x, y, return_unmatched = true) | where id == 3 | project name",
+             polys);
+    expect(text, "");
+    snprintf(text, sizeof text, "%s L | evaluate geo_polygon_lookup(P, shape, x, y) | where id == 2 | summarize make_set(name)",
+             polys);
+    char got[300];
+    run1(text, got, sizeof got);
+    assert_true(strcmp(got, "[\"a\",\"b\"]") == 0 || strcmp(got, "[\"b\",\"a\"]") == 0);
+    /* the key column appears only with return_lookup_key */
+    snprintf(text, sizeof text, "%s L | evaluate geo_polygon_lookup(P, shape, x, y) | getschema | summarize count()", polys);
+    expect(text, "4");
+    snprintf(text, sizeof text,
+             "%s L | evaluate geo_polygon_lookup(P, shape, x, y, return_lookup_key = true) | getschema | summarize count()",
+             polys);
+    expect(text, "5");
+    /* lines within the radius: 1 degree of longitude on the equator is ~111 km */
+    const char *lines = "let R = datatable(road:string, line:dynamic)["
+                        "'eq', dynamic({'type':'LineString','coordinates':[[0,0],[10,0]]})];"
+                        "let L = datatable(x:real, y:real)[5.0, 1.0, 5.0, 0.5];";
+    snprintf(text, sizeof text, "%s L | evaluate geo_line_lookup(R, line, x, y, 60000) | summarize count()", lines);
+    expect(text, "1");
+    snprintf(text, sizeof text, "%s L | evaluate geo_line_lookup(R, line, x, y, 120000) | summarize count()", lines);
+    expect(text, "2");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -411,6 +449,7 @@ int main(void)
         cmocka_unit_test(test_wkt_and_geojson),
         cmocka_unit_test(test_lines_and_polygons),
         cmocka_unit_test(test_h3_indexes),
+        cmocka_unit_test(test_lookup_plugins),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
