@@ -311,10 +311,16 @@ static bool parse_iso(cur *c, msoc_civil *cv, int64_t *offset)
     if (read_uint(c, 4, &y) != 4)
         return false;
     char sep = peek(c);
-    if (sep != '-' && sep != '/')
+    if (sep != '-' && sep != '/' && sep != ',')
         return false;
     c->p++;
-    if (read_uint(c, 2, &mo) == 0 || !eat(c, sep) || read_uint(c, 2, &d) == 0)
+    if (sep == ',') /* "2025, 6, 14", as .NET's DateTime.Parse reads it */
+        skip_ws(c);
+    if (read_uint(c, 2, &mo) == 0 || !eat(c, sep))
+        return false;
+    if (sep == ',')
+        skip_ws(c);
+    if (read_uint(c, 2, &d) == 0)
         return false;
     cv->year = (int)y;
     cv->month = (int)mo;
@@ -347,11 +353,14 @@ static bool parse_iso(cur *c, msoc_civil *cv, int64_t *offset)
     return parse_zone(c, offset);
 }
 
-/* M/D/YYYY [h:mm[:ss] [AM|PM]] (invariant culture's US order). */
+/* M/D/YYYY or M-D-YYYY [h:mm[:ss] [AM|PM]] (invariant culture's US order). */
 static bool parse_us(cur *c, msoc_civil *cv, int64_t *offset)
 {
     int64_t mo, d, y;
-    if (read_uint(c, 2, &mo) == 0 || !eat(c, '/') || read_uint(c, 2, &d) == 0 || !eat(c, '/'))
+    if (read_uint(c, 2, &mo) == 0)
+        return false;
+    char sep = peek(c);
+    if ((sep != '/' && sep != '-') || !eat(c, sep) || read_uint(c, 2, &d) == 0 || !eat(c, sep))
         return false;
     int yd = read_uint(c, 4, &y);
     if (yd != 4 && yd != 2)
@@ -437,10 +446,16 @@ bool msoc_datetime_parse_fast(const char *s, size_t len, msoc_datetime *out)
     int64_t offset = 0;
     cur c = {t.ptr, t.ptr + t.len};
     bool ok;
+    /* M-D-YYYY: a dash followed by a digit within the first 3 characters (RFC 850
+     * has a month name there: 17-Feb-16) */
+    bool is_us_dash = false;
+    for (size_t i = 1; i < 3 && i + 1 < t.len; i++)
+        if (t.ptr[i] == '-' && is_digit(t.ptr[i + 1]))
+            is_us_dash = true;
     if (t.len >= 5 && is_digit(t.ptr[0]) && is_digit(t.ptr[1]) && is_digit(t.ptr[2]) &&
-        is_digit(t.ptr[3]) && (t.ptr[4] == '-' || t.ptr[4] == '/')) {
+        is_digit(t.ptr[3]) && (t.ptr[4] == '-' || t.ptr[4] == '/' || t.ptr[4] == ',')) {
         ok = parse_iso(&c, &cv, &offset);
-    } else if (is_digit(t.ptr[0]) && memchr(t.ptr, '/', t.len < 3 ? t.len : 3)) {
+    } else if (is_digit(t.ptr[0]) && (memchr(t.ptr, '/', t.len < 3 ? t.len : 3) || is_us_dash)) {
         ok = parse_us(&c, &cv, &offset);
     } else {
         ok = parse_rfc(&c, &cv, &offset);

@@ -213,14 +213,42 @@ static int cmp_json_asc(const void *x, const void *y)
                           msoc_exec__from_json((json_t *)(uintptr_t)b));
 }
 
+typedef struct sort_item {
+    json_t *v;
+    size_t idx;   /* position in the input: ties keep their order */
+} sort_item;
+
+static int cmp_sort_item(const void *x, const void *y)
+{
+    const sort_item *a = x, *b = y;
+    int c = cmp_json_asc(&a->v, &b->v);
+    return c != 0 ? c : (a->idx > b->idx) - (a->idx < b->idx);
+}
+
+/* array_sort_asc/desc(array1[, ..., arrayN][, nulls_last]): sorts array1 and
+ * reorders the other arrays (same length) the same way. One array gives the
+ * sorted array; several give an array of the reordered arrays. */
 static void sort_arr(xq *q, const xval *a, size_t n_args, bool is_desc, xval *out)
 {
     json_t *arr = arr_of(a[0]);
     if (arr == NULL)
         return;
+    bool is_nulls_last = true;
+    size_t n_arrays = n_args;
+    if (n_args > 1 && a[n_args - 1].t != MSOC_TYPE_DYNAMIC) {
+        n_arrays = n_args - 1;
+        if (!a[n_args - 1].is_null)
+            is_nulls_last = msoc_exec__convert(q, a[n_args - 1], MSOC_TYPE_BOOL).i != 0;
+    }
     size_t n = json_array_size(arr);
-    json_t **items = msoc_exec__calloc(q, n ? n : 1, sizeof *items);
-    if (items == NULL)
+    for (size_t k = 1; k < n_arrays; k++) {
+        json_t *other = arr_of(a[k]);
+        if (other == NULL || json_array_size(other) != n)
+            return;
+    }
+    sort_item *items = msoc_exec__calloc(q, n ? n : 1, sizeof *items);
+    size_t *order = msoc_exec__calloc(q, n ? n : 1, sizeof *order);
+    if (items == NULL || order == NULL)
         return;
     size_t n_null = 0, k = 0;
     for (size_t i = 0; i < n; i++) {
@@ -228,24 +256,36 @@ static void sort_arr(xq *q, const xval *a, size_t n_args, bool is_desc, xval *ou
         if (json_is_null(v))
             n_null++;
         else
-            items[k++] = v;
+            items[k++] = (sort_item){v, i};
     }
-    qsort(items, k, sizeof *items, cmp_json_asc);
-    bool is_nulls_last = true;
-    if (n_args > 1 && a[1].t == MSOC_TYPE_BOOL && !a[1].is_null)
-        is_nulls_last = a[1].i != 0;
-    json_t *r = new_arr(q);
-    if (r == NULL)
-        return;
+    qsort(items, k, sizeof *items, cmp_sort_item);
+    size_t o = 0;
     if (!is_nulls_last)
-        for (size_t i = 0; i < n_null; i++)
-            json_array_append_new(r, json_null());
+        for (size_t i = 0; i < n; i++)
+            if (json_is_null(json_array_get(arr, i)))
+                order[o++] = i;
     for (size_t i = 0; i < k; i++)
-        json_array_append(r, items[is_desc ? k - 1 - i : i]);
+        order[o++] = items[is_desc ? k - 1 - i : i].idx;
     if (is_nulls_last)
-        for (size_t i = 0; i < n_null; i++)
-            json_array_append_new(r, json_null());
-    *out = xv_dyn(r);
+        for (size_t i = 0; i < n; i++)
+            if (json_is_null(json_array_get(arr, i)))
+                order[o++] = i;
+    (void)n_null;
+    json_t *all = n_arrays > 1 ? new_arr(q) : NULL;
+    for (size_t ai = 0; ai < n_arrays; ai++) {
+        json_t *src = arr_of(a[ai]);
+        json_t *r = new_arr(q);
+        if (r == NULL)
+            return;
+        for (size_t i = 0; i < n; i++)
+            json_array_append(r, json_array_get(src, order[i]));
+        if (all == NULL) {
+            *out = xv_dyn(r);
+            return;
+        }
+        json_array_append(all, r);
+    }
+    *out = xv_dyn(all);
 }
 
 ROW(f_array_sort_asc) { sort_arr(q, a, n_args, false, out); }

@@ -158,7 +158,10 @@ static bool text_has_ip(msoc_str s, msoc_str want, bool is_prefix)
         if (!ipv4_at(s, i, &end, &ip))
             continue;
         msoc_str found = msoc_str_make(s.ptr + i, end - i);
-        if (is_prefix ? msoc_str_starts_with(found, want) : msoc_str_eq(found, want))
+        /* a prefix is a whole address or ends with a dot ("10.", "10.0."): "127.0"
+         * is neither, so it matches nothing */
+        bool is_dotted = want.len > 0 && want.ptr[want.len - 1] == '.';
+        if (is_prefix && is_dotted ? msoc_str_starts_with(found, want) : msoc_str_eq(found, want))
             return true;
         i = end - 1;
     }
@@ -246,6 +249,8 @@ ROW(f_replace_strings)
         json_t *r = json_array_get(to, best);
         if (json_is_string(r))
             msoc_buf_append(&b, json_string_value(r), json_string_length(r));
+        else /* a non-string replacement leaves the match as it was */
+            msoc_buf_append(&b, s.ptr + i, best_len);
         i += best_len;
     }
     *out = xv_str(msoc_exec__strdup(q, b.data, b.len));

@@ -57,15 +57,22 @@ ROW(f_coalesce)
     *out = xv_null(out->t);
 }
 
+/* Strings are never null; a guid column keeps its null as "". */
+static bool is_null_val(xval v)
+{
+    if (v.t == MSOC_TYPE_GUID)
+        return v.is_null || v.s.len == 0;
+    return !xtype_is_str(v.t) && v.is_null;
+}
 ROW(f_isnull)
 {
     (void)q, (void)n_args;
-    *out = xv_bool(!xtype_is_str(a[0].t) && a[0].is_null);
+    *out = xv_bool(is_null_val(a[0]));
 }
 ROW(f_isnotnull)
 {
     (void)q, (void)n_args;
-    *out = xv_bool(xtype_is_str(a[0].t) || !a[0].is_null);
+    *out = xv_bool(!is_null_val(a[0]));
 }
 ROW(f_isempty)
 {

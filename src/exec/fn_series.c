@@ -207,21 +207,49 @@ static void fill(xq *q, const xval *a, size_t n_args, int mode, xval *out)
         for (size_t i = 0; i < n; i++)
             if (is_missing(json_array_get(r, i), missing))
                 json_array_set_new(r, i, c ? json_incref(c) : json_integer(0));
-    } else { /* linear */
-        long prev = -1;
-        for (size_t i = 0; i <= n; i++) {
-            json_t *e = i < n ? json_array_get(r, i) : NULL;
-            if (i < n && is_missing(e, missing))
+    } else { /* linear: series_fill_linear(x, missing, fill_edges = true, constant = 0) */
+        bool is_fill_edges = true;
+        if (n_args > 2 && !a[2].is_null)
+            is_fill_edges = msoc_exec__convert(q, a[2], MSOC_TYPE_BOOL).i != 0;
+        double constant = 0;
+        if (n_args > 3 && !a[3].is_null)
+            constant = msoc_exec__convert(q, a[3], MSOC_TYPE_REAL).r;
+        /* integer input stays integer (interpolated values truncated) */
+        bool is_int = true;
+        long first = -1, last = -1;
+        for (size_t i = 0; i < n; i++) {
+            json_t *e = json_array_get(r, i);
+            if (is_missing(e, missing))
                 continue;
-            if (i < n && prev >= 0 && (size_t)prev + 1 < i) {
+            if (!json_is_integer(e))
+                is_int = false;
+            if (first < 0)
+                first = (long)i;
+            last = (long)i;
+        }
+        if (first < 0) {
+            for (size_t i = 0; i < n; i++)
+                json_array_set_new(r, i, json_real(constant));
+        } else {
+            long prev = first;
+            for (size_t i = (size_t)first + 1; i <= (size_t)last; i++) {
+                json_t *e = json_array_get(r, i);
+                if (is_missing(e, missing))
+                    continue;
                 double x0 = json_number_value(json_array_get(r, (size_t)prev)), x1 = json_number_value(e);
                 for (size_t k = (size_t)prev + 1; k < i; k++) {
-                    double t = (double)(k - (size_t)prev) / (double)(i - (size_t)prev);
-                    json_array_set_new(r, k, num_json(x0 + (x1 - x0) * t));
+                    double v = x0 + (x1 - x0) * (double)(k - (size_t)prev) / (double)(i - (size_t)prev);
+                    json_array_set_new(r, k, is_int ? json_integer((json_int_t)v) : json_real(v));
                 }
-            }
-            if (i < n)
                 prev = (long)i;
+            }
+            if (is_fill_edges) {
+                json_t *head = json_array_get(r, (size_t)first), *tail = json_array_get(r, (size_t)last);
+                for (size_t i = 0; i < (size_t)first; i++)
+                    json_array_set(r, i, head);
+                for (size_t i = (size_t)last + 1; i < n; i++)
+                    json_array_set(r, i, tail);
+            }
         }
     }
     *out = xv_dyn(r);

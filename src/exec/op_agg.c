@@ -122,9 +122,8 @@ static msoc_status run_agg(xq *q, const msoc_plan_agg *agg, msoc_exec_col **args
         for (size_t r = 0; r < n; r++) {
             if (agg->fn == MSOC_PLAN_FN_COUNTIF && !truthy(args[0], r))
                 continue;
-            if (agg->fn == MSOC_PLAN_FN_COUNT && agg->n_args == 1 &&
-                is_nullish(msoc_exec__col_get(args[0], r)))
-                continue;
+            /* count(x) counts rows, nulls included: Kusto's count() takes no
+             * argument and names the column after it (count_x) */
             o->v.i[gid[r]]++;
         }
         return MSOC_OK;

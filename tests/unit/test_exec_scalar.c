@@ -165,13 +165,41 @@ static void test_more_aggregates(void **state)
     expect("datatable(v:long, w:long)[1, 1, 2, 3] | summarize percentilew(v, w, 50)", "2");
 }
 
+static void test_fixed_semantics(void **state)
+{
+    (void)state;
+    /* .NET DateTime.Parse forms: M-D-YYYY and "Y, M, D" */
+    expect("print datetime('12-02-2022') == datetime(2022-12-02)", "true");
+    expect("print datetime(2025, 6, 14) == datetime(2025-06-14)", "true");
+    expect("print datetime(17-Feb-16 10:00) == datetime(2016-02-17 10:00)", "true");
+    /* a prefix must end with a dot or be a whole address */
+    expect("print has_ipv4_prefix('x 127.0.0.1 y', '127.0')", "false");
+    expect("print has_ipv4_prefix('x 127.0.0.1 y', '127.0.')", "true");
+    expect("print has_ipv4_prefix('x 127.0.0.1 y', '127.0.0.1')", "true");
+    /* a non-string replacement keeps the matched text */
+    expect("print replace_strings('ab cd', dynamic(['ab', 'cd']), dynamic([1, 'x']))", "ab x");
+    /* several arrays: the first decides the order of all */
+    expect("print tostring(array_sort_asc(dynamic([3, 1, 2]), dynamic(['c', 'a', 'b'])))",
+           "[[1,2,3],[\"a\",\"b\",\"c\"]]");
+    expect("print tostring(array_sort_desc(dynamic([1, null, 2]), false))", "[null,2,1]");
+    expect("print isnull(array_sort_asc(dynamic([1, 2]), dynamic([1])))", "true");
+    /* linear fill: edges take the nearest value, integers stay integers */
+    expect("print tostring(series_fill_linear(dynamic([null, 1, null, 4, null])))", "[1,1,2,4,4]");
+    expect("print tostring(series_fill_linear(dynamic([null, 1.0, null, 4.0, null]), real(null), false))",
+           "[null,1.0,2.5,4.0,null]");
+    expect("print tostring(series_fill_linear(dynamic([null, null]), real(null), true, 7))", "[7.0,7.0]");
+    /* count(x) counts rows */
+    expect("range x from 1 to 3 step 1 | extend y = iff(x == 1, real(null), 1.0) | summarize count(y)", "3");
+    expect("print isnull(base64_decode_toguid('abcd1231'))", "true");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_digests),   cmocka_unit_test(test_xxhash),
         cmocka_unit_test(test_codecs),    cmocka_unit_test(test_special_functions),
         cmocka_unit_test(test_units),     cmocka_unit_test(test_ipv6),
-        cmocka_unit_test(test_more_aggregates),
+        cmocka_unit_test(test_more_aggregates), cmocka_unit_test(test_fixed_semantics),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
