@@ -1,6 +1,6 @@
 /* libFuzzer target: the scalar functions that decode untrusted text or bytes
- * (zlib/gzip from base64, IPv6 and CIDR parsing, punycode, parse_csv,
- * parse_user_agent, time zone names, format_bytes). The first input byte picks the
+ * (zlib/gzip from base64, IPv6 and CIDR parsing, punycode, parse_csv, time zone
+ * names and TZif files, series_iir, format_bytes). The first input byte picks the
  * function; the rest is its argument, carried into the query as base64 so any byte
  * sequence reaches the decoder. Bad input must only ever give an empty or null
  * result, never a crash, leak or sanitizer report. */
@@ -26,6 +26,14 @@ static const char *const calls[] = {
     "ipv4_range_to_cidr_list('0.0.0.0', base64_decode_tostring('%s'))",
     "dynamic_to_json(parse_json(base64_decode_tostring('%s')))",
     "format_bytes(strlen(base64_decode_tostring('%s')), 2)",
+    "punycode_to_string(base64_decode_tostring('%s'))",
+    "punycode_from_string(base64_decode_tostring('%s'))",
+    "punycode_domain_to_string(base64_decode_tostring('%s'))",
+    "punycode_domain_from_string(base64_decode_tostring('%s'))",
+    "parse_csv(base64_decode_tostring('%s'))",
+    "datetime_utc_to_local(datetime(2024-03-31 01:30), base64_decode_tostring('%s'))",
+    "datetime_local_to_utc(datetime(2024-10-27 02:30), base64_decode_tostring('%s'))",
+    "series_iir(parse_json(base64_decode_tostring('%s')), dynamic([1]), dynamic([1, -0.5]))",
 };
 
 static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";

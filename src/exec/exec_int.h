@@ -188,6 +188,9 @@ void msoc_exec__fn_register_units(xfn_impl *t);
 void msoc_exec__fn_register_codec(xfn_impl *t);
 void msoc_exec__fn_register_ip6(xfn_impl *t);
 void msoc_exec__fn_register_geo_h3(xfn_impl *t);
+void msoc_exec__fn_register_text(xfn_impl *t);
+void msoc_exec__fn_register_series_more(xfn_impl *t);
+void msoc_exec__fn_register_tz(xfn_impl *t);
 /* Vectorised kernels (fast.c): true when it handled the call. */
 bool msoc_exec__fast(xq *q, const msoc_plan_expr *e, msoc_exec_col **args, size_t n,
                      msoc_exec_col *out);

@@ -30,6 +30,9 @@ static void impl_init(void)
     msoc_exec__fn_register_codec(impl_table);
     msoc_exec__fn_register_ip6(impl_table);
     msoc_exec__fn_register_geo_h3(impl_table);
+    msoc_exec__fn_register_text(impl_table);
+    msoc_exec__fn_register_series_more(impl_table);
+    msoc_exec__fn_register_tz(impl_table);
     impl_ready = true;
 }
 

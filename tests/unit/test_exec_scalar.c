@@ -193,6 +193,53 @@ static void test_fixed_semantics(void **state)
     expect("print isnull(base64_decode_toguid('abcd1231'))", "true");
 }
 
+static void test_text_codecs(void **state)
+{
+    (void)state;
+    /* RFC 3492 section 7.1 samples */
+    expect("print punycode_from_string('bücher')", "bcher-kva");
+    expect("print punycode_to_string('bcher-kva')", "bücher");
+    expect("print punycode_to_string(punycode_from_string('日本語テキスト'))", "日本語テキスト");
+    expect("print punycode_to_string('bcher-k!a')", "");
+    expect("print punycode_domain_from_string('bücher.example.com')", "xn--bcher-kva.example.com");
+    expect("print punycode_domain_to_string('xn--bcher-kva.example.com')", "bücher.example.com");
+    expect("print tostring(parse_csv('a,\"b,c\",\"d\"\"e\",'))", "[\"a\",\"b,c\",\"d\\\"e\",\"\"]");
+    expect("print tostring(parse_csv(''))", "[\"\"]");
+    expect("print assert(1 < 2, 'never')", "true");
+    expect("print assert(1 > 2, 'one is not more than two')", "ERR invalid_argument assertion failed: one is not more than two");
+}
+
+static void test_series_more(void **state)
+{
+    (void)state;
+    /* b = [1], a = [1, -1]: a running sum */
+    expect("print tostring(series_iir(dynamic([1, 2, 3]), dynamic([1]), dynamic([1, -1])))", "[1.0,3.0,6.0]");
+    expect("print tostring(series_seasonal(dynamic([1, 5, 3, 5, 1, 5]), 2))", "[1.0,5.0,1.0,5.0,1.0,5.0]");
+    expect("print series_seasonal(dynamic([1, 2]))",
+           "ERR not_supported not supported: series_seasonal() without a period (automatic period detection)");
+    expect("print tostring(series_stats_dynamic(dynamic([2, 4, 4, 4, 5, 5, 7, 9])).max_idx)", "7");
+}
+
+static void test_time_zones(void **state)
+{
+    (void)state;
+    /* 2022-03-27 Brussels: CET (+1) until 01:00 UTC, then CEST (+2) */
+    expect("print datetime_utc_to_local(datetime(2022-03-27 00:30), 'Europe/Brussels')", "2022-03-27T01:30:00.0000000Z");
+    expect("print datetime_utc_to_local(datetime(2022-03-27 01:30), 'Europe/Brussels')", "2022-03-27T03:30:00.0000000Z");
+    /* far future: the TZif footer's rule; New York EDT is -4 */
+    expect("print datetime_utc_to_local(datetime(2090-07-01 12:00), 'America/New_York')", "2090-07-01T08:00:00.0000000Z");
+    /* the southern hemisphere: Sydney is on +11 in January */
+    expect("print datetime_utc_to_local(datetime(2024-01-15 00:00), 'Australia/Sydney')", "2024-01-15T11:00:00.0000000Z");
+    /* fall back overlap: 02:30 local on 2022-10-30 is ambiguous; standard time wins */
+    expect("print datetime_local_to_utc(datetime(2022-10-30 02:30), 'Europe/Brussels')", "2022-10-30T01:30:00.0000000Z");
+    expect("print datetime_local_to_utc(datetime(2022-07-01 12:00), 'UTC')", "2022-07-01T12:00:00.0000000Z");
+    expect("print isnull(datetime_utc_to_local(now(), '../../etc/passwd'))", "true");
+    expect("print isnull(datetime_utc_to_local(now(), 'Mars/Olympus'))", "true");
+    expect("print isnull(datetime_utc_to_local(now(), 'posix/UTC'))", "true");
+    expect("print set_has_element(datetime_list_timezones(), 'Europe/Brussels')", "true");
+    expect("print set_has_element(datetime_list_timezones(), 'zone.tab')", "false");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -200,6 +247,8 @@ int main(void)
         cmocka_unit_test(test_codecs),    cmocka_unit_test(test_special_functions),
         cmocka_unit_test(test_units),     cmocka_unit_test(test_ipv6),
         cmocka_unit_test(test_more_aggregates), cmocka_unit_test(test_fixed_semantics),
+        cmocka_unit_test(test_text_codecs), cmocka_unit_test(test_series_more),
+        cmocka_unit_test(test_time_zones),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
