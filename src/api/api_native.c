@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "api_int.h"
+#include "odata.h"
 
 #define SEG_IS(i, s) (r->n_seg > (i) && strcmp(r->seg[i], (s)) == 0)
 #define METHOD_IS(s) (strcmp(r->http->method, (s)) == 0)
@@ -55,7 +56,7 @@ static bool str_array(api_req *r, json_t *b, const char *key, const char ***out,
     bool ok = json_is_array(v) && json_array_size(v) <= 10000;
     json_array_foreach(v, i, e) ok = ok && json_is_string(e);
     if (!ok) {
-        msoc_api__error(r, MSOC_INVALID, "property '%s' must be an array of strings", key);
+        msoc_api__error(r, MSOC_INVALID, "property '%s' must be an array of at most 10000 strings", key);
         return false;
     }
     const char **arr = msoc_arena_calloc(r->a, json_array_size(v) + 1, sizeof *arr);
@@ -671,39 +672,164 @@ static void queries(api_req *r)
 
 /* ---- bulk changes and moves ------------------------------------------------------------------- */
 
+/* The targets of a bulk change: explicit ids, or every object matching an OData
+ * $filter among those the caller may change. Fills ids (text) and tenants (one per
+ * id). Renders the error and returns false on refusal. */
+#define BULK_MAX 10000
+
+static bool bulk_by_filter(api_req *r, bool is_alert, const char *filter, const msoc_soc_scope *ws,
+                           const char ***ids, const char ***tenants, size_t *n)
+{
+    msoc_soc_expr *e;
+    if (msoc_api_odata_filter_parse(filter, strlen(filter), r->a, &e, &r->err) != MSOC_OK) {
+        msoc_api__fail(r);
+        return false;
+    }
+    *ids = msoc_arena_calloc(r->a, BULK_MAX + 1, sizeof **ids);
+    *tenants = msoc_arena_calloc(r->a, BULK_MAX + 1, sizeof **tenants);
+    *n = 0;
+    msoc_soc_list_opts o;
+    memset(&o, 0, sizeof o);
+    o.filter = e;
+    o.top = MSOC_SOC_PAGE_MAX;
+    for (;;) {
+        size_t got;
+        int64_t total;
+        if (is_alert) {
+            msoc_soc_alert *v;
+            if (msoc_soc_alert_list(r->api->db, ws, 0, &o, r->a, &v, &got, &total, &r->err) != MSOC_OK)
+                break;
+            for (size_t i = 0; i < got && *n <= BULK_MAX; i++, (*n)++) {
+                (*ids)[*n] = v[i].id;
+                (*tenants)[*n] = v[i].tenant_id;
+            }
+        } else {
+            msoc_soc_incident *v;
+            if (msoc_soc_incident_list(r->api->db, ws, &o, r->a, &v, &got, &total, &r->err) != MSOC_OK)
+                break;
+            for (size_t i = 0; i < got && *n <= BULK_MAX; i++, (*n)++) {
+                char *id = msoc_arena_alloc(r->a, 24);
+                snprintf(id, 24, "%lld", (long long)v[i].id);
+                (*ids)[*n] = id;
+                (*tenants)[*n] = v[i].tenant_id;
+            }
+        }
+        if (*n > BULK_MAX) {
+            msoc_api__error(r, MSOC_LIMIT, "the filter matches more than %d %s; narrow it (nothing was changed)",
+                            BULK_MAX, is_alert ? "alerts" : "incidents");
+            return false;
+        }
+        if (got < (size_t)o.top)
+            return true;
+        o.skip += o.top;
+    }
+    msoc_api__fail(r);
+    return false;
+}
+
+/* Explicit ids: each must be readable (404 otherwise, like a missing one) and
+ * changeable (403 naming it and its tenant otherwise). */
+static bool bulk_by_ids(api_req *r, bool is_alert, const char **ids, size_t n, const msoc_soc_scope *rs,
+                        const msoc_soc_scope *ws, const char ***tenants)
+{
+    *tenants = msoc_arena_calloc(r->a, n + 1, sizeof **tenants);
+    for (size_t i = 0; i < n; i++) {
+        const char *tenant;
+        msoc_status st;
+        if (is_alert) {
+            msoc_soc_alert x;
+            st = msoc_soc_alert_get(r->api->db, rs, ids[i], r->a, &x, &r->err);
+            tenant = x.tenant_id;
+        } else {
+            msoc_soc_incident x;
+            int64_t num;
+            if (!msoc_str_to_i64(msoc_str_c(ids[i]), &num)) {
+                msoc_api__error(r, MSOC_NOTFOUND, "no incident with id %.40s", ids[i]);
+                return false;
+            }
+            st = msoc_soc_incident_get(r->api->db, rs, num, r->a, &x, &r->err);
+            tenant = x.tenant_id;
+        }
+        if (st != MSOC_OK) {
+            msoc_api__fail(r);
+            return false;
+        }
+        if (!msoc_soc_scope_has(ws, tenant)) {
+            msoc_api__error(r, MSOC_FORBID, "you may not change %s %.40s of tenant %s (nothing was changed)",
+                            is_alert ? "alert" : "incident", ids[i], tenant);
+            return false;
+        }
+        (*tenants)[i] = tenant;
+    }
+    return true;
+}
+
 static void bulk(api_req *r, bool is_alert)
 {
     json_t *b = msoc_api__body(r);
-    static const char *const keys[] = {"ids", "status", "classification", "determination",
-                                       "assignedTo", "addTag", "comment", NULL};
-    const char **ids;
+    static const char *const keys[] = {"ids", "filter", "status", "classification", "determination", "assignedTo",
+                                       "severity", "addTag", "removeTag", "comment", NULL};
+    const char **ids, **tenants = NULL;
+    const char *filter;
     size_t n;
     msoc_soc_patch p;
     memset(&p, 0, sizeof p);
     msoc_soc_scope rs, ws;
-    if (b && msoc_api__keys_ok(r, b, keys) && str_array(r, b, "ids", &ids, &n) &&
-        msoc_api__str(r, b, "status", false, &p.status) &&
-        msoc_api__str(r, b, "classification", false, &p.classification) &&
-        msoc_api__str(r, b, "determination", false, &p.determination) &&
-        msoc_api__str(r, b, "assignedTo", true, &p.assigned_to) &&
-        msoc_api__str(r, b, "addTag", false, &p.add_tag) && msoc_api__str(r, b, "comment", false, &p.comment) &&
-        msoc_api__scope(r, MSOC_AUTH_READ, &rs) && msoc_api__scope(r, MSOC_AUTH_RESPOND, &ws)) {
-        if (n == 0) {
-            msoc_api__error(r, MSOC_INVALID, "ids must list at least one %s", is_alert ? "alert" : "incident");
-        } else if (is_alert) {
-            if (soc_ok(r, msoc_soc_alert_bulk_patch(r->api->db, &ws, ids, n, &p, r->actor, &r->err)))
-                msoc_api__json(r, 200, json_pack("{s:I}", "updated", (json_int_t)n));
+    if (!b || !msoc_api__keys_ok(r, b, keys) || !str_array(r, b, "ids", &ids, &n) ||
+        !msoc_api__str(r, b, "filter", false, &filter) || !msoc_api__str(r, b, "status", false, &p.status) ||
+        !msoc_api__str(r, b, "classification", false, &p.classification) ||
+        !msoc_api__str(r, b, "determination", false, &p.determination) ||
+        !msoc_api__str(r, b, "assignedTo", true, &p.assigned_to) ||
+        !msoc_api__str(r, b, "severity", false, &p.severity) || !msoc_api__str(r, b, "addTag", false, &p.add_tag) ||
+        !msoc_api__str(r, b, "removeTag", false, &p.remove_tag) ||
+        !msoc_api__str(r, b, "comment", false, &p.comment) || !msoc_api__scope(r, MSOC_AUTH_READ, &rs) ||
+        !msoc_api__scope(r, MSOC_AUTH_RESPOND, &ws)) {
+        json_decref(b);
+        return;
+    }
+    const char *what = is_alert ? "alert" : "incident";
+    bool has_ids = json_object_get(b, "ids") != NULL;
+    bool ok = true;
+    if (has_ids == (filter != NULL)) {
+        msoc_api__error(r, MSOC_INVALID, "give either ids (a list of %s ids) or filter (an OData $filter), not %s",
+                        what, has_ids ? "both" : "neither");
+        ok = false;
+    } else if (!p.status && !p.classification && !p.determination && !p.assigned_to && !p.severity && !p.add_tag &&
+               !p.remove_tag && !p.comment) {
+        msoc_api__error(r, MSOC_INVALID, "nothing to change: give status, classification, determination, "
+                                         "assignedTo, severity, addTag, removeTag or comment");
+        ok = false;
+    } else if (has_ids && n == 0) {
+        msoc_api__error(r, MSOC_INVALID, "ids must list at least one %s", what);
+        ok = false;
+    } else if (has_ids) {
+        ok = bulk_by_ids(r, is_alert, ids, n, &rs, &ws, &tenants);
+    } else {
+        ok = bulk_by_filter(r, is_alert, filter, &ws, &ids, &tenants, &n);
+    }
+    if (ok && n > 0) {
+        if (is_alert) {
+            ok = soc_ok(r, msoc_soc_alert_bulk_patch(r->api->db, &ws, ids, n, &p, r->actor, &r->err));
         } else {
             int64_t *nums = msoc_arena_calloc(r->a, n, sizeof *nums);
-            bool ok = true;
-            for (size_t i = 0; ok && i < n; i++)
-                if (!msoc_str_to_i64(msoc_str_c(ids[i]), &nums[i])) {
-                    msoc_api__error(r, MSOC_NOTFOUND, "no incident with id %.40s", ids[i]);
-                    ok = false;
-                }
-            if (ok && soc_ok(r, msoc_soc_incident_bulk_patch(r->api->db, &ws, nums, n, &p, r->actor, &r->err)))
-                msoc_api__json(r, 200, json_pack("{s:I}", "updated", (json_int_t)n));
+            for (size_t i = 0; i < n; i++)
+                msoc_str_to_i64(msoc_str_c(ids[i]), &nums[i]);
+            ok = soc_ok(r, msoc_soc_incident_bulk_patch(r->api->db, &ws, nums, n, &p, r->actor, &r->err));
         }
+    }
+    if (ok) {
+        json_t *idv = json_array(), *per = json_object();
+        for (size_t i = 0; i < n; i++) {
+            json_array_append_new(idv, json_string(ids[i]));
+            json_t *c = json_object_get(per, tenants[i]);
+            json_object_set_new(per, tenants[i], json_integer(c ? json_integer_value(c) + 1 : 1));
+        }
+        json_t *ten = json_array();
+        const char *k;
+        json_t *v;
+        json_object_foreach(per, k, v) json_array_append_new(ten, json_pack("{s:s,s:O}", "tenantId", k, "updated", v));
+        json_decref(per);
+        msoc_api__json(r, 200, json_pack("{s:I,s:o,s:o}", "updated", (json_int_t)n, "ids", idv, "tenants", ten));
     }
     json_decref(b);
 }

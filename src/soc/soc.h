@@ -324,6 +324,7 @@ typedef struct msoc_soc_patch {
     const char *custom_tags_json;  /* incidents: replaces the tags (JSON array of strings) */
     const char *resolving_comment; /* incidents */
     const char *add_tag;           /* incidents, bulk: adds one tag */
+    const char *remove_tag;        /* incidents, bulk: removes one tag (absent: no-op) */
     const char *comment;           /* bulk: adds a comment to each object */
 } msoc_soc_patch;
 
@@ -389,7 +390,8 @@ msoc_status msoc_soc_incident_list(msoc_soc *db, const msoc_soc_scope *scope,
 msoc_status msoc_soc_incident_patch(msoc_soc *db, const msoc_soc_scope *scope, int64_t id,
                                     const msoc_soc_patch *p, const char *actor, msoc_error *err);
 /* Applies p to every incident in ids, all or nothing. An assignee must hold a
- * grant on every affected tenant (MSOC_FORBID naming the tenant otherwise). */
+ * grant on every affected tenant (MSOC_FORBID naming every tenant that lacks one,
+ * by name and id, otherwise). */
 msoc_status msoc_soc_incident_bulk_patch(msoc_soc *db, const msoc_soc_scope *scope,
                                          const int64_t *ids, size_t n, const msoc_soc_patch *p,
                                          const char *actor, msoc_error *err);

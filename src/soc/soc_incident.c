@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/mem.h"
+#include "core/hashmap.h"
 #include "soc_int.h"
 
 /* ---- field maps for filters and ordering --------------------------------------------- */
@@ -614,10 +615,15 @@ static msoc_status check_patch_common(msoc_soc *s, const msoc_soc_patch *p, bool
         r = msoc_soc__check_text("assignedTo", p->assigned_to, 256, false, err);
     if (r == MSOC_OK && p->add_tag)
         r = msoc_soc__check_text("tag", p->add_tag, 256, true, err);
+    if (r == MSOC_OK && p->remove_tag)
+        r = msoc_soc__check_text("tag", p->remove_tag, 256, true, err);
     if (r == MSOC_OK && is_alert && (p->severity || p->display_name || p->custom_tags_json ||
-                                     p->summary || p->resolving_comment || p->add_tag))
+                                     p->summary || p->resolving_comment || p->add_tag ||
+                                     p->remove_tag))
         r = msoc_fail(err, MSOC_INVALID, "an alert's severity, title and tags cannot be changed;"
                                          " only status, classification, determination and assignedTo");
+    if (r == MSOC_OK && (p->custom_tags_json != NULL) + (p->add_tag != NULL) + (p->remove_tag != NULL) > 1)
+        r = msoc_fail(err, MSOC_INVALID, "customTags, addTag and removeTag cannot be combined in one change");
     if (r == MSOC_OK && p->comment) {
         if (!*p->comment)
             r = msoc_fail(err, MSOC_INVALID, "the comment is empty");
@@ -685,6 +691,11 @@ static msoc_status patch_one(msoc_soc *s, const msoc_soc_scope *scope, bool is_a
                                   " '$[#]', ?%d) END", sl.n + 3, sl.n + 3);
         sl.vals[sl.n++] = p->add_tag;
     }
+    if (p->remove_tag) {
+        msoc_buf_appendf(&sl.sql, ", custom_tags = (SELECT json_group_array(value) FROM json_each(custom_tags)"
+                                  " WHERE value != ?%d)", sl.n + 3);
+        sl.vals[sl.n++] = p->remove_tag;
+    }
     if (is_alert && p->status)
         msoc_buf_append_c(&sl.sql, ", resolved = CASE WHEN ?3 = 'resolved' THEN"
                                    " coalesce(resolved, ?2) ELSE NULL END");
@@ -714,7 +725,7 @@ static msoc_status patch_one(msoc_soc *s, const msoc_soc_scope *scope, bool is_a
         {"status", p->status}, {"classification", p->classification},
         {"determination", p->determination}, {"assignedTo", p->assigned_to},
         {"severity", p->severity}, {"displayName", p->display_name},
-        {"customTags", p->custom_tags_json}, {"addTag", p->add_tag},
+        {"customTags", p->custom_tags_json}, {"addTag", p->add_tag}, {"removeTag", p->remove_tag},
         {"resolvingComment", p->resolving_comment}, {"description", p->description},
         {"summary", p->summary},
     };
@@ -733,6 +744,76 @@ static msoc_status patch_one(msoc_soc *s, const msoc_soc_scope *scope, bool is_a
     return r;
 }
 
+/* Before a bulk assignment changes anything: every object exists in scope, and the
+ * assignee holds a grant on every affected tenant. The refusal names every tenant
+ * that lacks one (name and id), so one answer says what to fix. Under the lock. */
+static msoc_status assignee_precheck(msoc_soc *s, const msoc_soc_scope *scope, bool is_alert,
+                                     const char *const *text_ids, const int64_t *num_ids, size_t n,
+                                     const char *assignee, msoc_error *err)
+{
+    sqlite3_stmt *st;
+    msoc_status r = msoc_soc__prep(s, is_alert ? "SELECT tenant_id FROM alerts WHERE id = ?1"
+                                               : "SELECT tenant_id FROM incidents WHERE id = ?1",
+                                   &st, err);
+    if (r != MSOC_OK)
+        return r;
+    msoc_hashmap seen;
+    msoc_hashmap_init(&seen, NULL, 0);
+    msoc_buf missing;
+    msoc_buf_init(&missing, 1 << 16);
+    size_t n_missing = 0;
+    for (size_t i = 0; r == MSOC_OK && i < n; i++) {
+        char buf[24];
+        const char *idt = text_ids ? text_ids[i] : buf;
+        if (!text_ids)
+            snprintf(buf, sizeof buf, "%lld", (long long)num_ids[i]);
+        sqlite3_reset(st);
+        if (is_alert)
+            sqlite3_bind_text(st, 1, idt, -1, SQLITE_STATIC);
+        else
+            sqlite3_bind_int64(st, 1, num_ids[i]);
+        char tenant[40] = "";
+        if (sqlite3_step(st) == SQLITE_ROW)
+            snprintf(tenant, sizeof tenant, "%s", (const char *)sqlite3_column_text(st, 0));
+        if (!*tenant || !msoc_soc_scope_has(scope, tenant)) {
+            r = msoc_fail(err, MSOC_NOTFOUND, "no %s with id %.80s", is_alert ? "alert" : "incident", idt);
+            break;
+        }
+        size_t tl = strlen(tenant);
+        if (msoc_hashmap_get(&seen, tenant, tl))
+            continue;
+        msoc_hashmap_put(&seen, tenant, tl, (void *)1);
+        msoc_error e2;
+        msoc_error_clear(&e2);
+        msoc_status cr = check_assignee(s, assignee, tenant, &e2);
+        if (cr == MSOC_FORBID) {
+            sqlite3_stmt *nst;
+            const char *name = tenant;
+            if (msoc_soc__prep(s, "SELECT name FROM tenants WHERE id = ?1", &nst, &e2) == MSOC_OK) {
+                sqlite3_bind_text(nst, 1, tenant, -1, SQLITE_STATIC);
+                if (sqlite3_step(nst) == SQLITE_ROW)
+                    name = (const char *)sqlite3_column_text(nst, 0);
+                msoc_buf_appendf(&missing, "%s%s (%s)", n_missing ? ", " : "", name, tenant);
+                sqlite3_finalize(nst);
+            } else {
+                msoc_buf_appendf(&missing, "%s%s", n_missing ? ", " : "", tenant);
+            }
+            n_missing++;
+        } else if (cr != MSOC_OK) {
+            r = msoc_fail(err, cr, "%s", e2.msg);
+        }
+    }
+    sqlite3_finalize(st);
+    if (r == MSOC_OK && n_missing)
+        r = msoc_fail(err, MSOC_FORBID,
+                      "cannot assign to '%.80s': that user holds no grant on %s %.*s; nothing was changed",
+                      assignee, n_missing == 1 ? "tenant" : "tenants", (int)(missing.len > 3000 ? 3000 : missing.len),
+                      missing.data ? missing.data : "");
+    msoc_buf_fini(&missing);
+    msoc_hashmap_fini(&seen);
+    return r;
+}
+
 static msoc_status patch_many(msoc_soc *s, const msoc_soc_scope *scope, bool is_alert,
                               const char *const *text_ids, const int64_t *num_ids, size_t n,
                               const msoc_soc_patch *p, const char *actor, msoc_error *err)
@@ -744,6 +825,8 @@ static msoc_status patch_many(msoc_soc *s, const msoc_soc_scope *scope, bool is_
         return msoc_fail(err, MSOC_LIMIT, "a bulk change may touch at most 10000 objects");
     msoc_soc__lock(s);
     r = msoc_soc__begin(s, err);
+    if (r == MSOC_OK && n > 1 && p->assigned_to && *p->assigned_to)
+        r = assignee_precheck(s, scope, is_alert, text_ids, num_ids, n, p->assigned_to, err);
     for (size_t i = 0; r == MSOC_OK && i < n; i++) {
         char buf[24];
         const char *idt = text_ids ? text_ids[i] : buf;
