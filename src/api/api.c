@@ -168,12 +168,67 @@ json_t *msoc_api__raw(const char *text, const char *def)
     return j ? j : json_loads(def, JSON_DECODE_ANY, NULL);
 }
 
+void msoc_api__narrow(api_req *r, msoc_soc_scope *s)
+{
+    if (!r->has_group)
+        return;
+    const char **ids = msoc_arena_calloc(r->a, s->n + 1, sizeof *ids);
+    size_t n = 0;
+    msoc_soc_scope g = {r->group_ids, r->n_group};
+    for (size_t i = 0; ids && i < s->n; i++)
+        if (msoc_soc_scope_has(&g, s->ids[i]))
+            ids[n++] = s->ids[i];
+    s->ids = ids;
+    s->n = ids ? n : 0;
+}
+
 bool msoc_api__scope(api_req *r, msoc_auth_action act, msoc_soc_scope *out)
 {
     if (msoc_auth_scope(r->api->auth, &r->who, act, r->a, out, &r->err) != MSOC_OK) {
         msoc_api__fail(r);
         return false;
     }
+    if (act != MSOC_AUTH_INSTANCE_ADMIN)
+        msoc_api__narrow(r, out);
+    return true;
+}
+
+/* ?group=ID|NAME: a tenant group visible to the caller (shared groups and its own;
+ * instance admins: any) narrows every view of this request to its tenants. */
+static bool resolve_group(api_req *r)
+{
+    const char *q = msoc_http_query(r->http, "group");
+    if (!q)
+        return true;
+    msoc_soc_scope s;
+    msoc_error e;
+    msoc_error_clear(&e);
+    bool is_admin = msoc_auth_scope(r->api->auth, &r->who, MSOC_AUTH_INSTANCE_ADMIN, r->a, &s, &e) == MSOC_OK;
+    msoc_soc_group *v;
+    size_t n;
+    if (msoc_soc_group_list(r->api->db, is_admin ? 0 : r->who.user_id, r->a, &v, &n, &r->err) != MSOC_OK) {
+        msoc_api__fail(r);
+        return false;
+    }
+    int64_t id;
+    bool is_id = msoc_str_to_i64(msoc_str_c(q), &id);
+    const msoc_soc_group *hit = NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (is_id ? v[i].id != id : strcmp(v[i].name, q) != 0)
+            continue;
+        if (hit) {
+            msoc_api__error(r, MSOC_CONFLICT, "several tenant groups are named '%.80s'; use the group's id", q);
+            return false;
+        }
+        hit = &v[i];
+    }
+    if (!hit) {
+        msoc_api__error(r, MSOC_NOTFOUND, "no tenant group '%.80s' (GET /api/groups lists yours)", q);
+        return false;
+    }
+    r->has_group = true;
+    r->group_ids = hit->tenant_ids;
+    r->n_group = hit->n_tenants;
     return true;
 }
 
@@ -359,6 +414,8 @@ void msoc_api_handle(void *ud, const msoc_http_request *req, msoc_http_response 
                                strcmp(r.seg[r.n_seg - 1], "ingest") == 0;
         if (r.who.via_token && r.who.token_role == MSOC_SOC_ROLE_INGEST && !is_ingest_route)
             msoc_api__error(&r, MSOC_FORBID, "an ingest token may only POST to /api/tenants/{tenant}/ingest");
+        else if (!resolve_group(&r))
+            ; /* rendered */
         else if (!msoc_api__kql_route(&r) && !msoc_api__graph_route(&r) && !msoc_api__native_route(&r))
             msoc_api__error(&r, MSOC_NOTFOUND, "no route for %s %.200s", req->method, req->path);
     }

@@ -81,6 +81,8 @@ static bool on_param(void *ud, const char *key, const char *value)
         q->is_expand_alerts = true;
     } else if (strcmp(key, "$select") == 0) {
         q->select = value;
+    } else if (strcmp(key, "group") == 0) {
+        /* the tenant group narrowing every view (applied by msoc_api__scope) */
     } else {
         msoc_api__error(r, MSOC_INVALID, "unsupported query option '%.40s'; supported: $filter, $top,"
                         " $skip, $orderby, $count, $expand, $select", key);

@@ -27,6 +27,9 @@ typedef struct api_req {
     const char *actor;      /* principal name for the audit log */
     char base_url[300];     /* scheme://host, for @odata links */
     const char *seg[12];    /* path segments (decoded, in a) */
+    bool has_group;         /* ?group=: every tenant set is narrowed to the group's */
+    const char *const *group_ids;
+    size_t n_group;
     int n_seg;
     msoc_error err;
 } api_req;
@@ -47,8 +50,13 @@ bool msoc_api__keys_ok(api_req *r, json_t *obj, const char *const *allowed);
  * *out NULL when absent (or JSON null when null_ok, then *out = "" ). */
 bool msoc_api__str(api_req *r, json_t *obj, const char *key, bool null_ok, const char **out);
 
-/* The authorisation answer for an action (renders the error and returns false). */
+/* The authorisation answer for an action (renders the error and returns false),
+ * narrowed to the request's tenant group (?group=) for every action but
+ * MSOC_AUTH_INSTANCE_ADMIN. */
 bool msoc_api__scope(api_req *r, msoc_auth_action act, msoc_soc_scope *out);
+/* Narrows a scope from msoc_auth_scope to the request's tenant group (no-op
+ * without ?group=). Only ever removes tenants. */
+void msoc_api__narrow(api_req *r, msoc_soc_scope *s);
 
 json_t *msoc_api__dt(msoc_datetime dt);  /* "....Z" or null */
 json_t *msoc_api__strn(const char *s);    /* string or null */

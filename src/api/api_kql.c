@@ -61,6 +61,7 @@ msoc_status kq_scope_open(api_req *r, msoc_auth_action act, const char *database
     msoc_status st = msoc_auth_scope(r->api->auth, &r->who, act, r->a, &sc, err);
     if (st != MSOC_OK)
         return st;
+    msoc_api__narrow(r, &sc); /* ?group= only ever removes tenants */
     if (database == NULL || database[0] == 0 || strcmp(database, KQ_DB_ALL) == 0) {
         out->is_all = true;
         st = msoc_soc_tenant_list(r->api->db, &sc, r->a, &out->tenants, &out->n, err);

@@ -398,6 +398,60 @@ static void tenants(api_req *r)
 
 /* ---- users, grants, tokens, groups ----------------------------------------------------------- */
 
+static json_t *user_json(const msoc_soc_user *u)
+{
+    return json_pack("{s:I,s:s,s:b,s:b,s:o}", "id", (json_int_t)u->id, "name", u->name, "isAdmin", u->is_admin,
+                     "isDisabled", u->is_disabled, "createdDateTime", msoc_api__dt(u->created));
+}
+
+/* /api/users/{id or name}: GET, PATCH {"isDisabled","password"}, DELETE. The
+ * caller is an instance admin (checked by users()). */
+static void user_one(api_req *r)
+{
+    msoc_soc *db = r->api->db;
+    msoc_soc_user u;
+    int64_t id;
+    msoc_status st = msoc_str_to_i64(msoc_str_c(r->seg[2]), &id)
+                         ? msoc_soc_user_get_id(db, id, r->a, &u, &r->err)
+                         : msoc_soc_user_get(db, r->seg[2], r->a, &u, &r->err);
+    if (!soc_ok(r, st))
+        return;
+    if (METHOD_IS("GET")) {
+        msoc_api__json(r, 200, user_json(&u));
+        return;
+    }
+    bool is_self = u.id == r->who.user_id;
+    if (METHOD_IS("DELETE")) {
+        if (is_self)
+            msoc_api__error(r, MSOC_CONFLICT, "you cannot delete yourself");
+        else if (soc_ok(r, msoc_soc_user_remove(db, u.id, r->actor, &r->err)))
+            msoc_api__json(r, 200, json_pack("{s:I,s:s}", "removed", (json_int_t)u.id, "name", u.name));
+        return;
+    }
+    if (!METHOD_IS("PATCH")) {
+        msoc_api__error(r, MSOC_UNSUPPORTED, "use GET, PATCH or DELETE on a user");
+        return;
+    }
+    json_t *b = msoc_api__body(r);
+    static const char *const keys[] = {"isDisabled", "password", NULL};
+    const char *pw;
+    json_t *dis = b ? json_object_get(b, "isDisabled") : NULL;
+    if (b && msoc_api__keys_ok(r, b, keys) && msoc_api__str(r, b, "password", false, &pw)) {
+        if (dis && !json_is_boolean(dis))
+            msoc_api__error(r, MSOC_INVALID, "isDisabled must be true or false");
+        else if (!dis && !pw)
+            msoc_api__error(r, MSOC_INVALID, "nothing to change: give isDisabled or password");
+        else if (dis && json_is_true(dis) && is_self)
+            msoc_api__error(r, MSOC_CONFLICT, "you cannot disable yourself");
+        else if ((!pw || soc_ok(r, msoc_auth_user_set_password(r->api->auth, u.name, pw, strlen(pw), r->actor,
+                                                               &r->err))) &&
+                 (!dis || soc_ok(r, msoc_soc_user_set_disabled(db, u.id, json_is_true(dis), r->actor, &r->err))) &&
+                 soc_ok(r, msoc_soc_user_get_id(db, u.id, r->a, &u, &r->err)))
+            msoc_api__json(r, 200, user_json(&u));
+    }
+    json_decref(b);
+}
+
 static void users(api_req *r)
 {
     msoc_soc_scope s;
@@ -410,9 +464,7 @@ static void users(api_req *r)
             return;
         json_t *arr = json_array();
         for (size_t i = 0; i < n; i++)
-            json_array_append_new(arr, json_pack("{s:I,s:s,s:b,s:b}", "id", (json_int_t)v[i].id, "name",
-                                                 v[i].name, "isAdmin", v[i].is_admin, "isDisabled",
-                                                 v[i].is_disabled));
+            json_array_append_new(arr, user_json(&v[i]));
         msoc_api__json(r, 200, json_pack("{s:o}", "value", arr));
     } else if (r->n_seg == 2 && METHOD_IS("POST")) {
         json_t *b = msoc_api__body(r);
@@ -431,6 +483,8 @@ static void users(api_req *r)
                 msoc_api__json(r, 201, json_pack("{s:I,s:s}", "id", (json_int_t)id, "name", name));
         }
         json_decref(b);
+    } else if (r->n_seg == 3) {
+        user_one(r);
     } else {
         msoc_api__error(r, MSOC_NOTFOUND, "no route for %s %.200s", r->http->method, r->http->path);
     }
@@ -914,6 +968,35 @@ static void status(api_req *r)
     msoc_api__json(r, 200, json_pack("{s:o}", "tenants", arr));
 }
 
+/* /api/settings (instance admins): the home cloud (fixed at creation) and the
+ * tenant cap (stored; PATCH {"maxTenants"}). */
+static void settings(api_req *r)
+{
+    msoc_soc_scope s;
+    if (!msoc_api__scope(r, MSOC_AUTH_INSTANCE_ADMIN, &s))
+        return;
+    msoc_soc *db = r->api->db;
+    if (METHOD_IS("PATCH")) {
+        json_t *b = msoc_api__body(r);
+        static const char *const keys[] = {"maxTenants", NULL};
+        json_t *m = b ? json_object_get(b, "maxTenants") : NULL;
+        bool ok = b && msoc_api__keys_ok(r, b, keys);
+        if (ok && (!json_is_integer(m) || json_integer_value(m) < 1 || json_integer_value(m) > 1000000)) {
+            msoc_api__error(r, MSOC_INVALID, "maxTenants must be a whole number from 1 to 1000000");
+            ok = false;
+        }
+        int max = ok ? (int)json_integer_value(m) : 0;
+        json_decref(b);
+        if (!ok || !soc_ok(r, msoc_soc_max_tenants_store(db, max, r->actor, &r->err)))
+            return;
+    } else if (!METHOD_IS("GET")) {
+        msoc_api__error(r, MSOC_UNSUPPORTED, "use GET or PATCH on settings");
+        return;
+    }
+    msoc_api__json(r, 200, json_pack("{s:s,s:i}", "homeCloud", msoc_soc_cloud_str(msoc_soc_home_cloud(db)),
+                                     "maxTenants", msoc_soc_max_tenants(db)));
+}
+
 static void all_cases(api_req *r)
 {
     msoc_soc_scope s;
@@ -944,6 +1027,8 @@ bool msoc_api__native_route(api_req *r)
         msoc_api__ingest(r, r->seg[2], NULL);
     else if (strcmp(what, "tenants") == 0 && r->n_seg == 6 && SEG_IS(3, "workspaces") && SEG_IS(5, "ingest"))
         msoc_api__ingest(r, r->seg[2], r->seg[4]);
+    else if (strcmp(what, "settings") == 0 && r->n_seg == 2)
+        settings(r);
     else if (strcmp(what, "schema") == 0 && r->n_seg == 2 && METHOD_IS("GET"))
         msoc_api__schema(r);
     else if (strcmp(what, "me") == 0 && r->n_seg == 2 && METHOD_IS("GET"))

@@ -22,7 +22,7 @@ static const cli_opt serve_opts[] = {
     {"max-body", 0, "BYTES", "largest request body accepted", "16777216"},
     {"web", 0, "DIR", "static files of the web UI (default: build/web, else web/)", NULL},
     {"home-cloud", 0, "CLOUD", "the instance's cloud when the database is created", "Commercial"},
-    {"max-tenants", 0, "N", "the most tenants this instance manages", "100"},
+    {"max-tenants", 0, "N", "set the most tenants this instance manages (stored in its settings; default 100)", NULL},
     {0},
 };
 
@@ -70,7 +70,7 @@ int cli_cmd_serve(int argc, char **argv)
         fprintf(stderr, "multisoc serve: --data DIR is required\n");
         return 2;
     }
-    long long threads, max_body, max_tenants;
+    long long threads, max_body, max_tenants = 0;
     if (!cli_get_i64(&a, "threads", 0, 1024, &threads) ||
         !cli_get_i64(&a, "max-tenants", 1, 1000000, &max_tenants) ||
         !cli_get_i64(&a, "max-body", 1024, 1LL << 32, &max_body))

@@ -14,7 +14,7 @@ static const cli_opt tenant_opts[] = {
     {"id", 0, "GUID", "the tenant id (add; default: a new GUID)", NULL},
     {"tenant", 't', "TENANT", "tenant id or name (workspace commands)", NULL},
     {"home-cloud", 0, "CLOUD", "the instance's cloud when the database is created", "Commercial"},
-    {"max-tenants", 0, "N", "the instance's tenant cap (add)", "100"},
+    {"max-tenants", 0, "N", "set the instance's tenant cap (stored in its settings; default 100)", NULL},
     {"incidents", 0, "N", "demo incidents per tenant (seed)", "20"},
     {"cases", 0, "N", "demo cases per tenant (seed)", "3"},
     {"seed", 0, "N", "random seed (seed)", "1"},
@@ -69,7 +69,7 @@ int cli_cmd_tenant(int argc, char **argv)
     msoc_error err;
     msoc_error_clear(&err);
     msoc_soc_config cfg = {MSOC_SOC_CLOUD_COMMERCIAL, 0, 0};
-    long long max_tenants, n_inc, n_cases, seed;
+    long long max_tenants = 0, n_inc, n_cases, seed;
     if (!cli_get_i64(&a, "max-tenants", 1, 1000000, &max_tenants) ||
         !cli_get_i64(&a, "incidents", 0, 1000000, &n_inc) || !cli_get_i64(&a, "cases", 0, 100000, &n_cases) ||
         !cli_get_i64(&a, "seed", 0, INT64_MAX, &seed))

@@ -1,4 +1,5 @@
-/* multisoc user: add and list users (argon2id passwords; never on the command line). */
+/* multisoc user: add, list, disable, enable and remove users (argon2id passwords;
+ * never on the command line). */
 #include <stdio.h>
 #include <string.h>
 
@@ -10,7 +11,7 @@
 
 static const cli_opt user_opts[] = {
     {"data", 'd', "DIR", "the data directory", NULL},
-    {"name", 'n', "NAME", "the user name (add)", NULL},
+    {"name", 'n', "NAME", "the user name (add, disable, enable, remove)", NULL},
     {"password-file", 0, "FILE", "read the password from FILE (first line)", NULL},
     {"password-stdin", 0, NULL, "read the password from standard input (first line)", NULL},
     {"admin", 0, NULL, "make the user an instance admin (manages tenants, users, grants)", NULL},
@@ -18,9 +19,12 @@ static const cli_opt user_opts[] = {
 };
 
 static const cli_spec user_spec = {
-    "user (add|list) --data DIR [--name N (--password-file F | --password-stdin) [--admin]]",
-    "Adds or lists users. Passwords are hashed with argon2id and are never taken from\n"
-    "the command line. Each user gets an undeletable private tenant group.",
+    "user (add|list|disable|enable|remove) --data DIR [--name N [(--password-file F | --password-stdin) [--admin]]]",
+    "Adds, lists, disables, enables or removes users. Passwords are hashed with argon2id\n"
+    "and are never taken from the command line. Each user gets an undeletable private\n"
+    "tenant group. Disabling ends the user's sessions and refuses its tokens at once (a\n"
+    "running server sees it on the next request); removing also deletes its tokens,\n"
+    "grants and private group. The last enabled instance admin cannot be disabled or removed.",
     user_opts, 1, 1,
     "example:\n  printf 'long passphrase\\n' | multisoc user add --data ./data --name ana --password-stdin",
 };
@@ -51,8 +55,13 @@ int cli_cmd_user(int argc, char **argv)
         return 2;
     }
     bool is_add = strcmp(verb, "add") == 0;
-    if (!is_add && strcmp(verb, "list") != 0) {
-        fprintf(stderr, "multisoc user: unknown action '%s' (add, list)\n", verb);
+    bool is_change = strcmp(verb, "disable") == 0 || strcmp(verb, "enable") == 0 || strcmp(verb, "remove") == 0;
+    if (!is_add && !is_change && strcmp(verb, "list") != 0) {
+        fprintf(stderr, "multisoc user: unknown action '%s' (add, list, disable, enable, remove)\n", verb);
+        return 2;
+    }
+    if (is_change && !cli_get(&a, "name")) {
+        fprintf(stderr, "multisoc user %s: --name is required\n", verb);
         return 2;
     }
     char *pw = NULL;
@@ -88,6 +97,15 @@ int cli_cmd_user(int argc, char **argv)
         st = msoc_auth_user_add(auth, cli_get(&a, "name"), pw, pw_len, cli_has(&a, "admin"), "cli", &id, &err);
         if (st == MSOC_OK)
             printf("%lld\t%s%s\n", (long long)id, cli_get(&a, "name"), cli_has(&a, "admin") ? "\tadmin" : "");
+    } else if (st == MSOC_OK && is_change) {
+        msoc_soc_user u;
+        st = msoc_soc_user_get(db, cli_get(&a, "name"), ar, &u, &err);
+        if (st == MSOC_OK && strcmp(verb, "remove") == 0)
+            st = msoc_soc_user_remove(db, u.id, "cli", &err);
+        else if (st == MSOC_OK)
+            st = msoc_soc_user_set_disabled(db, u.id, strcmp(verb, "disable") == 0, "cli", &err);
+        if (st == MSOC_OK)
+            printf("%lld\t%s\t%sd\n", (long long)u.id, u.name, verb);
     } else if (st == MSOC_OK) {
         msoc_soc_user *v;
         size_t n;

@@ -51,7 +51,8 @@ bool msoc_soc_cloud_can_manage(msoc_soc_cloud home, msoc_soc_cloud tenant);
 
 typedef struct msoc_soc_config {
     msoc_soc_cloud home_cloud; /* used when the database is created; stored after */
-    int max_tenants;           /* 0: MSOC_SOC_DEFAULT_MAX_TENANTS */
+    int max_tenants;           /* > 0: set and store in the settings; 0: the stored
+                                * value, else MSOC_SOC_DEFAULT_MAX_TENANTS */
     int max_cases_per_tenant;  /* 0: MSOC_SOC_MAX_CASES_PER_TENANT */
 } msoc_soc_config;
 
@@ -64,8 +65,13 @@ void msoc_soc_close(msoc_soc *db); /* accepts NULL */
 /* The schema version after migrations (PRAGMA user_version). */
 int msoc_soc_schema_version(msoc_soc *db);
 msoc_soc_cloud msoc_soc_home_cloud(msoc_soc *db);
-/* Changes the tenant cap at run time (tests, configuration). */
+/* Changes the tenant cap at run time (tests), without storing it. */
 void msoc_soc_set_max_tenants(msoc_soc *db, int max_tenants);
+/* The tenant cap in force: msoc_soc_config.max_tenants when given (> 0), which is
+ * then stored in the instance settings; else the stored value; else the default. */
+int msoc_soc_max_tenants(msoc_soc *db);
+/* Sets and stores the tenant cap (1..1,000,000), with an audit record. */
+msoc_status msoc_soc_max_tenants_store(msoc_soc *db, int max_tenants, const char *actor, msoc_error *err);
 
 /* The set of tenant ids an action may touch. ids are borrowed. */
 typedef struct msoc_soc_scope {
@@ -163,6 +169,15 @@ msoc_status msoc_soc_user_list(msoc_soc *db, msoc_arena *a, msoc_soc_user **out,
                                msoc_error *err);
 msoc_status msoc_soc_user_set_password(msoc_soc *db, int64_t user_id, const char *pwhash,
                                        const char *actor, msoc_error *err);
+/* Disables (or enables) a user. Disabling ends the user's sessions at once; its
+ * tokens are refused while it is disabled (src/auth checks on every request).
+ * MSOC_CONFLICT when it would leave no enabled instance admin; NOTFOUND. */
+msoc_status msoc_soc_user_set_disabled(msoc_soc *db, int64_t user_id, bool is_disabled,
+                                       const char *actor, msoc_error *err);
+/* Deletes a user with its sessions, tokens, grants and private (owned) groups, in
+ * one transaction. Audit records and comments keep the name. MSOC_CONFLICT for
+ * the last enabled instance admin; NOTFOUND. */
+msoc_status msoc_soc_user_remove(msoc_soc *db, int64_t user_id, const char *actor, msoc_error *err);
 
 typedef struct msoc_soc_grant {
     int64_t user_id;

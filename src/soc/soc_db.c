@@ -529,6 +529,31 @@ static msoc_status migrate(msoc_soc *s, msoc_error *err)
     return MSOC_OK;
 }
 
+/* The tenant cap: an explicit configuration is stored; otherwise the stored one
+ * (or the default) applies. */
+static msoc_status settle_max_tenants(msoc_soc *s, int configured, msoc_error *err)
+{
+    sqlite3_stmt *st;
+    msoc_status r;
+    if (configured > 0) {
+        r = msoc_soc__prep(s, "INSERT INTO settings VALUES('max_tenants', ?1)"
+                              " ON CONFLICT(key) DO UPDATE SET value = excluded.value", &st, err);
+        if (r != MSOC_OK)
+            return r;
+        sqlite3_bind_int(st, 1, configured);
+        s->max_tenants = configured;
+        return msoc_soc__step_done(s, st, "settings", err);
+    }
+    r = msoc_soc__prep(s, "SELECT value FROM settings WHERE key='max_tenants'", &st, err);
+    if (r != MSOC_OK)
+        return r;
+    s->max_tenants = MSOC_SOC_DEFAULT_MAX_TENANTS;
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) > 0)
+        s->max_tenants = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return MSOC_OK;
+}
+
 msoc_status msoc_soc_open(const char *data_dir, const msoc_soc_config *cfg, msoc_soc **out,
                           msoc_error *err)
 {
@@ -560,6 +585,8 @@ msoc_status msoc_soc_open(const char *data_dir, const msoc_soc_config *cfg, msoc
                           " PRAGMA foreign_keys=ON", err);
     if (r == MSOC_OK)
         r = migrate(s, err);
+    if (r == MSOC_OK)
+        r = settle_max_tenants(s, cfg ? cfg->max_tenants : 0, err);
     for (int i = 0; r == MSOC_OK && i < MSOC_SOC__N_READERS; i++) {
         msoc_soc *rd = msoc_calloc(1, sizeof *rd);
         pthread_mutex_init(&rd->mu, NULL);
@@ -606,6 +633,37 @@ int msoc_soc_schema_version(msoc_soc *s)
 msoc_soc_cloud msoc_soc_home_cloud(msoc_soc *s)
 {
     return s->home;
+}
+
+int msoc_soc_max_tenants(msoc_soc *s)
+{
+    msoc_soc__lock(s);
+    int n = s->max_tenants;
+    msoc_soc__unlock(s);
+    return n;
+}
+
+msoc_status msoc_soc_max_tenants_store(msoc_soc *s, int max_tenants, const char *actor, msoc_error *err)
+{
+    if (max_tenants < 1 || max_tenants > 1000000)
+        return msoc_fail(err, MSOC_INVALID, "the tenant cap must be 1..1000000, not %d", max_tenants);
+    msoc_soc__lock(s);
+    int old = s->max_tenants;
+    msoc_status r = msoc_soc__begin(s, err);
+    if (r == MSOC_OK)
+        r = settle_max_tenants(s, max_tenants, err);
+    char detail[64];
+    snprintf(detail, sizeof detail, "{\"maxTenants\":%d}", max_tenants);
+    if (r == MSOC_OK)
+        r = msoc_soc__audit(s, actor, "", "settings", "max_tenants", "update", detail, err);
+    if (r == MSOC_OK)
+        r = msoc_soc__commit(s, err);
+    if (r != MSOC_OK) {
+        msoc_soc__rollback(s);
+        s->max_tenants = old;
+    }
+    msoc_soc__unlock(s);
+    return r;
 }
 
 void msoc_soc_set_max_tenants(msoc_soc *s, int max_tenants)

@@ -595,6 +595,91 @@ msoc_status msoc_soc_user_set_password(msoc_soc *s, int64_t user_id, const char 
     return r;
 }
 
+/* True when user_id is the only enabled instance admin (under the lock). */
+static bool is_last_admin(msoc_soc *s, int64_t user_id)
+{
+    sqlite3_stmt *st;
+    msoc_error e;
+    msoc_error_clear(&e);
+    if (msoc_soc__prep(s, "SELECT (SELECT is_admin AND NOT is_disabled FROM users WHERE id = ?1),"
+                          " (SELECT count(*) FROM users WHERE is_admin = 1 AND is_disabled = 0)", &st, &e) != MSOC_OK)
+        return false;
+    sqlite3_bind_int64(st, 1, user_id);
+    bool last = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 1 && sqlite3_column_int(st, 1) == 1;
+    sqlite3_finalize(st);
+    return last;
+}
+
+msoc_status msoc_soc_user_set_disabled(msoc_soc *s, int64_t user_id, bool is_disabled, const char *actor,
+                                       msoc_error *err)
+{
+    msoc_soc__lock(s);
+    sqlite3_stmt *st;
+    msoc_status r = msoc_soc__begin(s, err);
+    if (r == MSOC_OK && is_disabled && is_last_admin(s, user_id))
+        r = msoc_fail(err, MSOC_CONFLICT, "user %lld is the last enabled instance admin: enable or add another first",
+                      (long long)user_id);
+    /* Sessions end with the disablement; tokens stay (revocable, and refused while
+     * the user is disabled) so enabling the user restores its automation. */
+    if (r == MSOC_OK && is_disabled)
+        r = msoc_soc__prep(s, "DELETE FROM sessions WHERE user_id = ?1", &st, err);
+    if (r == MSOC_OK && is_disabled) {
+        sqlite3_bind_int64(st, 1, user_id);
+        r = msoc_soc__step_done(s, st, "sessions", err);
+    }
+    if (r == MSOC_OK)
+        r = msoc_soc__prep(s, "UPDATE users SET is_disabled = ?2 WHERE id = ?1", &st, err);
+    if (r == MSOC_OK) {
+        sqlite3_bind_int64(st, 1, user_id);
+        sqlite3_bind_int(st, 2, is_disabled);
+        char idbuf[24];
+        snprintf(idbuf, sizeof idbuf, "%lld", (long long)user_id);
+        r = simple_write(s, st, "user", true, "no such user", actor, "", "user", idbuf,
+                         is_disabled ? "disable" : "enable", err);
+    } else {
+        msoc_soc__rollback(s);
+    }
+    msoc_soc__unlock(s);
+    return r;
+}
+
+msoc_status msoc_soc_user_remove(msoc_soc *s, int64_t user_id, const char *actor, msoc_error *err)
+{
+    static const char *const steps[] = {
+        "DELETE FROM sessions WHERE user_id = ?1",
+        "DELETE FROM tokens WHERE user_id = ?1",
+        "DELETE FROM grants WHERE user_id = ?1",
+        "DELETE FROM group_tenants WHERE group_id IN (SELECT id FROM groups WHERE owner_user_id = ?1)",
+        "DELETE FROM groups WHERE owner_user_id = ?1",
+        "DELETE FROM users WHERE id = ?1",
+    };
+    msoc_soc__lock(s);
+    sqlite3_stmt *st;
+    msoc_status r = msoc_soc__begin(s, err);
+    if (r == MSOC_OK && is_last_admin(s, user_id))
+        r = msoc_fail(err, MSOC_CONFLICT, "user %lld is the last enabled instance admin: add another first",
+                      (long long)user_id);
+    for (size_t i = 0; r == MSOC_OK && i < sizeof steps / sizeof steps[0]; i++) {
+        r = msoc_soc__prep(s, steps[i], &st, err);
+        if (r != MSOC_OK)
+            break;
+        sqlite3_bind_int64(st, 1, user_id);
+        r = msoc_soc__step_done(s, st, "user", err);
+        if (r == MSOC_OK && i + 1 == sizeof steps / sizeof steps[0] && sqlite3_changes(s->db) == 0)
+            r = msoc_fail(err, MSOC_NOTFOUND, "no user with id %lld", (long long)user_id);
+    }
+    char idbuf[24];
+    snprintf(idbuf, sizeof idbuf, "%lld", (long long)user_id);
+    if (r == MSOC_OK)
+        r = msoc_soc__audit(s, actor, "", "user", idbuf, "remove", NULL, err);
+    if (r == MSOC_OK)
+        r = msoc_soc__commit(s, err);
+    else
+        msoc_soc__rollback(s);
+    msoc_soc__unlock(s);
+    return r;
+}
+
 msoc_status msoc_soc_grant_set(msoc_soc *s, int64_t user_id, const char *tenant_id,
                                msoc_soc_role role, const char *actor, msoc_error *err)
 {
