@@ -1,6 +1,13 @@
 /* multisoc serve: the HTTP server (Graph-compatible and native APIs, the web UI)
- * over DATA/multisoc.db. Runs until SIGINT or SIGTERM. */
+ * over DATA/multisoc.db and the event store in DATA, plus the store's housekeeping
+ * (a background thread sealing memtables by age, and running retention and
+ * compaction), so a long-running server never keeps everything in WAL and
+ * memtables. Runs until SIGINT or SIGTERM, then seals what is left. */
+#include <errno.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdint.h>
+#include <time.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -22,6 +29,9 @@ static const cli_opt serve_opts[] = {
     {"max-body", 0, "BYTES", "largest request body accepted", "16777216"},
     {"web", 0, "DIR", "static files of the web UI (default: build/web, else web/)", NULL},
     {"home-cloud", 0, "CLOUD", "the instance's cloud when the database is created", "Commercial"},
+    {"seal-age", 0, "SECONDS", "seal a table's memtable into an extent once its oldest row is this old", "60"},
+    {"flush-interval", 0, "SECONDS", "how often housekeeping looks for memtables to seal (0: never)", "10"},
+    {"maintenance-interval", 0, "SECONDS", "how often retention and compaction run (0: never)", "3600"},
     {"max-tenants", 0, "N", "set the most tenants this instance manages (stored in its settings; default 100)", NULL},
     {0},
 };
@@ -59,6 +69,98 @@ static char *read_file(const char *path, msoc_error *err)
     return msoc_buf_steal(&b, &len);
 }
 
+/* ---- housekeeping ---------------------------------------------------------------------- */
+
+typedef struct housekeeper {
+    msoc_stor_db *stor;
+    int64_t flush_s, maint_s;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;  /* CLOCK_MONOTONIC */
+    bool is_stopping;
+    pthread_t thread;
+    bool is_running;
+} housekeeper;
+
+static void hk_maintain(housekeeper *hk)
+{
+    msoc_error err;
+    msoc_error_clear(&err);
+    size_t n_ext = 0, n_rows = 0, n_merged = 0;
+    if (msoc_stor_retention_run(hk->stor, msoc_datetime_now(), &n_ext, &n_rows, &err) != MSOC_OK)
+        msoc_log(cli_logger(), MSOC_LOG_ERROR, "housekeeping: retention: %s", err.msg);
+    else if (n_ext)
+        msoc_log(cli_logger(), MSOC_LOG_INFO, "housekeeping: retention dropped %zu extents (%zu rows)", n_ext, n_rows);
+    msoc_error_clear(&err);
+    if (msoc_stor_compact(hk->stor, &n_merged, &err) != MSOC_OK)
+        msoc_log(cli_logger(), MSOC_LOG_ERROR, "housekeeping: compaction: %s", err.msg);
+    else if (n_merged)
+        msoc_log(cli_logger(), MSOC_LOG_INFO, "housekeeping: compaction merged %zu extents", n_merged);
+}
+
+static void *hk_main(void *arg)
+{
+    housekeeper *hk = arg;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    int64_t next_flush = hk->flush_s ? now.tv_sec + hk->flush_s : INT64_MAX;
+    int64_t next_maint = hk->maint_s ? now.tv_sec + hk->maint_s : INT64_MAX;
+    pthread_mutex_lock(&hk->mu);
+    while (!hk->is_stopping) {
+        int64_t wake = next_flush < next_maint ? next_flush : next_maint;
+        struct timespec ts = {wake == INT64_MAX ? now.tv_sec + 86400 : wake, 0};
+        int rc = pthread_cond_timedwait(&hk->cv, &hk->mu, &ts);
+        if (hk->is_stopping)
+            break;
+        if (rc != ETIMEDOUT && rc != 0)
+            continue;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        bool do_flush = now.tv_sec >= next_flush, do_maint = now.tv_sec >= next_maint;
+        pthread_mutex_unlock(&hk->mu);
+        msoc_error err;
+        msoc_error_clear(&err);
+        if (do_flush) {
+            if (msoc_stor_flush(hk->stor, false, &err) != MSOC_OK)
+                msoc_log(cli_logger(), MSOC_LOG_ERROR, "housekeeping: sealing memtables: %s", err.msg);
+            next_flush = now.tv_sec + hk->flush_s;
+        }
+        if (do_maint) {
+            hk_maintain(hk);
+            clock_gettime(CLOCK_MONOTONIC, &now);
+            next_maint = now.tv_sec + hk->maint_s;
+        }
+        pthread_mutex_lock(&hk->mu);
+    }
+    pthread_mutex_unlock(&hk->mu);
+    return NULL;
+}
+
+static bool hk_start(housekeeper *hk)
+{
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&hk->cv, &ca);
+    pthread_condattr_destroy(&ca);
+    pthread_mutex_init(&hk->mu, NULL);
+    hk->is_running = pthread_create(&hk->thread, NULL, hk_main, hk) == 0;
+    return hk->is_running;
+}
+
+/* Stops the thread, waiting for a run in progress. */
+static void hk_stop(housekeeper *hk)
+{
+    if (!hk->is_running)
+        return;
+    pthread_mutex_lock(&hk->mu);
+    hk->is_stopping = true;
+    pthread_cond_signal(&hk->cv);
+    pthread_mutex_unlock(&hk->mu);
+    pthread_join(hk->thread, NULL);
+    pthread_cond_destroy(&hk->cv);
+    pthread_mutex_destroy(&hk->mu);
+    hk->is_running = false;
+}
+
 int cli_cmd_serve(int argc, char **argv)
 {
     cli_args a;
@@ -70,8 +172,10 @@ int cli_cmd_serve(int argc, char **argv)
         fprintf(stderr, "multisoc serve: --data DIR is required\n");
         return 2;
     }
-    long long threads, max_body, max_tenants = 0;
-    if (!cli_get_i64(&a, "threads", 0, 1024, &threads) ||
+    long long threads, max_body, max_tenants = 0, seal_age, flush_s, maint_s;
+    if (!cli_get_i64(&a, "threads", 0, 1024, &threads) || !cli_get_i64(&a, "seal-age", 1, 86400 * 7, &seal_age) ||
+        !cli_get_i64(&a, "flush-interval", 0, 86400, &flush_s) ||
+        !cli_get_i64(&a, "maintenance-interval", 0, 86400 * 30, &maint_s) ||
         !cli_get_i64(&a, "max-tenants", 1, 1000000, &max_tenants) ||
         !cli_get_i64(&a, "max-body", 1024, 1LL << 32, &max_body))
         return 2;
@@ -101,6 +205,8 @@ int cli_cmd_serve(int argc, char **argv)
         hc.tls_cert_pem = cert;
         hc.tls_key_pem = key;
     }
+    housekeeper hk;
+    memset(&hk, 0, sizeof hk);
     msoc_soc_config sc = {MSOC_SOC_CLOUD_COMMERCIAL, (int)max_tenants, 0};
     msoc_soc *db = NULL;
     msoc_auth *auth = NULL;
@@ -113,7 +219,10 @@ int cli_cmd_serve(int argc, char **argv)
         cli_report("serve", &err);
         goto done;
     }
-    if (msoc_stor_open(data, NULL, &stor, &err) != MSOC_OK) {
+    msoc_stor_options so;
+    memset(&so, 0, sizeof so);
+    so.seal_age_ms = seal_age * 1000;
+    if (msoc_stor_open(data, &so, &stor, &err) != MSOC_OK) {
         cli_report("serve", &err);
         goto done;
     }
@@ -132,6 +241,13 @@ int cli_cmd_serve(int argc, char **argv)
         cli_report("serve", &err);
         goto done;
     }
+    hk.stor = stor;
+    hk.flush_s = flush_s;
+    hk.maint_s = maint_s;
+    if (msoc_stor_is_writable(stor, NULL) && (flush_s || maint_s) && !hk_start(&hk)) {
+        fprintf(stderr, "multisoc serve: cannot start the housekeeping thread\n");
+        goto done;
+    }
     printf("multisoc: serving on %s://%s%s%s:%u (data %s)\n", cert ? "https" : "http",
            strchr(addr, ':') ? "[" : "", addr, strchr(addr, ':') ? "]" : "",
            (unsigned)msoc_http_port(srv), data);
@@ -142,6 +258,15 @@ int cli_cmd_serve(int argc, char **argv)
     rc = 0;
 done:
     msoc_http_stop(srv);
+    hk_stop(&hk); /* after the last request: nothing is appended any more */
+    if (stor && msoc_stor_is_writable(stor, NULL)) {
+        /* Seal what is left so the next start has no WAL to replay (the WAL keeps
+         * every row if this fails). */
+        msoc_error_clear(&err);
+        if (msoc_stor_flush(stor, true, &err) != MSOC_OK)
+            msoc_log(cli_logger(), MSOC_LOG_ERROR, "serve: sealing memtables at shutdown: %s (the WAL keeps them)",
+                     err.msg);
+    }
     msoc_api_free(api);
     msoc_stor_close(stor);
     msoc_auth_free(auth);
