@@ -49,8 +49,34 @@ void msoc_api_free(msoc_api *api)
 
 /* ---- responses ---------------------------------------------------------------------- */
 
-static void render_error(api_req *r, msoc_status code, const char *msg)
+/* Replaces every byte that is not part of a well-formed UTF-8 sequence with '?':
+ * messages quote request text (paths, names), and JSON strings must be UTF-8. */
+static void utf8_scrub(char *s)
 {
+    unsigned char *p = (unsigned char *)s;
+    while (*p) {
+        unsigned c = *p;
+        size_t n = c < 0x80 ? 1 : (c >= 0xC2 && c <= 0xDF) ? 2 : (c >= 0xE0 && c <= 0xEF) ? 3 : (c >= 0xF0 && c <= 0xF4) ? 4 : 0;
+        bool ok = n > 0;
+        for (size_t i = 1; ok && i < n; i++)
+            ok = (p[i] & 0xC0) == 0x80;
+        if (ok && n == 3)
+            ok = !(c == 0xE0 && p[1] < 0xA0) && !(c == 0xED && p[1] > 0x9F); /* overlong, surrogate */
+        if (ok && n == 4)
+            ok = !(c == 0xF0 && p[1] < 0x90) && !(c == 0xF4 && p[1] > 0x8F); /* overlong, > U+10FFFF */
+        if (!ok) {
+            *p++ = '?';
+            continue;
+        }
+        p += n;
+    }
+}
+
+static void render_error(api_req *r, msoc_status code, const char *msg_in)
+{
+    char msg[MSOC_ERROR_MSG_CAP];
+    snprintf(msg, sizeof msg, "%s", msg_in);
+    utf8_scrub(msg);
     json_t *e = json_pack("{s:{s:s,s:s}}", "error", "code", msoc_status_str(code), "message", msg);
     if (r->err.code == code && r->err.col)
         json_object_set_new(json_object_get(e, "error"), "col", json_integer(r->err.col));
@@ -84,7 +110,10 @@ void msoc_api__json(api_req *r, int status, json_t *j)
     r->resp->content_type = "application/json; charset=utf-8";
     msoc_buf_reset(&r->resp->body);
     if (!j) {
-        msoc_buf_append_c(&r->resp->body, "{}");
+        /* json_pack refused its input (e.g. text that is not UTF-8): a bug here. */
+        r->resp->status = 500;
+        msoc_buf_append_c(&r->resp->body, "{\"error\":{\"code\":\"internal_error\",\"message\":"
+                                          "\"the answer could not be encoded as JSON\"}}");
         return;
     }
     /* One pass straight into the response buffer (json_dumpb would need two). */
@@ -419,5 +448,9 @@ void msoc_api_handle(void *ud, const msoc_http_request *req, msoc_http_response 
         else if (!msoc_api__kql_route(&r) && !msoc_api__graph_route(&r) && !msoc_api__native_route(&r))
             msoc_api__error(&r, MSOC_NOTFOUND, "no route for %s %.200s", req->method, req->path);
     }
+    if (resp->body.len == 0 && !resp->body.is_failed && resp->status == 200 &&
+        strncmp(resp->content_type, "application/json", 16) == 0)
+        /* every route answers something; a silent return is a routing bug */
+        msoc_api__error(&r, MSOC_INTERNAL, "no answer was produced for %s %.200s", req->method, req->path);
     msoc_arena_free(r.a);
 }

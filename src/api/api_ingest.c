@@ -188,7 +188,14 @@ void msoc_api__ingest(api_req *r, const char *tenant_seg, const char *workspace_
                           (json_int_t)stats.n_stored, "rejected", (json_int_t)stats.n_rejected, "rejections", arr,
                           "rejectionsTruncated", c.n_total > c.n, "durable", 1);
     /* Nothing stored because every row was refused: a client error (safe to fix
-     * and resend whole). Anything stored: 200, and the rejections say which rows
-     * to fix and resend. */
-    msoc_api__json(r, stats.n_stored == 0 && stats.n_rejected > 0 ? 400 : 200, j);
+     * and resend whole), with the usual error object beside the counts. Anything
+     * stored: 200, and the rejections say which rows to fix and resend. */
+    bool is_refused = stats.n_stored == 0 && stats.n_rejected > 0;
+    if (is_refused) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "all %zu rows were rejected and nothing was stored (see rejections)",
+                 stats.n_rejected);
+        json_object_set_new(j, "error", json_pack("{s:s,s:s}", "code", msoc_status_str(MSOC_BADDATA), "message", msg));
+    }
+    msoc_api__json(r, is_refused ? 400 : 200, j);
 }

@@ -634,9 +634,13 @@ static void groups(api_req *r)
         json_decref(b);
         return;
     }
+    if (r->n_seg < 3) {
+        msoc_api__error(r, MSOC_UNSUPPORTED, "use GET or POST on groups");
+        return;
+    }
     int64_t gid;
     msoc_soc_group g;
-    if (r->n_seg < 3 || !parse_id(r, r->seg[2], "group", &gid) ||
+    if (!parse_id(r, r->seg[2], "group", &gid) ||
         !soc_ok(r, msoc_soc_group_get(db, gid, r->a, &g, &r->err)))
         return;
     if (!adm && g.owner_user_id != r->who.user_id) {

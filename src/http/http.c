@@ -4,6 +4,7 @@
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 #include <microhttpd.h>
@@ -27,19 +28,92 @@ typedef struct req_ctx {
     bool is_too_big;
 } req_ctx;
 
+static const char *kv_find(const msoc_http_kv *v, size_t n, const char *name, bool is_nocase)
+{
+    for (size_t i = 0; i < n; i++)
+        if (v[i].key && (is_nocase ? strcasecmp(v[i].key, name) : strcmp(v[i].key, name)) == 0)
+            return v[i].value ? v[i].value : "";
+    return NULL;
+}
+
 const char *msoc_http_header(const msoc_http_request *r, const char *name)
 {
+    if (r->synthetic)
+        return kv_find(r->synthetic->headers, r->synthetic->n_headers, name, true);
     return MHD_lookup_connection_value((struct MHD_Connection *)r->conn_, MHD_HEADER_KIND, name);
 }
 
 const char *msoc_http_query(const msoc_http_request *r, const char *name)
 {
+    if (r->synthetic)
+        return kv_find(r->synthetic->query, r->synthetic->n_query, name, false);
     return MHD_lookup_connection_value((struct MHD_Connection *)r->conn_, MHD_GET_ARGUMENT_KIND, name);
 }
 
 const char *msoc_http_cookie(const msoc_http_request *r, const char *name)
 {
+    if (r->synthetic)
+        return kv_find(r->synthetic->cookies, r->synthetic->n_cookies, name, false);
     return MHD_lookup_connection_value((struct MHD_Connection *)r->conn_, MHD_COOKIE_KIND, name);
+}
+
+static int hexval(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+static char *decode(const char *p, size_t n, msoc_arena *a)
+{
+    char *o = msoc_arena_alloc(a, n + 1);
+    if (!o)
+        return NULL;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        int h, l;
+        if (p[i] == '+') {
+            o[k++] = ' ';
+        } else if (p[i] == '%' && i + 2 < n && (h = hexval(p[i + 1])) >= 0 && (l = hexval(p[i + 2])) >= 0) {
+            o[k++] = (char)(h * 16 + l);
+            i += 2;
+        } else {
+            o[k++] = p[i];
+        }
+    }
+    o[k] = 0;
+    return o;
+}
+
+msoc_status msoc_http_query_parse(const char *qs, size_t len, msoc_arena *a, msoc_http_kv **out,
+                                  size_t *n_out, msoc_error *err)
+{
+    enum { MAX_PAIRS = 256 };
+    *out = NULL;
+    *n_out = 0;
+    msoc_http_kv *v = msoc_arena_calloc(a, MAX_PAIRS, sizeof *v);
+    if (!v)
+        return msoc_arena_fail(a, err);
+    size_t n = 0;
+    for (size_t i = 0; i < len;) {
+        size_t e = i;
+        while (e < len && qs[e] != '&')
+            e++;
+        if (e > i) {
+            if (n == MAX_PAIRS)
+                return msoc_fail(err, MSOC_LIMIT, "more than %d query parameters", MAX_PAIRS);
+            size_t eq = i;
+            while (eq < e && qs[eq] != '=')
+                eq++;
+            v[n].key = decode(qs + i, eq - i, a);
+            v[n].value = eq < e ? decode(qs + eq + 1, e - eq - 1, a) : decode("", 0, a);
+            if (!v[n].key || !v[n].value)
+                return msoc_arena_fail(a, err);
+            n++;
+        }
+        i = e + 1;
+    }
+    *out = v;
+    *n_out = n;
+    return MSOC_OK;
 }
 
 typedef struct each_ctx {
@@ -57,6 +131,12 @@ static enum MHD_Result each_cb(void *cls, enum MHD_ValueKind kind, const char *k
 void msoc_http_query_each(const msoc_http_request *r,
                           bool (*fn)(void *ud, const char *key, const char *value), void *ud)
 {
+    if (r->synthetic) {
+        for (size_t i = 0; i < r->synthetic->n_query; i++)
+            if (!fn(ud, r->synthetic->query[i].key, r->synthetic->query[i].value ? r->synthetic->query[i].value : ""))
+                break;
+        return;
+    }
     each_ctx e = {fn, ud};
     MHD_get_connection_values((struct MHD_Connection *)r->conn_, MHD_GET_ARGUMENT_KIND, each_cb, &e);
 }
@@ -68,6 +148,24 @@ void msoc_http_response_header(msoc_http_response *resp, const char *name, const
     resp->headers[resp->n_headers][0] = msoc_strdup(name);
     resp->headers[resp->n_headers][1] = msoc_strdup(value);
     resp->n_headers++;
+}
+
+void msoc_http_response_init(msoc_http_response *resp)
+{
+    memset(resp, 0, sizeof *resp);
+    resp->status = 200;
+    resp->content_type = "application/json";
+    msoc_buf_init(&resp->body, (size_t)256 << 20);
+}
+
+void msoc_http_response_fini(msoc_http_response *resp)
+{
+    for (int i = 0; i < resp->n_headers; i++) {
+        msoc_free(resp->headers[i][0]);
+        msoc_free(resp->headers[i][1]);
+    }
+    resp->n_headers = 0;
+    msoc_buf_fini(&resp->body);
 }
 
 static enum MHD_Result send_simple(struct MHD_Connection *c, unsigned status, const char *json)
@@ -116,12 +214,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     req.body = rc->body.data ? rc->body.data : "";
     req.body_len = rc->body.len;
     req.is_tls = s->is_tls;
+    req.synthetic = NULL;
     req.conn_ = conn;
     msoc_http_response resp;
-    memset(&resp, 0, sizeof resp);
-    resp.status = 200;
-    resp.content_type = "application/json";
-    msoc_buf_init(&resp.body, (size_t)256 << 20);
+    msoc_http_response_init(&resp);
     s->handler(s->ud, &req, &resp);
 
     struct MHD_Response *r = MHD_create_response_from_buffer(resp.body.len,
@@ -136,11 +232,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         ret = MHD_queue_response(conn, (unsigned)resp.status, r);
         MHD_destroy_response(r);
     }
-    for (int i = 0; i < resp.n_headers; i++) {
-        msoc_free(resp.headers[i][0]);
-        msoc_free(resp.headers[i][1]);
-    }
-    msoc_buf_fini(&resp.body);
+    msoc_http_response_fini(&resp);
     return ret;
 }
 

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/arena.h"
 #include "core/error.h"
 #include "core/log.h"
 #include "core/str.h"
@@ -29,6 +30,24 @@ typedef struct msoc_http_config {
     const msoc_logger *logger;/* may be NULL */
 } msoc_http_config;
 
+/* A name/value pair (headers, query parameters, cookies). */
+typedef struct msoc_http_kv {
+    const char *key;
+    const char *value;
+} msoc_http_kv;
+
+/* A request built in memory rather than read from a connection (the fuzz target,
+ * tests, sub-requests): its headers (names matched case-insensitively), decoded
+ * query parameters and cookies. */
+typedef struct msoc_http_synthetic {
+    const msoc_http_kv *headers;
+    size_t n_headers;
+    const msoc_http_kv *query;
+    size_t n_query;
+    const msoc_http_kv *cookies;
+    size_t n_cookies;
+} msoc_http_synthetic;
+
 /* One request, valid during the handler call only. */
 typedef struct msoc_http_request {
     const char *method;  /* "GET", "POST", ... */
@@ -36,8 +55,15 @@ typedef struct msoc_http_request {
     const char *body;    /* NUL-terminated; body_len bytes */
     size_t body_len;
     bool is_tls;
+    const msoc_http_synthetic *synthetic; /* non-NULL: no connection; the accessors read this */
     void *conn_;         /* private */
 } msoc_http_request;
+
+/* Splits and percent-decodes a query string ("a=1&b=x%20y", '+' is a space; a
+ * malformed escape stays as written) into pairs allocated in a. A key without
+ * '=' gets the value "". At most 256 pairs (MSOC_LIMIT beyond). */
+msoc_status msoc_http_query_parse(const char *qs, size_t len, msoc_arena *a, msoc_http_kv **out,
+                                  size_t *n_out, msoc_error *err);
 
 /* Case-insensitive header lookup; NULL when absent. */
 const char *msoc_http_header(const msoc_http_request *r, const char *name);
@@ -60,6 +86,10 @@ typedef struct msoc_http_response {
 
 /* Adds a response header (copied). Silently ignores more than the maximum. */
 void msoc_http_response_header(msoc_http_response *resp, const char *name, const char *value);
+/* A fresh response (200, application/json, empty body), and its release: for
+ * handlers called on synthetic requests. */
+void msoc_http_response_init(msoc_http_response *resp);
+void msoc_http_response_fini(msoc_http_response *resp);
 
 typedef void (*msoc_http_handler)(void *ud, const msoc_http_request *req, msoc_http_response *resp);
 

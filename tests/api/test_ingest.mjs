@@ -98,7 +98,8 @@ const ingest = (tenant, body, { token = dave, query = '', ws } = {}) =>
   check(await count(A, 'AppAudit_CL', 'Message', 'mkA4') === 6, 'both workspaces are hunted');
   const wrongWs = JSON.stringify({ TimeGenerated: ts, Message: 'mkA4 x', WorkspaceId: 'not-this-one' });
   const r3 = await ingest(A, wrongWs, { query: '?table=AppAudit_CL' });
-  check(r3.status === 400 && r3.json.stored === 0 && /WorkspaceId/.test(r3.json.rejections?.[0]?.reason ?? ''),
+  check(r3.status === 400 && r3.json.stored === 0 && /WorkspaceId/.test(r3.json.rejections?.[0]?.reason ?? '') &&
+        r3.json.error?.code === 'bad_data' && /nothing was stored/.test(r3.json.error?.message ?? ''),
         `a row naming another workspace is rejected; all rejected -> 400: ${r3.text.slice(0, 200)}`);
   const r4 = await ingest(A, cl, { query: '?table=AppAudit_CL', ws: 'nope' });
   check(r4.status === 404, 'unknown workspace -> 404');
