@@ -445,6 +445,10 @@ void msoc_api_handle(void *ud, const msoc_http_request *req, msoc_http_response 
             msoc_api__error(&r, MSOC_FORBID, "an ingest token may only POST to /api/tenants/{tenant}/ingest");
         else if (!resolve_group(&r))
             ; /* rendered */
+        else if (r.n_seg == 2 && (strcmp(r.seg[0], "v1.0") == 0 || strcmp(r.seg[0], "beta") == 0) &&
+                 strcmp(r.seg[1], "$batch") == 0)
+            strcmp(req->method, "POST") == 0 ? msoc_api__batch(&r)
+                                             : msoc_api__error(&r, MSOC_UNSUPPORTED, "use POST on $batch");
         else if (!msoc_api__kql_route(&r) && !msoc_api__graph_route(&r) && !msoc_api__native_route(&r))
             msoc_api__error(&r, MSOC_NOTFOUND, "no route for %s %.200s", req->method, req->path);
     }

@@ -68,6 +68,8 @@ bool msoc_api__graph_route(api_req *r);
 bool msoc_api__native_route(api_req *r);
 /* POST .../ingest (api_ingest.c); workspace_seg NULL: ?workspace= or the primary. */
 void msoc_api__ingest(api_req *r, const char *tenant_seg, const char *workspace_seg);
+/* POST /v1.0/$batch (api_batch.c): Graph JSON batching over msoc_api_handle. */
+void msoc_api__batch(api_req *r);
 /* GET /api/schema (api_schema.c). */
 void msoc_api__schema(api_req *r);
 /* {table name: [tenant ids]} of the custom tables with a partition in a tenant of

@@ -62,7 +62,14 @@ static int hexval(char c)
     return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
 }
 
+static char *decode_x(const char *p, size_t n, msoc_arena *a, bool is_plus_space);
+
 static char *decode(const char *p, size_t n, msoc_arena *a)
+{
+    return decode_x(p, n, a, true);
+}
+
+static char *decode_x(const char *p, size_t n, msoc_arena *a, bool is_plus_space)
 {
     char *o = msoc_arena_alloc(a, n + 1);
     if (!o)
@@ -70,7 +77,7 @@ static char *decode(const char *p, size_t n, msoc_arena *a)
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
         int h, l;
-        if (p[i] == '+') {
+        if (p[i] == '+' && is_plus_space) {
             o[k++] = ' ';
         } else if (p[i] == '%' && i + 2 < n && (h = hexval(p[i + 1])) >= 0 && (l = hexval(p[i + 2])) >= 0) {
             o[k++] = (char)(h * 16 + l);
@@ -81,6 +88,20 @@ static char *decode(const char *p, size_t n, msoc_arena *a)
     }
     o[k] = 0;
     return o;
+}
+
+msoc_status msoc_http_target_parse(const char *target, msoc_arena *a, const char **path_out,
+                                   msoc_http_kv **query_out, size_t *n_query, msoc_error *err)
+{
+    const char *q = strchr(target, '?');
+    size_t plen = q ? (size_t)(q - target) : strlen(target);
+    char *path = decode_x(target, plen, a, false);
+    if (!path)
+        return msoc_arena_fail(a, err);
+    *path_out = path;
+    *query_out = NULL;
+    *n_query = 0;
+    return q ? msoc_http_query_parse(q + 1, strlen(q + 1), a, query_out, n_query, err) : MSOC_OK;
 }
 
 msoc_status msoc_http_query_parse(const char *qs, size_t len, msoc_arena *a, msoc_http_kv **out,

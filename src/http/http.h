@@ -59,6 +59,11 @@ typedef struct msoc_http_request {
     void *conn_;         /* private */
 } msoc_http_request;
 
+/* Splits a request target "PATH[?QUERY]" into the percent-decoded path (in a)
+ * and the decoded query pairs (msoc_http_query_parse). */
+msoc_status msoc_http_target_parse(const char *target, msoc_arena *a, const char **path_out,
+                                   msoc_http_kv **query_out, size_t *n_query, msoc_error *err);
+
 /* Splits and percent-decodes a query string ("a=1&b=x%20y", '+' is a space; a
  * malformed escape stays as written) into pairs allocated in a. A key without
  * '=' gets the value "". At most 256 pairs (MSOC_LIMIT beyond). */
