@@ -518,6 +518,18 @@ static void schema_row(msoc_buf *b, const msoc_stor_table_def *def, const kq_sco
     msoc_buf_fini(&txt);
 }
 
+/* The custom tables a scope's tenants hold ({name: [tenant ids]}; caller owns).
+ * Custom tables are one catalog for the instance: listing only these keeps one
+ * customer's table names from another. */
+static json_t *scope_custom(api_req *r, const kq_scope *s)
+{
+    const char **ids = msoc_arena_calloc(r->a, s->n + 1, sizeof *ids);
+    for (size_t i = 0; ids && i < s->n; i++)
+        ids[i] = s->tenants[i].id;
+    msoc_soc_scope sc = {ids, ids ? s->n : 0};
+    return msoc_api__custom_tables(r, &sc);
+}
+
 static void show_tables(api_req *r, const kq_scope *s)
 {
     static const col_spec cols[] = {{"TableName", "string"}, {"DatabaseName", "string"}, {"Folder", "string"},
@@ -525,10 +537,13 @@ static void show_tables(api_req *r, const kq_scope *s)
     msoc_buf *b = mgmt_begin(r, cols);
     bool first = true;
     size_t n_builtin = msoc_stor_builtin_count(), n_custom = msoc_stor_custom_count(r->api->stor);
+    json_t *mine = scope_custom(r, s);
     for (size_t i = 0; i < n_builtin + n_custom; i++) {
         const msoc_stor_table_def *d =
             i < n_builtin ? msoc_stor_builtin_at(i) : msoc_stor_custom_at(r->api->stor, i - n_builtin);
         if (!d || (d->flags & MSOC_STOR_TBL_DEPRECATED))
+            continue;
+        if (i >= n_builtin && !json_object_get(mine, d->name))
             continue;
         msoc_buf_append_c(b, first ? "[" : ",[");
         first = false;
@@ -540,6 +555,7 @@ static void show_tables(api_req *r, const kq_scope *s)
         js(b, "");
         msoc_buf_putc(b, ']');
     }
+    json_decref(mine);
     mgmt_end(r);
 }
 
@@ -605,6 +621,12 @@ static void show_table(api_req *r, const kq_scope *s, const msoc_kql_node *cmd, 
         return;
     }
     const msoc_stor_table_def *def = msoc_stor_table_find(r->api->stor, name->name.ptr, name->name.len);
+    if (def && def->source == MSOC_STOR_SRC_CUSTOM) {
+        json_t *mine = scope_custom(r, s);
+        if (!json_object_get(mine, def->name))
+            def = NULL; /* another customer's table reads as absent */
+        json_decref(mine);
+    }
     if (!def) {
         msoc_fail_pos(err, MSOC_NOTFOUND, name->line, name->col, "there is no table '%.*s'",
                       (int)(name->name.len > 200 ? 200 : name->name.len), name->name.ptr);
@@ -668,6 +690,8 @@ static bool write_scope(api_req *r, const char *db, const char *what, kq_scope *
     return true;
 }
 
+static const char *tenant_workspace(api_req *r, const char *tenant_id, msoc_error *err);
+
 static void create_table(api_req *r, const kreq *k, const msoc_kql_node *cmd, msoc_error *err)
 {
     kq_scope s;
@@ -690,6 +714,16 @@ static void create_table(api_req *r, const kreq *k, const msoc_kql_node *cmd, ms
         kusto_fail(r, err);
         return;
     }
+    /* The catalog is instance-wide; the table belongs to this tenant's view once
+     * its partition exists (its primary workspace), so `.show tables` and
+     * /api/schema list it here, and nowhere else until data arrives there. */
+    const char *ws = tenant_workspace(r, s.tenants[0].id, err);
+    msoc_stor_appender *ap = NULL;
+    if (!ws || msoc_stor_appender_open(r->api->stor, s.tenants[0].id, ws, def->name, &ap, err) != MSOC_OK) {
+        kusto_fail(r, err);
+        return;
+    }
+    msoc_stor_appender_close(ap);
     msoc_buf *b = mgmt_begin(r, SCHEMA_COLS);
     schema_row(b, def, &s, false);
     mgmt_end(r);

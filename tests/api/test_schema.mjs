@@ -86,6 +86,25 @@ const names = (s) => new Set(s.json.tables.map((t) => t.name));
   check(ops.size === s.json.operators.length && s.json.operators.every((o) => ops.has(o)), 'operators = the supported ones');
 }
 
+// ---- the Kusto management view follows the same rule
+{
+  const mgmt = (token, db, csl) => req(U, 'POST', '/v1/rest/mgmt', { token, body: { db, csl } });
+  const tablesOf = (r) => r.json.Tables[0].Rows.map((x) => x[0]);
+  const sa = await mgmt(ana, 'multisoc', '.show tables');
+  check(sa.status === 200 && tablesOf(sa).includes('AlphaApp_CL') && !tablesOf(sa).includes('GammaSecret_CL'),
+        "ana's .show tables lists Alpha's custom table, not Gamma's");
+  const sg = await mgmt(ana, 'Alpha', '.show table GammaSecret_CL schema as json');
+  check(sg.status >= 400 && /no table/.test(sg.text), `.show table of another customer's table reads as absent (${sg.status})`);
+  const cr = await mgmt(root, 'Alpha', '.create table AlphaOnly_CL (Note:string, Score:real)');
+  check(cr.status === 200, '.create table in Alpha');
+  const sa2 = await schema(ana), sb2 = await schema(bob);
+  const ao = sa2.json.tables.find((t) => t.name === 'AlphaOnly_CL');
+  check(ao && JSON.stringify(ao.tenantIds) === JSON.stringify([A]) && ao.columns.some((c) => c.name === 'Score' && c.type === 'real'),
+        'a table made with .create table shows in its tenant at once, before any data');
+  check(!names(sb2).has('AlphaOnly_CL') && !tablesOf(await mgmt(bob, 'multisoc', '.show tables')).includes('AlphaOnly_CL'),
+        'and nowhere else');
+}
+
 const un = await req(U, 'GET', '/api/schema');
 check(un.status === 401, 'the schema needs credentials');
 const stop = await srv.stop();
