@@ -480,6 +480,80 @@ static void test_demo_and_reopen(void **state)
     assert_int_equal(n, 3);
 }
 
+/* Users: disabling ends sessions, the last enabled admin is kept, removal takes
+ * tokens, grants and the private group along; the tenant cap is stored. */
+static void test_users_and_settings(void **state)
+{
+    fx *f = *state;
+    const char *t1 = add_tenant(f, "One");
+    int64_t admin, ana;
+    assert_int_equal(msoc_soc_user_add(f->db, "admin", "", true, "t", &admin, &f->err), MSOC_OK);
+    assert_int_equal(msoc_soc_user_add(f->db, "ana", "", false, "t", &ana, &f->err), MSOC_OK);
+    assert_int_equal(msoc_soc_grant_set(f->db, ana, t1, MSOC_SOC_ROLE_RESPONDER, "t", &f->err), MSOC_OK);
+    assert_int_equal(msoc_soc_grant_set(f->db, ana, t1, MSOC_SOC_ROLE_INGEST, "t", &f->err), MSOC_INVALID);
+    uint8_t h[32] = {1};
+    assert_int_equal(msoc_soc_session_add(f->db, h, sizeof h, ana, "csrf", msoc_datetime_now() + 1000000000LL, &f->err),
+                     MSOC_OK);
+    msoc_soc_token tok = {0};
+    tok.user_id = ana;
+    tok.name = "t";
+    tok.tenants = "";
+    uint8_t th[32] = {2};
+    int64_t tid;
+    assert_int_equal(msoc_soc_token_add(f->db, &tok, th, sizeof th, "t", &tid, &f->err), MSOC_OK);
+
+    /* disable: the session is gone at once; enable keeps it gone */
+    int64_t uid;
+    const char *csrf;
+    assert_int_equal(msoc_soc_session_find(f->db, h, sizeof h, f->a, &uid, &csrf, &f->err), MSOC_OK);
+    assert_int_equal(uid, ana);
+    assert_int_equal(msoc_soc_user_set_disabled(f->db, ana, true, "t", &f->err), MSOC_OK);
+    assert_int_equal(msoc_soc_session_find(f->db, h, sizeof h, f->a, &uid, &csrf, &f->err), MSOC_UNAUTH);
+    msoc_soc_user u;
+    assert_int_equal(msoc_soc_user_get(f->db, "ana", f->a, &u, &f->err), MSOC_OK);
+    assert_true(u.is_disabled);
+    assert_int_equal(msoc_soc_user_set_disabled(f->db, ana, false, "t", &f->err), MSOC_OK);
+    assert_int_equal(msoc_soc_user_get(f->db, "ana", f->a, &u, &f->err), MSOC_OK);
+    assert_false(u.is_disabled);
+
+    /* the only enabled admin can be neither disabled nor removed; nothing changes */
+    assert_int_equal(msoc_soc_user_set_disabled(f->db, admin, true, "t", &f->err), MSOC_CONFLICT);
+    assert_int_equal(msoc_soc_user_remove(f->db, admin, "t", &f->err), MSOC_CONFLICT);
+    assert_int_equal(msoc_soc_user_get(f->db, "admin", f->a, &u, &f->err), MSOC_OK);
+    assert_false(u.is_disabled);
+
+    /* removal takes the token, grants and private group along */
+    msoc_soc_token got;
+    assert_int_equal(msoc_soc_token_find(f->db, th, sizeof th, f->a, &got, &f->err), MSOC_OK);
+    assert_int_equal(msoc_soc_user_remove(f->db, ana, "t", &f->err), MSOC_OK);
+    assert_int_equal(msoc_soc_user_get(f->db, "ana", f->a, &u, &f->err), MSOC_NOTFOUND);
+    assert_int_equal(msoc_soc_token_find(f->db, th, sizeof th, f->a, &got, &f->err), MSOC_UNAUTH);
+    msoc_soc_grant *g;
+    size_t ng;
+    assert_int_equal(msoc_soc_grant_list(f->db, NULL, 0, f->a, &g, &ng, &f->err), MSOC_OK);
+    assert_int_equal(ng, 0);
+    msoc_soc_group *gr;
+    size_t ngr;
+    assert_int_equal(msoc_soc_group_list(f->db, 0, f->a, &gr, &ngr, &f->err), MSOC_OK);
+    assert_int_equal(ngr, 1); /* admin's private group only */
+    assert_int_equal(msoc_soc_user_remove(f->db, ana, "t", &f->err), MSOC_NOTFOUND);
+
+    /* the tenant cap: stored when configured, read back on reopen */
+    assert_int_equal(msoc_soc_max_tenants(f->db), MSOC_SOC_DEFAULT_MAX_TENANTS);
+    assert_int_equal(msoc_soc_max_tenants_store(f->db, 0, "t", &f->err), MSOC_INVALID);
+    assert_int_equal(msoc_soc_max_tenants_store(f->db, 7, "t", &f->err), MSOC_OK);
+    msoc_soc_close(f->db);
+    assert_int_equal(msoc_soc_open(f->dir, NULL, &f->db, &f->err), MSOC_OK);
+    assert_int_equal(msoc_soc_max_tenants(f->db), 7);
+    msoc_soc_config cfg = {MSOC_SOC_CLOUD_COMMERCIAL, 12, 0};
+    msoc_soc_close(f->db);
+    assert_int_equal(msoc_soc_open(f->dir, &cfg, &f->db, &f->err), MSOC_OK);
+    assert_int_equal(msoc_soc_max_tenants(f->db), 12);
+    msoc_soc_close(f->db);
+    assert_int_equal(msoc_soc_open(f->dir, NULL, &f->db, &f->err), MSOC_OK);
+    assert_int_equal(msoc_soc_max_tenants(f->db), 12);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -489,6 +563,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_incidents, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cases_queries_groups, setup, teardown),
         cmocka_unit_test_setup_teardown(test_demo_and_reopen, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_users_and_settings, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
