@@ -28,6 +28,14 @@ msoc_status msoc_exec__op_evaluate(xq *q, const msoc_plan_node *n, const msoc_ex
     case MSOC_PLAN_EV_PIVOT: return msoc_exec__op_pivot(q, n, in, out);
     case MSOC_PLAN_EV_NARROW: return msoc_exec__op_narrow(q, n, in, out);
     case MSOC_PLAN_EV_ROWS_NEAR: return msoc_exec__op_rows_near(q, n, in, out);
+    case MSOC_PLAN_EV_ACTIVITY_COUNTS:
+    case MSOC_PLAN_EV_SLIDING_COUNTS:
+    case MSOC_PLAN_EV_ACTIVE_USERS:
+    case MSOC_PLAN_EV_ROLLING_PCT: return msoc_exec__op_activity(q, n, in, out);
+    case MSOC_PLAN_EV_IP_LOOKUP: return msoc_exec__op_ip_lookup(q, n, in, out);
+    case MSOC_PLAN_EV_TOP_NESTED: return msoc_exec__op_top_nested(q, n, in, out);
+    case MSOC_PLAN_EV_REDUCE: return msoc_exec__op_reduce(q, n, in, out);
+    case MSOC_PLAN_EV_PARSE_KV: return msoc_exec__op_parse_kv(q, n, in, out);
     case MSOC_PLAN_EV_SCAN: return msoc_exec__op_scan_steps(q, n, in, out);
     case MSOC_PLAN_EV_MAKE_SERIES: return msoc_exec__op_make_series(q, n, in, out);
     case MSOC_PLAN_EV_SAMPLE:

@@ -641,12 +641,19 @@ static msoc_status bind_ip_lookup(binder *b, const msoc_kql_node *call, msoc_pla
     }
     if (is_v6)
         n->eval_flags |= 2;
-    /* the source's columns, then the lookup table's (same names are not repeated) */
+    /* the source's columns, then the lookup table's (same names are not repeated);
+     * ipv6_lookup puts the lookup table's first, as Kusto does */
+    if (is_v6)
+        for (size_t c = 0; c < lk->n_cols; c++)
+            if (msoc_plan__find_col(in, lk->cols[c].name) < 0)
+                n->cols[n->n_cols++] = lk->cols[c];
     for (size_t c = 0; c < in->n_cols; c++)
-        n->cols[n->n_cols++] = in->cols[c];
-    for (size_t c = 0; c < lk->n_cols; c++)
-        if (msoc_plan__find_col(in, lk->cols[c].name) < 0)
-            n->cols[n->n_cols++] = lk->cols[c];
+        if (!msoc_plan_col_is_hidden(in->cols[c].name))
+            n->cols[n->n_cols++] = in->cols[c];
+    if (!is_v6)
+        for (size_t c = 0; c < lk->n_cols; c++)
+            if (msoc_plan__find_col(in, lk->cols[c].name) < 0)
+                n->cols[n->n_cols++] = lk->cols[c];
     *out = n;
     return MSOC_OK;
 }
@@ -1177,6 +1184,174 @@ static msoc_status bind_scan(binder *b, const msoc_kql_node *op, msoc_plan_node 
     return MSOC_OK;
 }
 
+/* ---- top-nested ---- */
+
+/* Level i is `summarize agg_i by of_0..of_i` over the (materialized) input; the
+ * EVALUATE node walks the levels, keeping the top n of each under its parent. */
+static msoc_status bind_top_nested(binder *b, const msoc_kql_node *op, msoc_plan_node *in,
+                                   msoc_plan_node **out)
+{
+    size_t nl = op->args.n;
+    if (nl == 0)
+        return fail_at(b, op, MSOC_SEMANTIC, "top-nested needs a level");
+    msoc_plan_node *shared = msoc_plan__node(b, MSOC_PLAN_SHARED, in, in->n_cols);
+    msoc_plan_top_nested *tn = msoc_plan__alloc(b, sizeof *tn);
+    msoc_kql_node **keys = msoc_plan__alloc(b, (nl + 1) * sizeof *keys);
+    msoc_plan_node **levels = msoc_plan__alloc(b, (nl + 1) * sizeof *levels);
+    msoc_plan_node *n = eval_node(b, MSOC_PLAN_EV_TOP_NESTED, NULL, 2 * nl);
+    if (shared == NULL || tn == NULL || keys == NULL || levels == NULL || n == NULL)
+        return b->err->code;
+    memcpy(shared->cols, in->cols, in->n_cols * sizeof *shared->cols);
+    tn->n_levels = nl;
+    tn->levels = msoc_plan__alloc(b, (nl + 1) * sizeof *tn->levels);
+    if (tn->levels == NULL)
+        return b->err->code;
+    for (size_t i = 0; i < nl; i++) {
+        const msoc_kql_node *lv = op->args.items[i];
+        msoc_plan_top_level *L = &tn->levels[i];
+        if (lv->b == NULL || lv->c == NULL)
+            return fail_at(b, lv, MSOC_SEMANTIC, "top-nested levels are `[N] of Expr by Aggregate`");
+        msoc_str of_name = lv->b->kind == MSOC_KQL_ASSIGN ? lv->b->args.items[0]->name : msoc_plan__expr_name(b, lv->b);
+        if (of_name.ptr == NULL) {
+            char buf[32];
+            int len = snprintf(buf, sizeof buf, "Column%zu", i + 1);
+            of_name = msoc_plan__str(b, buf, (size_t)(len < 0 ? 0 : len));
+        }
+        keys[i] = lv->b->kind == MSOC_KQL_ASSIGN ? mut(lv->b) : ast_assign(b, of_name, mut(lv->b), lv->b);
+        const msoc_kql_node *aggx = lv->c->kind == MSOC_KQL_ASSIGN ? lv->c->a : lv->c;
+        msoc_kql_node *agg = lv->c->kind == MSOC_KQL_ASSIGN ? mut(lv->c)
+                                                            : ast_assign(b, fmt(b, "aggregated_", of_name, ""), mut(lv->c), lv->c);
+        msoc_kql_node *sum = ast(b, MSOC_KQL_OP_SUMMARIZE, lv);
+        if (keys[i] == NULL || agg == NULL || sum == NULL || !ast_list(b, &sum->args, &agg, 1) ||
+            !ast_list(b, &sum->keys, keys, i + 1))
+            return b->err->code;
+        msoc_status st = msoc_plan__bind_summarize(b, sum, shared, &levels[i]);
+        if (st != MSOC_OK)
+            return st;
+        if (levels[i]->n_cols != i + 2)
+            return fail_at(b, lv, MSOC_UNSUPPORTED, "not supported: a top-nested aggregate with several outputs");
+        L->n = -1;
+        if (lv->a) {
+            st = msoc_plan__const_long(b, lv->a, &L->n);
+            if (st != MSOC_OK)
+                return st;
+        }
+        L->is_asc = (lv->flags & MSOC_KQL_F_ASC) != 0;
+        L->agg = MSOC_PLAN_FN_COUNT;
+        if (aggx->kind == MSOC_KQL_CALL)
+            msoc_plan_fn_find(aggx->name.ptr, aggx->name.len, MSOC_PLAN_FK_AGG, &L->agg);
+        if (lv->d) {
+            L->has_others = true;
+            st = msoc_plan__bind_expr(b, lv->d, NULL, &L->others);
+            if (st != MSOC_OK)
+                return st;
+        }
+        n->cols[2 * i] = levels[i]->cols[i];
+        n->cols[2 * i + 1] = levels[i]->cols[i + 1];
+    }
+    n->n_cols = 2 * nl;
+    n->inputs = levels;
+    n->n_inputs = nl;
+    n->eval_data = tn;
+    *out = n;
+    return MSOC_OK;
+}
+
+/* ---- reduce, parse-kv ---- */
+
+static msoc_status bind_reduce(binder *b, const msoc_kql_node *op, msoc_plan_node *in, msoc_plan_node **out)
+{
+    if (op->a == NULL)
+        return fail_at(b, op, MSOC_SEMANTIC, "reduce needs `by Expression`");
+    msoc_plan_node *n = eval_node(b, MSOC_PLAN_EV_REDUCE, in, 3);
+    if (n == NULL)
+        return b->err->code;
+    n->eval_args = msoc_plan__alloc(b, 3 * sizeof *n->eval_args);
+    if (n->eval_args == NULL)
+        return b->err->code;
+    msoc_status st = msoc_plan__bind_expr(b, op->a, in, &n->eval_args[0]);
+    if (st != MSOC_OK)
+        return st;
+    const msoc_kql_node *th = msoc_plan__param(op, "threshold");
+    if (th) {
+        st = msoc_plan__bind_expr(b, th, NULL, &n->eval_args[1]);
+        if (st != MSOC_OK)
+            return st;
+    } else {
+        n->eval_args[1] = msoc_plan__lit_null(b, MSOC_TYPE_REAL);
+    }
+    n->n_eval_args = 2;
+    const msoc_kql_node *ch = msoc_plan__param(op, "characters");
+    if (ch) {
+        if (ch->kind != MSOC_KQL_LIT || ch->lit.type != MSOC_TYPE_STRING)
+            return fail_at(b, ch, MSOC_SEMANTIC, "reduce: characters must be a string literal");
+        n->eval_text = ch->lit.s;
+        n->eval_flags = 1;
+    }
+    static const char *names[] = {"Pattern", "Count", "Representative"};
+    static const msoc_type types[] = {MSOC_TYPE_STRING, MSOC_TYPE_LONG, MSOC_TYPE_STRING};
+    for (int i = 0; i < 3; i++) {
+        n->cols[i].name = msoc_str_c(names[i]);
+        n->cols[i].type = types[i];
+    }
+    n->n_cols = 3;
+    *out = n;
+    return MSOC_OK;
+}
+
+static msoc_status kv_param(binder *b, const msoc_kql_node *op, const char *name, msoc_str *out)
+{
+    const msoc_kql_node *p = msoc_plan__param(op, name);
+    if (p == NULL)
+        return MSOC_OK;
+    if (p->kind != MSOC_KQL_LIT || p->lit.type != MSOC_TYPE_STRING)
+        return msoc_fail_pos(b->err, MSOC_SEMANTIC, p->line, p->col, "parse-kv: %s must be a string literal", name);
+    *out = p->lit.s;
+    return MSOC_OK;
+}
+
+static msoc_status bind_parse_kv(binder *b, const msoc_kql_node *op, msoc_plan_node *in, msoc_plan_node **out)
+{
+    if (op->a == NULL || op->b == NULL)
+        return fail_at(b, op, MSOC_SEMANTIC, "parse-kv needs `Expression as (Key:type, ...)`");
+    size_t nk = op->b->args.n;
+    msoc_plan_node *n = eval_node(b, MSOC_PLAN_EV_PARSE_KV, in, in->n_cols + nk);
+    msoc_plan_parse_kv *kv = msoc_plan__alloc(b, sizeof *kv);
+    if (n == NULL || kv == NULL)
+        return b->err->code;
+    n->eval_args = msoc_plan__alloc(b, sizeof *n->eval_args);
+    if (n->eval_args == NULL)
+        return b->err->code;
+    msoc_status st = msoc_plan__bind_expr(b, op->a, in, &n->eval_args[0]);
+    if (st != MSOC_OK)
+        return st;
+    n->n_eval_args = 1;
+    if ((st = kv_param(b, op, "pair_delimiter", &kv->pair_delim)) != MSOC_OK ||
+        (st = kv_param(b, op, "kv_delimiter", &kv->kv_delim)) != MSOC_OK ||
+        (st = kv_param(b, op, "quote", &kv->quote)) != MSOC_OK ||
+        (st = kv_param(b, op, "escape", &kv->escape)) != MSOC_OK ||
+        (st = kv_param(b, op, "regex", &kv->regex)) != MSOC_OK)
+        return st;
+    kv->has_regex = kv->regex.len > 0;
+    const msoc_kql_node *g = msoc_plan__param(op, "greedy");
+    kv->is_greedy = g && ((g->kind == MSOC_KQL_LIT && g->lit.v.b) || msoc_str_eq_c(g->name, "true"));
+    for (size_t c = 0; c < in->n_cols; c++)
+        n->cols[n->n_cols++] = in->cols[c];
+    kv->first_col = n->n_cols;
+    kv->n_keys = nk;
+    for (size_t k = 0; k < nk; k++) {
+        const msoc_kql_node *cd = op->b->args.items[k];
+        if (msoc_plan__find_col(in, cd->name) >= 0)
+            return msoc_fail_pos(b->err, MSOC_SEMANTIC, cd->line, cd->col, "parse-kv: column '%.*s' already exists",
+                                 (int)cd->name.len, cd->name.ptr);
+        n->cols[n->n_cols].name = cd->name;
+        n->cols[n->n_cols++].type = cd->a ? (msoc_type)cd->a->op : MSOC_TYPE_STRING;
+    }
+    n->eval_data = kv;
+    *out = n;
+    return MSOC_OK;
+}
+
 /* ---- invoke ---- */
 
 static msoc_status bind_invoke(binder *b, const msoc_kql_node *op, msoc_plan_node *in, msoc_plan_node **out)
@@ -1225,6 +1400,9 @@ static msoc_status bind_op_ext(binder *b, const msoc_kql_node *op, msoc_plan_nod
     case MSOC_KQL_OP_INVOKE: return bind_invoke(b, op, in, out);
     case MSOC_KQL_OP_MAKE_SERIES: return bind_make_series(b, op, in, out);
     case MSOC_KQL_OP_SCAN: return bind_scan(b, op, in, out);
+    case MSOC_KQL_OP_TOP_NESTED: return bind_top_nested(b, op, in, out);
+    case MSOC_KQL_OP_REDUCE: return bind_reduce(b, op, in, out);
+    case MSOC_KQL_OP_PARSE_KV: return bind_parse_kv(b, op, in, out);
     default:
         return msoc_fail_pos(b->err, MSOC_UNSUPPORTED, op->line, op->col, "not supported: %s",
                              msoc_kql_kind_name(op->kind));
