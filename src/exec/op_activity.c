@@ -16,6 +16,9 @@
 
 #include "exec_int.h"
 
+/* Times and bounds beyond this are refused, so sums of two never overflow. */
+#define TIME_LIMIT ((int64_t)1 << 61)
+
 typedef struct arow {
     size_t row;
     int64_t t;
@@ -41,7 +44,11 @@ static msoc_status const_i64(xq *q, const msoc_plan_node *n, const msoc_plan_exp
     xval v = msoc_exec__col_get(c, 0);
     if (v.is_null)
         return msoc_fail_pos(q->err, MSOC_SEMANTIC, n->line, n->col_no, "%s", "the plugin's bounds must be constants");
+    if (xtype_is_real(v.t) ? !(fabs(v.r) < 4e18) : (v.i < -TIME_LIMIT || v.i > TIME_LIMIT))
+        return msoc_fail_pos(q->err, MSOC_SEMANTIC, n->line, n->col_no, "%s", "the plugin's bounds are out of range");
     *out = xtype_is_real(v.t) ? (int64_t)llround(v.r) : v.i;
+    if (*out < -TIME_LIMIT || *out > TIME_LIMIT)
+        return msoc_fail_pos(q->err, MSOC_SEMANTIC, n->line, n->col_no, "%s", "the plugin's bounds are out of range");
     return MSOC_OK;
 }
 
@@ -279,7 +286,7 @@ msoc_status msoc_exec__op_activity(xq *q, const msoc_plan_node *n, const msoc_ex
             return st;
         xval pv = msoc_exec__col_get(c, 0);
         p[2] = (int64_t)llround((xtype_is_real(pv.t) ? pv.r : (double)pv.i) * 1e6);
-        if (p[0] <= 0 || p[1] <= 0)
+        if (p[0] <= 0 || p[1] <= 0 || p[1] > 1000000 || p[0] > TIME_LIMIT / p[1])
             return msoc_fail_pos(q->err, MSOC_SEMANTIC, n->line, n->col_no, "rolling_percentile: bin and window must be positive");
     } else {
         for (size_t i = 2; i < first_dim; i++) {
@@ -319,7 +326,7 @@ msoc_status msoc_exec__op_activity(xq *q, const msoc_plan_node *n, const msoc_ex
     size_t n_groups = 0, m = 0;
     for (size_t r = 0; r < rows; r++) {
         xval tv = msoc_exec__col_get(tc, r);
-        if (tv.is_null)
+        if (tv.is_null || (xtype_is_real(tv.t) ? !(fabs(tv.r) < 2e18) : (tv.i < -TIME_LIMIT || tv.i > TIME_LIMIT)))
             continue;
         size_t h = (size_t)msoc_exec__row_hash(dims, n_dims, r) & (cap - 1);
         while (slots[h] != 0 && !msoc_exec__row_eq(dims, first[slots[h] - 1], dims, r, n_dims))
