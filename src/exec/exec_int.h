@@ -191,6 +191,7 @@ void msoc_exec__fn_register_geo_h3(xfn_impl *t);
 void msoc_exec__fn_register_text(xfn_impl *t);
 void msoc_exec__fn_register_series_more(xfn_impl *t);
 void msoc_exec__fn_register_tz(xfn_impl *t);
+void msoc_exec__fn_register_sketch(xfn_impl *t);
 /* Vectorised kernels (fast.c): true when it handled the call. */
 bool msoc_exec__fast(xq *q, const msoc_plan_expr *e, msoc_exec_col **args, size_t n,
                      msoc_exec_col *out);
@@ -238,6 +239,15 @@ msoc_status msoc_exec__op_mvexpand(xq *q, const msoc_plan_node *n, const msoc_ex
  * aggregate it does not know. */
 msoc_status msoc_exec__agg_more(xq *q, const msoc_plan_agg *agg, msoc_exec_col **args, size_t n,
                                 const size_t *gid, size_t n_groups, msoc_exec_col **outs);
+
+/* Sketches (fn_sketch.c), shared with the aggregates of agg_more.c. A digest of
+ * vals[i] with weight counts[i] (1 each when counts is NULL); NULL for none. */
+json_t *msoc_exec__tdigest_build(xq *q, json_t **vals, const double *counts, size_t n);
+/* HyperLogLog: adds hash h to 2^p registers; builds a sketch value from sorted
+ * distinct hashes (regs NULL) or from registers; merges sketches of one p. */
+void msoc_exec__hll_add(uint8_t *regs, int p, uint64_t h);
+json_t *msoc_exec__hll_value(xq *q, int p, const uint64_t *hs, size_t n, const uint8_t *regs);
+bool msoc_exec__hll_merge(xq *q, const json_t *const *hs, size_t n_hs, json_t **out);
 
 /* Row hashing/equality over several key columns (joins, summarize, distinct). */
 uint64_t msoc_exec__row_hash(msoc_exec_col **cols, size_t n_cols, size_t row);

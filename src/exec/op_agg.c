@@ -158,7 +158,9 @@ static msoc_status run_agg(xq *q, const msoc_plan_agg *agg, msoc_exec_col **args
         }
         for (size_t g = 0; g < n_groups; g++) {
             if (is_avg) {
-                if (cnt[g] == 0)
+                if (cnt[g] == 0 && n == 0 && xtype_is_real(o->type))
+                    o->v.r[g] = NAN; /* avg over no rows at all: 0/0, as Kusto answers */
+                else if (cnt[g] == 0)
                     msoc_exec__col_set_null(q, o, g);
                 else if (o->type == MSOC_TYPE_TIMESPAN)
                     o->v.i[g] = (int64_t)(rs[g] / (double)cnt[g]);

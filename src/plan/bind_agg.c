@@ -58,6 +58,7 @@ static msoc_str default_agg_name(binder *b, msoc_plan_fn fn, const msoc_kql_node
     case MSOC_PLAN_FN_MAKE_BAG: return fmt_name(b, "bag_", x);
     case MSOC_PLAN_FN_TAKE_ANY:
     case MSOC_PLAN_FN_ANY: return fmt_name(b, "any_", x);
+    case MSOC_PLAN_FN_BUILDSCHEMA: return fmt_name(b, "schema_", x);
     case MSOC_PLAN_FN_PERCENTILES_ARRAY:
     case MSOC_PLAN_FN_PERCENTILESW_ARRAY: return fmt_name(b, "percentiles_", x);
     case MSOC_PLAN_FN_COVARIANCE:

@@ -372,6 +372,17 @@ msoc_str msoc_plan__expr_name(binder *b, const msoc_kql_node *e)
             return MSOC_STR_NULL;
         return msoc_plan__str(b, buf, (size_t)n);
     }
+    /* percentile_tdigest(d, ...) is named percentile_tdigest_d, as Kusto does */
+    if (e->kind == MSOC_KQL_CALL && e->args.n > 0 &&
+        (msoc_str_eq_c(e->name, "percentile_tdigest") || msoc_str_eq_c(e->name, "percentiles_array_tdigest"))) {
+        msoc_str base = msoc_plan__expr_name(b, e->args.items[0]);
+        char buf[512];
+        int n = base.ptr ? snprintf(buf, sizeof buf, "%.*s_%.*s", (int)e->name.len, e->name.ptr,
+                                    (int)base.len, base.ptr)
+                         : -1;
+        if (n > 0 && (size_t)n < sizeof buf)
+            return msoc_plan__str(b, buf, (size_t)n);
+    }
     return MSOC_STR_NULL;
 }
 
@@ -748,6 +759,8 @@ static msoc_status bind_call(binder *b, const msoc_kql_node *e, const msoc_plan_
         return b->err->code;
     if (fn == MSOC_PLAN_FN_EXTRACT && e->args.n == 4)
         (*out)->type = args[3]->type;
+    if (fn == MSOC_PLAN_FN_PERCENTILE_TDIGEST && e->args.n == 3) /* typeof(t) names the result type */
+        (*out)->type = args[2]->type;
     /* fold now() and ago(constant) with the query's fixed now, so time pruning sees
      * constants; exec uses the same now for anything left */
     if (b->cat->now != 0 && (fn == MSOC_PLAN_FN_NOW || fn == MSOC_PLAN_FN_AGO)) {

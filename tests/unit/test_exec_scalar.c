@@ -240,6 +240,26 @@ static void test_time_zones(void **state)
     expect("print set_has_element(datetime_list_timezones(), 'zone.tab')", "false");
 }
 
+static void test_sketches(void **state)
+{
+    (void)state;
+    expect("range x from 1 to 10 step 1 | summarize t = tdigest(x) | project percentile_tdigest(t, 50, typeof(long))", "5");
+    expect("range x from 1 to 10 step 1 | summarize a = tdigest(x), b = tdigest(x + 10) "
+           "| project tostring(percentiles_array_tdigest(merge_tdigest(a, b), 10, 100))", "[2,20]");
+    expect("range x from 1 to 4 step 1 | summarize t = tdigest(x) by k = x % 2 | summarize m = tdigest_merge(t) "
+           "| project percentile_tdigest(m, 100)", "4");
+    /* small sets are exact; large ones are HyperLogLog estimates within 2% */
+    expect("range x from 1 to 1000 step 1 | summarize h = hll(x % 100) | project dcount_hll(h)", "100");
+    expect("range x from 1 to 100000 step 1 | summarize h = hll(x) | project abs(dcount_hll(h) - 100000) < 2000", "true");
+    expect("range x from 1 to 30000 step 1 | summarize h = hll(x) by k = x % 3 | summarize m = hll_merge(h) "
+           "| project abs(dcount_hll(m) - 30000) < 600", "true");
+    expect("range x from 1 to 10 step 1 | summarize h = hll_if(x, x > 5) | project dcount_hll(h)", "5");
+    expect("datatable(x:long)[] | summarize h = hll(x) | project isnull(h)", "true");
+    expect("datatable(v:dynamic)[dynamic({'a':1}), dynamic({'a':'s','b':[1.5]})] | summarize s = buildschema(v) "
+           "| project dynamic_to_json(s)", "{\"a\":[\"long\",\"string\"],\"b\":{\"`indexer`\":\"double\"}}");
+    expect("datatable(x:long)[] | summarize avg(x) | project isnan(avg_x)", "true");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -248,7 +268,7 @@ int main(void)
         cmocka_unit_test(test_units),     cmocka_unit_test(test_ipv6),
         cmocka_unit_test(test_more_aggregates), cmocka_unit_test(test_fixed_semantics),
         cmocka_unit_test(test_text_codecs), cmocka_unit_test(test_series_more),
-        cmocka_unit_test(test_time_zones),
+        cmocka_unit_test(test_time_zones), cmocka_unit_test(test_sketches),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
