@@ -2,7 +2,8 @@
  * array, dynamic_to_json (canonical JSON: keys sorted), format_bytes. Compression
  * writes stored (uncompressed) deflate blocks and a gzip header with no name, time
  * 0 and OS 255, because that is the exact output Kusto returns for these functions;
- * any inflater reads it. Decompression output is capped and must be UTF-8. */
+ * any inflater reads it. Decompression output is capped and must be UTF-8.
+ * Also estimate_data_size. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -349,6 +350,35 @@ ROW(f_format_bytes)
         *out = xv_str(msoc_exec__strdup(q, buf, (size_t)len));
 }
 
+/* estimate_data_size(cols...): the bytes the values take: 8 for long, real,
+ * datetime and timespan, 4 for int, 1 for bool, 16 for guid, the UTF-8 length of
+ * a string and of a dynamic value's JSON text; null counts 0. */
+ROW(f_estimate_data_size)
+{
+    int64_t total = 0;
+    for (size_t i = 0; i < n_args; i++) {
+        xval v = a[i];
+        switch (v.t) {
+        case MSOC_TYPE_STRING: total += (int64_t)v.s.len; break;
+        case MSOC_TYPE_GUID: total += v.s.len ? 16 : 0; break;
+        case MSOC_TYPE_BOOL: total += v.is_null ? 0 : 1; break;
+        case MSOC_TYPE_INT: total += v.is_null ? 0 : 4; break;
+        case MSOC_TYPE_DYNAMIC:
+            if (!v.is_null) {
+                msoc_buf b;
+                msoc_buf_init(&b, 1u << 26);
+                if (msoc_exec__json_write(v.d, &b) == MSOC_OK)
+                    total += (int64_t)b.len;
+                msoc_buf_fini(&b);
+            }
+            break;
+        default: total += v.is_null ? 0 : 8; break;
+        }
+    }
+    (void)q;
+    *out = xv_long(total);
+}
+
 void msoc_exec__fn_register_codec(xfn_impl *t)
 {
     t[MSOC_PLAN_FN_ZLIB_COMPRESS_TO_BASE64] = (xfn_impl){f_zlib_compress, NULL, false};
@@ -358,4 +388,5 @@ void msoc_exec__fn_register_codec(xfn_impl *t)
     t[MSOC_PLAN_FN_BASE64_ENCODE_FROMARRAY] = (xfn_impl){f_base64_encode_fromarray, NULL, false};
     t[MSOC_PLAN_FN_DYNAMIC_TO_JSON] = (xfn_impl){f_dynamic_to_json, NULL, false};
     t[MSOC_PLAN_FN_FORMAT_BYTES] = (xfn_impl){f_format_bytes, NULL, false};
+    t[MSOC_PLAN_FN_ESTIMATE_DATA_SIZE] = (xfn_impl){f_estimate_data_size, NULL, false};
 }

@@ -1,6 +1,6 @@
 /* Window functions over the serialized row order: row_number, prev, next,
- * row_cumsum, row_rank_dense, row_rank_min. They see whole columns, so they are
- * naturally vectorised. */
+ * row_cumsum, row_rank_dense, row_rank_min, row_window_session. They see whole
+ * columns, so they are naturally vectorised. */
 #include "exec_int.h"
 
 static bool restart_at(const msoc_exec_col *c, size_t row)
@@ -80,6 +80,35 @@ msoc_status msoc_exec__window(xq *q, const msoc_plan_expr *e, msoc_exec_col **ar
             out->v.i[r] = rank;
         }
         return MSOC_OK;
+    }
+    case MSOC_PLAN_FN_ROW_WINDOW_SESSION: {
+        /* row_window_session(x, max_from_first, max_between_neighbours[, restart]):
+         * the first x of the session each row belongs to; a session ends when the
+         * gap to the previous row or the span from its first row grows too big */
+        if (n_args < 3 || n == 0)
+            return MSOC_OK;
+        int64_t max_first = msoc_exec__convert(q, msoc_exec__col_get(args[1], 0), MSOC_TYPE_LONG).i;
+        int64_t max_gap = msoc_exec__convert(q, msoc_exec__col_get(args[2], 0), MSOC_TYPE_LONG).i;
+        bool has_start = false;
+        int64_t start = 0, prev = 0;
+        for (size_t r = 0; r < n; r++) {
+            xval v = msoc_exec__col_get(args[0], r);
+            if (v.is_null || !xtype_is_int(v.t)) {
+                msoc_exec__col_set_null(q, out, r);
+                has_start = false;
+                continue;
+            }
+            bool is_new = !has_start || (n_args > 3 && restart_at(args[3], r)) ||
+                          (uint64_t)v.i - (uint64_t)start > (uint64_t)max_first ||
+                          (uint64_t)v.i - (uint64_t)prev > (uint64_t)max_gap || v.i < prev;
+            if (is_new) {
+                start = v.i;
+                has_start = true;
+            }
+            prev = v.i;
+            msoc_exec__col_set(q, out, r, xv_typed_i(out->type, start));
+        }
+        return q->err->code;
     }
     default:
         return msoc_fail_pos(q->err, MSOC_UNSUPPORTED, e->line, e->col_no, "not supported: %s()",

@@ -683,6 +683,35 @@ static msoc_status bind_call(binder *b, const msoc_kql_node *e, const msoc_plan_
         }
         return msoc_plan__bind_expr(b, e->args.items[1], in, out);
     }
+    if (msoc_str_eq_c(name, "estimate_data_size")) {
+        /* estimate_data_size(*) / (col, ...): a star stands for every visible column */
+        size_t cap = e->args.n + (in ? in->n_cols : 0) + 1;
+        msoc_plan_expr **eargs = msoc_plan__alloc(b, cap * sizeof *eargs);
+        if (eargs == NULL)
+            return b->err->code;
+        size_t k = 0;
+        for (uint32_t i = 0; i < e->args.n; i++) {
+            const msoc_kql_node *a = e->args.items[i];
+            if (a->kind == MSOC_KQL_STAR) {
+                for (size_t c = 0; in && c < in->n_cols; c++) {
+                    if (msoc_plan_col_is_hidden(in->cols[c].name))
+                        continue;
+                    if ((eargs[k] = msoc_plan__col_ref(b, in, (int)c)) == NULL)
+                        return b->err->code;
+                    k++;
+                }
+                continue;
+            }
+            msoc_status st = msoc_plan__bind_expr(b, a, in, &eargs[k]);
+            if (st != MSOC_OK)
+                return st;
+            k++;
+        }
+        if (k == 0)
+            return msoc_fail_pos(b->err, MSOC_SEMANTIC, e->line, e->col, "estimate_data_size() needs a column or *");
+        *out = msoc_plan__call(b, MSOC_PLAN_FN_ESTIMATE_DATA_SIZE, eargs, k, e);
+        return *out ? MSOC_OK : b->err->code;
+    }
     if (msoc_str_eq_c(name, "pack_all") || msoc_str_eq_c(name, "bag_pack_columns")) {
         /* pack("col", col, ...) over the input's visible columns (pack_all) or the
          * listed ones */

@@ -260,6 +260,27 @@ static void test_sketches(void **state)
     expect("datatable(x:long)[] | summarize avg(x) | project isnan(avg_x)", "true");
 }
 
+static void test_row_window_session(void **state)
+{
+    (void)state;
+    /* gaps of 1, 1, 10 with max gap 5: a new session at the 4th row; span cap 2 splits the first */
+    expect("datatable(t:long)[1, 2, 3, 13, 14] | serialize | extend s = row_window_session(t, 100, 5) "
+           "| summarize tostring(make_list(s))", "[1,1,1,13,13]");
+    expect("datatable(t:long)[1, 2, 3, 13, 14] | serialize | extend s = row_window_session(t, 1, 5) "
+           "| summarize tostring(make_list(s))", "[1,1,3,13,13]");
+    expect("datatable(t:long, k:string)[1, 'a', 2, 'b', 3, 'b'] | serialize "
+           "| extend s = row_window_session(t, 100, 5, k != prev(k)) | summarize tostring(make_list(s))", "[1,2,2]");
+}
+
+static void test_estimate_data_size(void **state)
+{
+    (void)state;
+    /* long 8 + "xy" 2 + [1,2] as JSON 5 */
+    expect("print a = 1, b = 'xy', c = dynamic([1,2]) | project estimate_data_size(*)", "15");
+    expect("print a = 1, b = 'xy' | project estimate_data_size(a, b)", "10");
+    expect("print a = long(null), b = '' | project estimate_data_size(*)", "0");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -269,6 +290,7 @@ int main(void)
         cmocka_unit_test(test_more_aggregates), cmocka_unit_test(test_fixed_semantics),
         cmocka_unit_test(test_text_codecs), cmocka_unit_test(test_series_more),
         cmocka_unit_test(test_time_zones), cmocka_unit_test(test_sketches),
+        cmocka_unit_test(test_row_window_session), cmocka_unit_test(test_estimate_data_size),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
