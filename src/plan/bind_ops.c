@@ -953,6 +953,15 @@ static msoc_status bind_make_series(binder *b, const msoc_kql_node *op, msoc_pla
                                     msoc_plan_node **out)
 {
     const msoc_kql_node *axis = op->b, *from = op->c, *to = op->d, *step = op->e;
+    if (axis && axis->kind == MSOC_KQL_IN && axis->args.n == 1 && axis->args.items[0]->kind == MSOC_KQL_CALL &&
+        msoc_str_eq_c(axis->args.items[0]->name, "range") && axis->args.items[0]->args.n == 3) {
+        /* `on x in range(from, to, step)`: the older spelling of from/to/step */
+        const msoc_kql_node *r = axis->args.items[0];
+        from = r->args.items[0];
+        to = r->args.items[1];
+        step = r->args.items[2];
+        axis = axis->a;
+    }
     if (axis == NULL || step == NULL)
         return fail_at(b, op, MSOC_SEMANTIC, "make-series needs `on Axis ... step Step`");
     msoc_plan_node *cur = in;
@@ -1026,8 +1035,7 @@ static msoc_status bind_make_series(binder *b, const msoc_kql_node *op, msoc_pla
         st = msoc_plan__bind_expr(b, ends[i], NULL, dst[i]);
         if (st != MSOC_OK)
             return st;
-        if ((*dst[i])->kind != MSOC_PLAN_X_LIT)
-            return fail_at(b, ends[i], MSOC_UNSUPPORTED, "not supported: make-series bounds that are not constant");
+
     }
     const msoc_kql_node *kind = msoc_plan__param(op, "kind");
     ms->is_nonempty = kind && msoc_str_eq_c(kind->name.ptr ? kind->name : kind->lit.s, "nonempty");
@@ -1403,6 +1411,11 @@ static msoc_status bind_op_ext(binder *b, const msoc_kql_node *op, msoc_plan_nod
     case MSOC_KQL_OP_TOP_NESTED: return bind_top_nested(b, op, in, out);
     case MSOC_KQL_OP_REDUCE: return bind_reduce(b, op, in, out);
     case MSOC_KQL_OP_PARSE_KV: return bind_parse_kv(b, op, in, out);
+    case MSOC_KQL_OP_FORK:
+    case MSOC_KQL_OP_FACET:
+        return msoc_fail_pos(b->err, MSOC_UNSUPPORTED, op->line, op->col,
+                             "not supported: %s (a query with several result tables)",
+                             op->kind == MSOC_KQL_OP_FORK ? "fork" : "facet");
     default:
         return msoc_fail_pos(b->err, MSOC_UNSUPPORTED, op->line, op->col, "not supported: %s",
                              msoc_kql_kind_name(op->kind));

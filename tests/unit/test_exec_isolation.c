@@ -99,6 +99,12 @@ static const char *templates[] = {
     "let f = (T:(TenantId:string)) { T | union (DeviceInfo | where TenantId == '%s') }; DeviceProcessEvents | project TenantId | invoke f()",
     "DeviceProcessEvents | sample 2 | project TenantId",
     "DeviceProcessEvents | evaluate rows_near(TenantId == '%s', 1) | project TenantId",
+    "DeviceProcessEvents | project TenantId | scan declare (n:long = 0) with (step s: true => n = s.n + 1;) | project TenantId",
+    "DeviceProcessEvents | top-nested of TenantId by count(), top-nested 1 of DeviceId by count() | project TenantId",
+    "DeviceProcessEvents | make-series count() on Timestamp step 1h by TenantId | project TenantId",
+    "DeviceNetworkEvents | project TenantId, ip = '10.0.0.1' | evaluate ipv4_lookup((DeviceInfo | where TenantId == '%s' | project net = '10.0.0.0/8', Other = TenantId), ip, net, return_unmatched = true) | project TenantId",
+    "DeviceProcessEvents | project TenantId, s = strcat('t=', '%s') | parse-kv s as (t:string) with (kv_delimiter='=') | project TenantId",
+    "DeviceProcessEvents | project TenantId | top-hitters 3 of TenantId | project TenantId",
 };
 
 static void test_isolation_property(void **state)

@@ -102,6 +102,12 @@ static void test_refusals(void **state)
                    MSOC_SEMANTIC, "columnsConflict");
     expect_refused("print x = 1 | partition by nosuch (take 1)", MSOC_SEMANTIC, "unknown column");
     expect_refused("print x = 1 | invoke nosuch()", MSOC_UNSUPPORTED, "invoke nosuch");
+    expect_refused("print x = 1 | fork (take 1) (count)", MSOC_UNSUPPORTED, "not supported: fork");
+    expect_refused("print x = 1 | scan with (step a: x > 0 => y = 1;)", MSOC_SEMANTIC, "not declared");
+    expect_refused("print x = 1 | make-series count() on x step 0", MSOC_SEMANTIC, "step must be positive");
+    expect_refused("print x = 1 | make-series count() on x from 0 to 100000000 step 1", MSOC_LIMIT, "exceed");
+    expect_refused("print u = 'a', t = now() | evaluate sliding_window_counts(u, t, datetime(null), now(), 1d, 1d)",
+                   MSOC_SEMANTIC, "constants");
 }
 
 static void test_rebind_reads_once(void **state)
