@@ -683,6 +683,38 @@ static msoc_status bind_call(binder *b, const msoc_kql_node *e, const msoc_plan_
         }
         return msoc_plan__bind_expr(b, e->args.items[1], in, out);
     }
+    if (msoc_str_eq_c(name, "column_names_of") && e->args.n == 1 &&
+        msoc_plan__is_tabular(b, e->args.items[0])) {
+        /* the column names of a tabular expression, known at bind time: a constant */
+        msoc_plan_node *sub;
+        msoc_status st = msoc_plan__bind_tabular(b, e->args.items[0], &sub);
+        if (st != MSOC_OK)
+            return st;
+        msoc_buf j;
+        msoc_buf_init(&j, 1 << 20);
+        msoc_buf_putc(&j, '[');
+        size_t k = 0;
+        for (size_t c = 0; c < sub->n_cols; c++) {
+            if (msoc_plan_col_is_hidden(sub->cols[c].name))
+                continue;
+            if (k++)
+                msoc_buf_putc(&j, ',');
+            msoc_buf_append_json_str(&j, sub->cols[c].name.ptr, sub->cols[c].name.len);
+        }
+        msoc_buf_putc(&j, ']');
+        st = msoc_buf_check(&j, "column_names_of", b->err);
+        msoc_plan_expr *x = st == MSOC_OK ? msoc_plan__alloc(b, sizeof *x) : NULL;
+        if (x) {
+            x->kind = MSOC_PLAN_X_LIT;
+            x->type = x->lit.type = MSOC_TYPE_DYNAMIC;
+            x->lit.s = msoc_plan__str(b, j.data, j.len);
+        }
+        msoc_buf_fini(&j);
+        if (x == NULL)
+            return b->err->code;
+        *out = x;
+        return MSOC_OK;
+    }
     if (msoc_str_eq_c(name, "estimate_data_size")) {
         /* estimate_data_size(*) / (col, ...): a star stands for every visible column */
         size_t cap = e->args.n + (in ? in->n_cols : 0) + 1;

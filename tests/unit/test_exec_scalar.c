@@ -281,6 +281,14 @@ static void test_estimate_data_size(void **state)
     expect("print a = long(null), b = '' | project estimate_data_size(*)", "0");
 }
 
+static void test_column_names_of(void **state)
+{
+    (void)state;
+    expect("let T = datatable(a:long, b:string)[1, 'x']; print tostring(column_names_of(T))", "[\"a\",\"b\"]");
+    expect("let F = (n:long) { range x from 1 to n step 1 | extend y = x }; print tostring(column_names_of(F(3)))",
+           "[\"x\",\"y\"]");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -291,6 +299,7 @@ int main(void)
         cmocka_unit_test(test_text_codecs), cmocka_unit_test(test_series_more),
         cmocka_unit_test(test_time_zones), cmocka_unit_test(test_sketches),
         cmocka_unit_test(test_row_window_session), cmocka_unit_test(test_estimate_data_size),
+        cmocka_unit_test(test_column_names_of),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
