@@ -219,12 +219,29 @@ static double mono_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* The window's state across the first plan and every plan the query binds again. */
+typedef struct window_state {
+    const kusto_window *w;
+    int next_id;
+} window_state;
+
+static msoc_status window_rebind(void *ud, msoc_plan_node *plan, msoc_arena *a, msoc_error *err)
+{
+    window_state *ws = ud;
+    return window_walk(plan, ws->w, a, &ws->next_id, 0, err);
+}
+
 msoc_status kq_run_query(api_req *r, const kq_scope *s, const char *text, size_t len,
                          const kusto_window *win, kq_run *out, msoc_error *err)
 {
     memset(out, 0, sizeof *out);
     double t0 = mono_s();
+    window_state wst = {win, KQ_WINDOW_ID_BASE};
     msoc_exec_options o = {0};
+    if (win && win->is_set) {
+        o.on_rebind = window_rebind;
+        o.on_rebind_ud = &wst;
+    }
     o.pool = r->api->kql_pool;
     o.timeout_s = 600;
     o.max_rows = 100000;
@@ -247,12 +264,8 @@ msoc_status kq_run_query(api_req *r, const kq_scope *s, const char *text, size_t
     st = msoc_plan_bind(root, &cat, arena, &plan, err);
     if (st != MSOC_OK)
         return st;
-    if (win && win->is_set) {
-        int next_id = KQ_WINDOW_ID_BASE;
-        st = window_walk(plan, win, arena, &next_id, 0, err);
-        if (st != MSOC_OK)
-            return st;
-    }
+    if (win && win->is_set && (st = window_walk(plan, win, arena, &wst.next_id, 0, err)) != MSOC_OK)
+        return st;
     st = msoc_plan_optimize(plan, arena, err);
     if (st != MSOC_OK)
         return st;

@@ -66,6 +66,12 @@ typedef struct msoc_exec_options {
     int64_t now;                /* now() for the whole query; 0 = the wall clock */
     const msoc_exec_source *source; /* a custom data source (tests), or NULL */
     struct msoc_stor_db *db;    /* else stored tables come from this database */
+    /* Called on each plan the query binds again while it runs (bag_unpack and pivot
+     * bind the rest of the query once their input ran), before it is optimised, so a
+     * caller that rewrites the plan it gave msoc_exec_run (the Kusto time window)
+     * rewrites these the same way. NULL: none. */
+    msoc_status (*on_rebind)(void *ud, msoc_plan_node *plan, msoc_arena *a, msoc_error *err);
+    void *on_rebind_ud;
 } msoc_exec_options;
 
 typedef struct msoc_exec_query msoc_exec_query;

@@ -35,6 +35,8 @@ msoc_status msoc_exec__op_rebind(xq *q, const msoc_plan_node *n, const msoc_exec
     st = msoc_plan_rebind(n, hint, q->arena, &plan, q->err);
     if (st != MSOC_OK)
         return st;
+    if (q->opts.on_rebind && (st = q->opts.on_rebind(q->opts.on_rebind_ud, plan, q->arena, q->err)) != MSOC_OK)
+        return st;
     st = msoc_plan_optimize(plan, q->arena, q->err);
     if (st != MSOC_OK)
         return st;

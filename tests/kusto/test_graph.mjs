@@ -36,6 +36,11 @@ if (process.argv[2] === 'client') {
 
   const all = await hunt(root, { Query: 'DeviceProcessEvents | count', Timespan: 'P60D' });
   ok(all.results[0].Count === 12 && all.schema[0].type === 'Int64', 'Timespan P60D includes the old rows (12)');
+  // bag_unpack binds the rest of the query once its input ran: the tables that
+  // second bind names keep the window too (9 recent rows + the printed one).
+  const rb = await hunt(root, { Query: 'print d = dynamic({"a": 1}) | evaluate bag_unpack(d) ' +
+                                       '| union (DeviceProcessEvents | project a = 2) | count' });
+  ok(rb.results[0].Count === 10, `the default window holds after a rebind (bag_unpack): ${rb.results[0].Count}, want 10`);
   const narrow = await hunt(root, { Query: 'DeviceProcessEvents | count', Timespan: 'PT90M' });
   ok(narrow.results[0].Count === 3, `Timespan PT90M: only the rows 1 h old (${narrow.results[0].Count})`);
   const iv = await hunt(root, { Query: 'DeviceProcessEvents | count',
