@@ -909,12 +909,58 @@ static bool buffer_args(xq *q, const xval *a, size_t n_args, size_t idx)
            opt_real(q, a, n_args, idx + 1, 0.1, &tol) && tol > 0 && tol <= 1;
 }
 
+/* A unit vector orthogonal to a, off the coordinate planes (as S2's Ortho). */
+static geo_xyz ortho(geo_xyz a)
+{
+    double ax = fabs(a.x), ay = fabs(a.y), az = fabs(a.z);
+    int k = (ax > ay ? (ax > az ? 0 : 2) : (ay > az ? 1 : 2)) - 1;
+    if (k < 0)
+        k = 2;
+    geo_xyz t = {0.012, 0.0053, 0.00457};
+    if (k == 0)
+        t.x = 1;
+    else if (k == 1)
+        t.y = 1;
+    else
+        t.z = 1;
+    return v_unit(v_cross(a, t));
+}
+
+/* The circle of the radius about the point as a regular polygon with its vertices on
+ * the circle, counter-clockwise from the direction of ortho(centre). Enough vertices
+ * keep every edge within the tolerance of the circle, up to 100 (Kusto's output for
+ * large radii has 100). */
 ROW(f_point_buffer)
 {
-    (void)out;
     geo_pt p;
-    if (get_point(q, a, &p) && buffer_args(q, a, n_args, 2))
-        refuse(q, "geo_point_buffer", "of a valid point (buffers are not implemented)");
+    double radius, tol;
+    if (!get_point(q, a, &p) || !msoc_geo__real(q, a[2], &radius) || !isfinite(radius) || radius <= 0 ||
+        !opt_real(q, a, n_args, 3, 0.1, &tol) || !(tol > 0) || radius >= MSOC_GEO_PI * R_EARTH)
+        return;
+    if (tol >= radius)
+        tol = radius * 0.999999;
+    double step = acos(1 - tol / radius);
+    int n = step > 0 ? (int)ceil(MSOC_GEO_PI / step) : 100;
+    if (n > 100)
+        n = 100;
+    if (n < 3)
+        n = 3;
+    geo_xyz z = P(p), c0 = ortho(z), c1 = v_cross(z, c0);
+    double rad = radius / R_EARTH, sr = sin(rad), cr = cos(rad);
+    json_t *ring = json_array();
+    json_t *first = NULL;
+    for (int k = 0; k < n; k++) {
+        double ang = k * (2 * MSOC_GEO_PI / n);
+        geo_xyz v = v_unit(v_add(v_add(v_scale(c0, sr * cos(ang)), v_scale(c1, sr * sin(ang))), v_scale(z, cr)));
+        json_t *c = coord_xyz(v);
+        if (k == 0)
+            first = json_deep_copy(c);
+        json_array_append_new(ring, c);
+    }
+    json_array_append_new(ring, first);
+    json_t *rings = json_array();
+    json_array_append_new(rings, ring);
+    *out = xv_dyn(msoc_exec__own(q, geometry("Polygon", rings)));
 }
 
 ROW(f_line_buffer)

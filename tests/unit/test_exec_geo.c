@@ -297,6 +297,15 @@ static void test_lines_and_polygons(void **state)
              outer);
     double both = run_real(q1), one = run_real(q2) - run_real("print geo_polygon_area(dynamic({'type':'Polygon','coordinates':[[[10,10],[10,12],[12,12],[12,10],[10,10]]]}))");
     assert_true(both > one * 1.7 && both < one * 1.8); /* 2 - 1/4 of a square, roughly */
+    /* a point buffer: vertices on the circle, the centre inside, the area close to pi r^2 */
+    expect("print b = geo_point_buffer(10, 50, 5000) | mv-expand c = b.coordinates[0]"
+           " | summarize countif(abs(geo_distance_2points(10, 50, todouble(c[0]), todouble(c[1])) - 5000) > 1e-6)",
+           "0");
+    expect("print geo_point_in_polygon(10, 50, geo_point_buffer(10, 50, 5000))", "true");
+    expect_near("print geo_polygon_area(geo_point_buffer(10, 50, 5000)) / (pi() * 5000 * 5000)", 0.9993, 0.0005);
+    /* small radii need fewer vertices for the same tolerance: ceil(pi / acos(1 - 0.1 / 10)) = 23 */
+    expect("print array_length(geo_point_buffer(10, 50, 10).coordinates[0])", "24");
+    expect("print isnull(geo_point_buffer(10, 50, 0))", "true");
     /* a hole: inside the shell but in the hole is outside the polygon */
     const char *holed = "dynamic({'type':'Polygon','coordinates':[[[0,0],[10,0],[10,10],[0,10],[0,0]],"
                         "[[4,4],[4,6],[6,6],[6,4],[4,4]]]})";
