@@ -54,8 +54,10 @@ void msoc_exec_cancel(msoc_exec_query *q)
 
 msoc_status msoc_exec__op_scan(xq *q, const msoc_plan_node *n, const msoc_exec_table **out)
 {
-    if (q->opts.source == NULL && q->opts.db != NULL)
-        return msoc_exec__scan_storage(q, n, NULL, 0, -1, out);
+    if (q->opts.source == NULL && q->opts.db != NULL) {
+        xpipe pipe = {NULL, 0, NULL, NULL, -1};
+        return msoc_exec__scan_pipe(q, n, &pipe, out);
+    }
     if (q->opts.source == NULL || q->opts.source->scan == NULL)
         return msoc_fail(q->err, MSOC_UNAVAILABLE, "no data source: table '%.*s' cannot be read",
                          (int)n->table_name.len, n->table_name.ptr);
@@ -69,55 +71,106 @@ msoc_status msoc_exec__op_scan(xq *q, const msoc_plan_node *n, const msoc_exec_t
     return MSOC_OK;
 }
 
+static bool expr_is_row_local(const msoc_plan_expr *e)
+{
+    if (e == NULL)
+        return true;
+    if (e->kind == MSOC_PLAN_X_CALL && msoc_plan_fn_get(e->fn)->kind == MSOC_PLAN_FK_WINDOW)
+        return false;
+    for (size_t i = 0; i < e->n_args; i++)
+        if (!expr_is_row_local(e->args[i]))
+            return false;
+    return true;
+}
+
+/* Whether n can run per scan chunk above its first input. */
+static bool is_pipeline_stage(const msoc_plan_node *n)
+{
+    switch (n->kind) {
+    case MSOC_PLAN_FILTER: return expr_is_row_local(n->pred);
+    case MSOC_PLAN_PROJECT:
+        if (n->n_inputs != 1)
+            return false;
+        for (size_t i = 0; i < n->n_exprs; i++)
+            if (!expr_is_row_local(n->exprs[i]))
+                return false;
+        return true;
+    case MSOC_PLAN_JOIN: return n->n_inputs == 2 && msoc_exec__join_is_left_streamable(n->join_kind);
+    default: return false;
+    }
+}
+
+#define MAX_STAGES 64
+
+/* Runs n as a scan pipeline when its shape allows; *is_done tells whether it did. */
+static msoc_status run_pipeline(xq *q, const msoc_plan_node *n, const msoc_exec_table **out, bool *is_done)
+{
+    xpipe pipe = {NULL, 0, NULL, NULL, -1};
+    const msoc_plan_node *cur = n;
+    if (n->kind == MSOC_PLAN_AGG && msoc_exec__agg_can_partial(n)) {
+        pipe.agg = n;
+        cur = n->inputs[0];
+    } else if (n->kind == MSOC_PLAN_LIMIT) {
+        pipe.limit = n->limit;
+        cur = n->inputs[0];
+    }
+    const msoc_plan_node *chain[MAX_STAGES];
+    size_t n_chain = 0;
+    while (n_chain < MAX_STAGES && is_pipeline_stage(cur)) {
+        chain[n_chain++] = cur;
+        cur = cur->inputs[0];
+    }
+    if (cur->kind != MSOC_PLAN_SCAN || (n_chain == 0 && pipe.agg == NULL && pipe.limit < 0))
+        return MSOC_OK;
+    const msoc_plan_node **stages = msoc_exec__calloc(q, n_chain + 1, sizeof *stages);
+    xjoin_ht **joins = msoc_exec__calloc(q, n_chain + 1, sizeof *joins);
+    if (stages == NULL || joins == NULL)
+        return q->err->code;
+    for (size_t i = 0; i < n_chain; i++) {
+        const msoc_plan_node *sn = chain[n_chain - 1 - i];
+        stages[i] = sn;
+        if (sn->kind != MSOC_PLAN_JOIN)
+            continue;
+        /* the right side first (the smaller one by Kusto's convention), then the
+         * scan streams through the probe */
+        const msoc_exec_table *r;
+        msoc_status st = msoc_exec__node(q, sn->inputs[1], &r);
+        if (st != MSOC_OK)
+            return st;
+        st = msoc_exec__join_build(q, sn, r, &joins[i]);
+        if (st != MSOC_OK)
+            return st;
+    }
+    pipe.stages = stages;
+    pipe.n_stages = n_chain;
+    pipe.joins = joins;
+    const msoc_exec_table *t;
+    msoc_status st = msoc_exec__scan_pipe(q, cur, &pipe, &t);
+    if (st != MSOC_OK)
+        return st;
+    if (pipe.limit >= 0 && t->n_rows > (size_t)pipe.limit) {
+        msoc_exec_table *c = msoc_exec__table_gather(q, t, NULL, (size_t)pipe.limit);
+        if (c == NULL)
+            return q->err->code;
+        t = c;
+    }
+    *out = t;
+    *is_done = true;
+    return MSOC_OK;
+}
+
 msoc_status msoc_exec__node(xq *q, const msoc_plan_node *n, const msoc_exec_table **out)
 {
     msoc_status st = msoc_exec__check(q);
     if (st != MSOC_OK)
         return st;
-    /* [LIMIT] FILTER* SCAN over storage: one fused parallel pass */
-    if (q->opts.source == NULL && q->opts.db != NULL &&
-        (n->kind == MSOC_PLAN_FILTER || n->kind == MSOC_PLAN_LIMIT)) {
-        const msoc_plan_node *chain[64];
-        size_t n_chain = 0;
-        int64_t limit = n->kind == MSOC_PLAN_LIMIT ? n->limit : -1;
-        const msoc_plan_node *cur = n->kind == MSOC_PLAN_LIMIT ? n->inputs[0] : n;
-        /* take over project: the projection keeps the row count, so the limit
-         * still stops the scan early */
-        const msoc_plan_node *proj = NULL;
-        if (limit >= 0 && cur->kind == MSOC_PLAN_PROJECT && cur->n_inputs == 1) {
-            bool is_row_local = true;
-            for (size_t i = 0; i < cur->n_exprs; i++)
-                if (cur->exprs[i]->kind == MSOC_PLAN_X_CALL &&
-                    msoc_plan_fn_get(cur->exprs[i]->fn)->kind == MSOC_PLAN_FK_WINDOW)
-                    is_row_local = false;
-            if (is_row_local) {
-                proj = cur;
-                cur = cur->inputs[0];
-            }
-        }
-        while (cur->kind == MSOC_PLAN_FILTER && n_chain < 64) {
-            chain[n_chain++] = cur;
-            cur = cur->inputs[0];
-        }
-        if (cur->kind == MSOC_PLAN_SCAN && (n_chain > 0 || limit >= 0)) {
-            const msoc_plan_node *bottom_up[64];
-            for (size_t i = 0; i < n_chain; i++)
-                bottom_up[i] = chain[n_chain - 1 - i];
-            const msoc_exec_table *t;
-            st = msoc_exec__scan_storage(q, cur, bottom_up, n_chain, limit, &t);
-            if (st != MSOC_OK)
-                return st;
-            if (limit >= 0 && t->n_rows > (size_t)limit) {
-                msoc_exec_table *c = msoc_exec__table_gather(q, t, NULL, (size_t)limit);
-                if (c == NULL)
-                    return q->err->code;
-                t = c;
-            }
-            if (proj)
-                return msoc_exec__op_project(q, proj, t, out);
-            *out = t;
-            return MSOC_OK;
-        }
+    /* [SUMMARIZE | LIMIT] (FILTER | PROJECT | JOIN)* SCAN over storage: one
+     * pipelined parallel pass */
+    if (q->opts.source == NULL && q->opts.db != NULL && !q->opts.is_pipeline_off) {
+        bool is_done = false;
+        st = run_pipeline(q, n, out, &is_done);
+        if (st != MSOC_OK || is_done)
+            return st;
     }
     const msoc_exec_table *in = NULL;
     if (n->kind != MSOC_PLAN_UNION && n->kind != MSOC_PLAN_JOIN && n->n_inputs > 0 &&

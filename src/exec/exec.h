@@ -72,6 +72,8 @@ typedef struct msoc_exec_options {
      * rewrites these the same way. NULL: none. */
     msoc_status (*on_rebind)(void *ud, msoc_plan_node *plan, msoc_arena *a, msoc_error *err);
     void *on_rebind_ud;
+    bool is_pipeline_off;       /* tests: run scans, filters, joins and summarize one
+                                   operator at a time instead of pipelined per chunk */
 } msoc_exec_options;
 
 typedef struct msoc_exec_query msoc_exec_query;

@@ -212,10 +212,6 @@ int msoc_exec__regex_match(xregex *re, msoc_str subject, size_t start, long *gro
 
 /* ---- operators (op_*.c) ---- */
 msoc_status msoc_exec__node(xq *q, const msoc_plan_node *n, const msoc_exec_table **out);
-/* A storage scan fused with filters (bottom-up) and an optional early-stop limit
- * (-1 none); rows of the result are those that pass every filter. */
-msoc_status msoc_exec__scan_storage(xq *q, const msoc_plan_node *node, const msoc_plan_node *const *filters,
-                                    size_t n_filters, int64_t limit, const msoc_exec_table **result);
 msoc_status msoc_exec__op_scan(xq *q, const msoc_plan_node *n, const msoc_exec_table **out);
 msoc_status msoc_exec__op_values(xq *q, const msoc_plan_node *n, const msoc_exec_table **out);
 msoc_status msoc_exec__op_range(xq *q, const msoc_plan_node *n, const msoc_exec_table **out);
@@ -239,6 +235,64 @@ msoc_status msoc_exec__op_mvexpand(xq *q, const msoc_plan_node *n, const msoc_ex
  * aggregate it does not know. */
 msoc_status msoc_exec__agg_more(xq *q, const msoc_plan_agg *agg, msoc_exec_col **args, size_t n,
                                 const size_t *gid, size_t n_groups, msoc_exec_col **outs);
+/* ---- pipelines (scan_storage.c): a storage scan with the row-local operators
+ * above it run per chunk on the pool, ending in a sink ---- */
+typedef struct xjoin_ht xjoin_ht;
+typedef struct xagg_part xagg_part;
+typedef struct xpipe {
+    const msoc_plan_node *const *stages; /* bottom-up: FILTER, PROJECT, JOIN (probe) */
+    size_t n_stages;
+    xjoin_ht *const *joins;              /* per stage: the built right side of a JOIN */
+    const msoc_plan_node *agg;           /* partial-aggregation sink, or NULL: collect rows */
+    int64_t limit;                       /* collect: stop once this many rows came out; -1 */
+} xpipe;
+msoc_status msoc_exec__scan_pipe(xq *q, const msoc_plan_node *scan, const xpipe *pipe,
+                                 const msoc_exec_table **result);
+
+/* ---- joins (op_join.c) ---- */
+/* Whether a join of this kind can stream its left input chunk by chunk against a
+ * hash table of its right input (inner, leftouter, leftsemi, leftanti). */
+bool msoc_exec__join_is_left_streamable(msoc_plan_join_kind kind);
+/* Builds the hash table over r (the join's right input); valid while q lives. */
+msoc_status msoc_exec__join_build(xq *q, const msoc_plan_node *n, const msoc_exec_table *r,
+                                  xjoin_ht **out);
+/* Joins the rows of l against ht (read-only: several threads may probe at once). */
+msoc_status msoc_exec__join_probe(xq *q, const msoc_plan_node *n, const xjoin_ht *ht,
+                                  const msoc_exec_table *l, const msoc_exec_table **out);
+
+/* ---- summarize (op_agg.c, agg_partial.c) ---- */
+typedef struct xgroups {
+    size_t n_groups;
+    size_t *gid;          /* per row */
+    size_t *first_row;    /* per group: a representative row */
+    uint64_t *hashes;     /* per group */
+} xgroups;
+/* Maps the rows of the key columns to dense group ids. */
+msoc_status msoc_exec__group_rows(xq *q, msoc_exec_col **keys, size_t n_keys, size_t n, xgroups *g);
+/* Whether every aggregate of the summarize node has a mergeable partial state. */
+bool msoc_exec__agg_can_partial(const msoc_plan_node *agg);
+/* Aggregates one chunk; the partial result's memory comes from keep. */
+msoc_status msoc_exec__agg_partial(xq *q, const msoc_plan_node *agg, const msoc_exec_table *in,
+                                   msoc_arena *keep, xagg_part **out);
+/* Merges the partials (NULL entries skipped) into summarize's output table. */
+msoc_status msoc_exec__agg_merge(xq *q, const msoc_plan_node *agg, xagg_part *const *parts,
+                                 size_t n_parts, const msoc_exec_table **out);
+
+/* ---- dcount's HyperLogLog (hll.c) ---- */
+typedef struct xhll {
+    uint8_t p;           /* 2^p registers once dense */
+    uint32_t n_exact;    /* values in the exact set (small cardinalities) */
+    uint32_t cap;        /* exact set slots (power of two); 0 when dense or empty */
+    uint64_t *set;       /* mixed hashes, 0 = empty slot */
+    uint8_t *regs;       /* dense registers, NULL while exact */
+} xhll;
+/* The register precision for dcount's accuracy argument (0..4, Kusto's levels). */
+int msoc_exec__hll_precision(int64_t accuracy);
+void msoc_exec__hll_init(xhll *h, int p);
+/* Adds a value hash (msoc_exec__hash); false when the arena budget is exhausted. */
+bool msoc_exec__hll_add(msoc_arena *a, xhll *h, uint64_t hash);
+bool msoc_exec__hll_merge(msoc_arena *a, xhll *dst, const xhll *src);
+int64_t msoc_exec__hll_estimate(const xhll *h);
 
 /* Sketches (fn_sketch.c), shared with the aggregates of agg_more.c. A digest of
  * vals[i] with weight counts[i] (1 each when counts is NULL); NULL for none. */

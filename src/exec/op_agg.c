@@ -7,39 +7,36 @@
 
 #include "exec_int.h"
 
-typedef struct group_table {
-    size_t cap;           /* power of two */
-    int64_t *slots;       /* group id + 1, 0 empty */
-    uint64_t *hashes;     /* per group */
-    size_t *first_row;    /* per group: a representative row */
-    size_t n_groups;
-} group_table;
-
-static msoc_status group_rows(xq *q, msoc_exec_col **keys, size_t n_keys, size_t n, size_t *gid,
-                              group_table *gt)
+msoc_status msoc_exec__group_rows(xq *q, msoc_exec_col **keys, size_t n_keys, size_t n, xgroups *gt)
 {
     size_t cap = 16;
     while (cap < n * 2)
         cap <<= 1;
-    gt->cap = cap;
-    gt->slots = msoc_exec__calloc(q, cap, sizeof *gt->slots);
-    gt->hashes = msoc_exec__calloc(q, n ? n : 1, sizeof *gt->hashes);
-    gt->first_row = msoc_exec__calloc(q, n ? n : 1, sizeof *gt->first_row);
-    if (gt->slots == NULL || gt->hashes == NULL || gt->first_row == NULL)
+    int64_t *slots = msoc_exec__calloc(q, cap, sizeof *slots); /* group id + 1, 0 empty */
+    gt->gid = msoc_exec__alloc(q, (n + 1) * sizeof *gt->gid);
+    gt->hashes = msoc_exec__alloc(q, (n + 1) * sizeof *gt->hashes);
+    gt->first_row = msoc_exec__alloc(q, (n + 1) * sizeof *gt->first_row);
+    uint64_t *hs = msoc_exec__alloc(q, (n + 1) * sizeof *hs);
+    if (slots == NULL || gt->gid == NULL || gt->hashes == NULL || gt->first_row == NULL || hs == NULL)
         return q->err->code;
     gt->n_groups = 0;
-    uint64_t *hs = msoc_exec__alloc(q, (n + 1) * sizeof *hs);
-    if (hs == NULL)
-        return q->err->code;
     msoc_exec__hash_cols(keys, n_keys, n, hs);
+    size_t *gid = gt->gid;
+    size_t prev_g = 0;
+    bool has_prev = false;
     for (size_t r = 0; r < n; r++) {
         uint64_t h = hs[r];
+        /* runs of equal keys (sorted or dictionary-clustered input) skip the probe */
+        if (has_prev && gt->hashes[prev_g] == h && msoc_exec__key_eq(keys, r, keys, gt->first_row[prev_g], n_keys)) {
+            gid[r] = prev_g;
+            continue;
+        }
         size_t s = (size_t)h & (cap - 1);
         for (;;) {
-            int64_t g = gt->slots[s];
+            int64_t g = slots[s];
             if (g == 0) {
                 size_t id = gt->n_groups++;
-                gt->slots[s] = (int64_t)id + 1;
+                slots[s] = (int64_t)id + 1;
                 gt->hashes[id] = h;
                 gt->first_row[id] = r;
                 gid[r] = id;
@@ -52,6 +49,8 @@ static msoc_status group_rows(xq *q, msoc_exec_col **keys, size_t n_keys, size_t
             }
             s = (s + 1) & (cap - 1);
         }
+        prev_g = gid[r];
+        has_prev = true;
         if ((r & 0xffff) == 0xffff) {
             msoc_status st = msoc_exec__check(q);
             if (st != MSOC_OK)
@@ -225,9 +224,39 @@ static msoc_status run_agg(xq *q, const msoc_plan_agg *agg, msoc_exec_col **args
         return q->err->code;
     }
     case MSOC_PLAN_FN_DCOUNT:
-    case MSOC_PLAN_FN_COUNT_DISTINCT:
     case MSOC_PLAN_FN_DCOUNTIF: {
+        /* Kusto's dcount is a HyperLogLog estimate (exact for small sets) */
         bool is_if = agg->fn == MSOC_PLAN_FN_DCOUNTIF;
+        size_t acc_arg = is_if ? 2 : 1;
+        int64_t accuracy = 1;
+        if (agg->n_args > acc_arg && n > 0) {
+            xval a = msoc_exec__col_get(args[acc_arg], 0);
+            if (!a.is_null)
+                accuracy = msoc_exec__convert(q, a, MSOC_TYPE_LONG).i;
+        }
+        int p = msoc_exec__hll_precision(accuracy);
+        xhll *sk = msoc_exec__calloc(q, n_groups + 1, sizeof *sk);
+        uint64_t *hv = msoc_exec__alloc(q, (n + 1) * sizeof *hv);
+        if (sk == NULL || hv == NULL)
+            return q->err->code;
+        for (size_t g = 0; g < n_groups; g++)
+            msoc_exec__hll_init(&sk[g], p);
+        msoc_exec__hash_cols(&args[0], 1, n, hv);
+        bool may_be_null = args[0]->nulls || args[0]->is_absent || args[0]->type == MSOC_TYPE_DYNAMIC;
+        for (size_t r = 0; r < n; r++) {
+            if (is_if && !truthy(args[1], r))
+                continue;
+            if (may_be_null && is_nullish(msoc_exec__col_get(args[0], r)))
+                continue;
+            if (!msoc_exec__hll_add(q->arena, &sk[gid[r]], hv[r]))
+                return msoc_arena_fail(q->arena, q->err);
+        }
+        for (size_t g = 0; g < n_groups; g++)
+            o->v.i[g] = msoc_exec__hll_estimate(&sk[g]);
+        return MSOC_OK;
+    }
+    case MSOC_PLAN_FN_COUNT_DISTINCT: {
+        bool is_if = false;
         size_t cap = 16;
         while (cap < n * 2)
             cap <<= 1;
@@ -452,8 +481,7 @@ msoc_status msoc_exec__op_agg(xq *q, const msoc_plan_node *node, const msoc_exec
     size_t n = in->n_rows;
     size_t n_keys = node->n_exprs;
     msoc_exec_col **keys = msoc_exec__calloc(q, n_keys + 1, sizeof *keys);
-    size_t *gid = msoc_exec__calloc(q, n + 1, sizeof *gid);
-    if (keys == NULL || gid == NULL)
+    if (keys == NULL)
         return q->err->code;
     msoc_status st;
     for (size_t k = 0; k < n_keys; k++) {
@@ -461,10 +489,11 @@ msoc_status msoc_exec__op_agg(xq *q, const msoc_plan_node *node, const msoc_exec
         if (st != MSOC_OK)
             return st;
     }
-    group_table gt = {0};
-    st = group_rows(q, keys, n_keys, n, gid, &gt);
+    xgroups gt = {0};
+    st = msoc_exec__group_rows(q, keys, n_keys, n, &gt);
     if (st != MSOC_OK)
         return st;
+    const size_t *gid = gt.gid;
     size_t n_groups = gt.n_groups;
     bool is_global = n_keys == 0;
     if (is_global && n_groups == 0)

@@ -43,18 +43,153 @@ static bool pair_push(xq *q, pair_buf *p, int64_t l, int64_t r)
     return true;
 }
 
+/* Rows rows[0..n) of c (-1: a null row of the outer side), copied by type. */
 static msoc_exec_col *gather_opt(xq *q, const msoc_exec_col *c, const int64_t *rows, size_t n)
 {
-    msoc_exec_col *o = msoc_exec__col_new(q, c->type, n);
+    if (c->is_absent) {
+        msoc_exec_col *o = msoc_exec__calloc(q, 1, sizeof *o);
+        if (o == NULL)
+            return NULL;
+        o->type = c->type;
+        o->n = n;
+        o->is_absent = true;
+        return o;
+    }
+    msoc_exec_col *o = msoc_exec__col_new_raw(q, c->type, n);
     if (o == NULL)
         return NULL;
-    for (size_t i = 0; i < n; i++) {
-        if (rows[i] < 0)
-            msoc_exec__col_set_null(q, o, i);
-        else
-            msoc_exec__col_set(q, o, i, msoc_exec__col_get(c, (size_t)rows[i]));
+    bool has_null_rows = false;
+    if (xtype_is_str(c->type)) {
+        for (size_t i = 0; i < n; i++)
+            o->v.s[i] = rows[i] < 0 ? MSOC_STR("") : c->v.s[rows[i]];
+    } else if (c->type == MSOC_TYPE_DYNAMIC) {
+        for (size_t i = 0; i < n; i++)
+            o->v.d[i] = rows[i] < 0 ? NULL : c->v.d[rows[i]];
+    } else {
+        for (size_t i = 0; i < n; i++) {
+            o->v.i[i] = rows[i] < 0 ? 0 : c->v.i[rows[i]];
+            has_null_rows |= rows[i] < 0;
+        }
+    }
+    if (c->nulls || has_null_rows) {
+        o->nulls = msoc_exec__calloc(q, n ? n : 1, 1);
+        if (o->nulls == NULL)
+            return NULL;
+        for (size_t i = 0; i < n; i++)
+            o->nulls[i] = rows[i] < 0 ? !xtype_is_str(c->type) && c->type != MSOC_TYPE_DYNAMIC
+                                      : (c->nulls ? c->nulls[rows[i]] : 0);
     }
     return o;
+}
+
+static msoc_status emit(xq *q, const msoc_plan_node *n, const msoc_exec_table *l,
+                        const msoc_exec_table *r, const pair_buf *pairs, const msoc_exec_table **out)
+{
+    msoc_exec_table *t = msoc_exec__table_new(q, n->n_cols, pairs->n);
+    if (t == NULL)
+        return q->err->code;
+    for (size_t c = 0; c < n->n_cols; c++) {
+        int src = n->join_out[c];
+        t->names[c] = n->cols[c].name;
+        if (src >= 0)
+            t->cols[c] = gather_opt(q, l->cols[src], pairs->l, pairs->n);
+        else
+            t->cols[c] = gather_opt(q, r->cols[-src - 1], pairs->r, pairs->n);
+        if (t->cols[c] == NULL)
+            return q->err->code;
+    }
+    *out = t;
+    return MSOC_OK;
+}
+
+struct xjoin_ht {
+    const msoc_exec_table *r;
+    msoc_exec_col **rk;  /* the right key columns */
+    size_t cap;          /* buckets (power of two) */
+    int64_t *head;       /* per bucket: first right row + 1 */
+    int64_t *next;       /* per right row: next row of its bucket + 1 */
+    uint64_t *rh;        /* per right row: key hash */
+};
+
+bool msoc_exec__join_is_left_streamable(msoc_plan_join_kind kind)
+{
+    return kind == MSOC_PLAN_JOIN_INNER || kind == MSOC_PLAN_JOIN_LEFTOUTER ||
+           kind == MSOC_PLAN_JOIN_LEFTSEMI || kind == MSOC_PLAN_JOIN_LEFTANTI;
+}
+
+msoc_status msoc_exec__join_build(xq *q, const msoc_plan_node *n, const msoc_exec_table *r,
+                                  xjoin_ht **out)
+{
+    size_t nk = n->n_join_keys, nr = r->n_rows;
+    xjoin_ht *ht = msoc_exec__calloc(q, 1, sizeof *ht);
+    if (ht == NULL)
+        return q->err->code;
+    ht->r = r;
+    ht->rk = msoc_exec__calloc(q, nk + 1, sizeof *ht->rk);
+    if (ht->rk == NULL)
+        return q->err->code;
+    for (size_t i = 0; i < nk; i++)
+        ht->rk[i] = r->cols[n->right_keys[i]];
+    ht->cap = 16;
+    while (ht->cap < nr * 2)
+        ht->cap <<= 1;
+    ht->head = msoc_exec__calloc(q, ht->cap, sizeof *ht->head);
+    ht->next = msoc_exec__calloc(q, nr + 1, sizeof *ht->next);
+    ht->rh = msoc_exec__alloc(q, (nr + 1) * sizeof *ht->rh);
+    if (ht->head == NULL || ht->next == NULL || ht->rh == NULL)
+        return q->err->code;
+    msoc_exec__hash_cols(ht->rk, nk, nr, ht->rh);
+    for (size_t j = nr; j-- > 0;) {
+        if (key_has_null(ht->rk, nk, j))
+            continue;
+        size_t s = (size_t)ht->rh[j] & (ht->cap - 1);
+        ht->next[j] = ht->head[s];
+        ht->head[s] = (int64_t)j + 1;
+    }
+    *out = ht;
+    return MSOC_OK;
+}
+
+msoc_status msoc_exec__join_probe(xq *q, const msoc_plan_node *n, const xjoin_ht *ht,
+                                  const msoc_exec_table *l, const msoc_exec_table **out)
+{
+    size_t nk = n->n_join_keys, nl = l->n_rows;
+    msoc_plan_join_kind kind = n->join_kind;
+    msoc_exec_col **lk = msoc_exec__calloc(q, nk + 1, sizeof *lk);
+    uint64_t *lh = msoc_exec__alloc(q, (nl + 1) * sizeof *lh);
+    if (lk == NULL || lh == NULL)
+        return q->err->code;
+    for (size_t i = 0; i < nk; i++)
+        lk[i] = l->cols[n->left_keys[i]];
+    msoc_exec__hash_cols(lk, nk, nl, lh);
+    pair_buf pairs = {0};
+    for (size_t i = 0; i < nl; i++) {
+        bool is_hit = false;
+        if (!key_has_null(lk, nk, i)) {
+            uint64_t h = lh[i];
+            for (int64_t e = ht->head[(size_t)h & (ht->cap - 1)]; e != 0; e = ht->next[e - 1]) {
+                size_t j = (size_t)e - 1;
+                if (ht->rh[j] != h || !msoc_exec__key_eq(lk, i, ht->rk, j, nk))
+                    continue;
+                is_hit = true;
+                if (kind == MSOC_PLAN_JOIN_LEFTSEMI || kind == MSOC_PLAN_JOIN_LEFTANTI)
+                    break;
+                if (!pair_push(q, &pairs, (int64_t)i, (int64_t)j))
+                    return q->err->code;
+            }
+        }
+        bool is_emit_alone = (kind == MSOC_PLAN_JOIN_LEFTOUTER && !is_hit) ||
+                             (kind == MSOC_PLAN_JOIN_LEFTSEMI && is_hit) ||
+                             (kind == MSOC_PLAN_JOIN_LEFTANTI && !is_hit);
+        if (is_emit_alone && !pair_push(q, &pairs, (int64_t)i, -1))
+            return q->err->code;
+        if ((i & 0xffff) == 0xffff) {
+            msoc_status st = msoc_exec__check(q);
+            if (st != MSOC_OK)
+                return st;
+        }
+    }
+    return emit(q, n, l, ht->r, &pairs, out);
 }
 
 msoc_status msoc_exec__op_join(xq *q, const msoc_plan_node *n, const msoc_exec_table *l,
@@ -70,6 +205,13 @@ msoc_status msoc_exec__op_join(xq *q, const msoc_plan_node *n, const msoc_exec_t
         rk[i] = r->cols[n->right_keys[i]];
     }
     msoc_plan_join_kind kind = n->join_kind;
+    if (kind == MSOC_PLAN_JOIN_INNER || kind == MSOC_PLAN_JOIN_LEFTSEMI || kind == MSOC_PLAN_JOIN_LEFTANTI) {
+        xjoin_ht *ht;
+        msoc_status st = msoc_exec__join_build(q, n, r, &ht);
+        if (st != MSOC_OK)
+            return st;
+        return msoc_exec__join_probe(q, n, ht, l, out);
+    }
     /* innerunique: one left row per distinct key */
     size_t nl = l->n_rows, nr = r->n_rows;
     uint8_t *l_skip = msoc_exec__calloc(q, nl + 1, 1);
@@ -175,19 +317,5 @@ msoc_status msoc_exec__op_join(xq *q, const msoc_plan_node *n, const msoc_exec_t
         break;
     default: break;
     }
-    msoc_exec_table *t = msoc_exec__table_new(q, n->n_cols, pairs.n);
-    if (t == NULL)
-        return q->err->code;
-    for (size_t c = 0; c < n->n_cols; c++) {
-        int src = n->join_out[c];
-        t->names[c] = n->cols[c].name;
-        if (src >= 0)
-            t->cols[c] = gather_opt(q, l->cols[src], pairs.l, pairs.n);
-        else
-            t->cols[c] = gather_opt(q, r->cols[-src - 1], pairs.r, pairs.n);
-        if (t->cols[c] == NULL)
-            return q->err->code;
-    }
-    *out = t;
-    return MSOC_OK;
+    return emit(q, n, l, r, &pairs, out);
 }

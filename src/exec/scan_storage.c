@@ -1,10 +1,14 @@
-/* The storage-backed scan, fused with the filters directly above it: each chunk
- * (one extent block or memtable snapshot) is read, converted (only the columns
- * some operator needs) and filtered on a pool thread with its own query-local
- * state, then the surviving rows are stitched into one table. A `take` above the
- * filters stops the scan early. The scan reads exactly the partitions the plan
- * names (the binder took them from the authorised catalog), with the projection
- * and time range pushed down. */
+/* The storage-backed scan as a pipeline: each chunk (one extent block or memtable
+ * snapshot) is read and pushed through the row-local operators above the scan
+ * (where, project/extend, and the probe side of joins whose right side was built
+ * first) on a pool thread with its own query-local state, and ends in a sink: the
+ * surviving rows are copied out and stitched into one table, or a summarize folds
+ * them into a partial aggregate merged at the end (agg_partial.c). Columns are
+ * converted late: the leading filters convert only the columns their predicates
+ * read, and the other columns are converted for the rows that pass. A `take` above
+ * stops the scan early. The scan reads exactly the partitions the plan names (the
+ * binder took them from the authorised catalog), with the projection and time
+ * range pushed down. */
 #include <stdatomic.h>
 #include <string.h>
 
@@ -16,17 +20,16 @@ typedef struct chunk_work {
     msoc_error err;
     msoc_status st;
     const msoc_exec_table *out;
+    xagg_part *part;       /* the aggregation sink's partial */
 } chunk_work;
 
 typedef struct scan_job {
     xq *q;
     msoc_stor_scan *scan;
     const msoc_plan_node *node;
-    const msoc_plan_node *const *filters; /* bottom-up */
-    size_t n_filters;
+    const xpipe *pipe;
     const int *col_map;
     chunk_work *work;
-    int64_t limit;
     atomic_llong n_out;
 } scan_job;
 
@@ -35,22 +38,23 @@ static void close_scan(void *p)
     msoc_stor_scan_close(p);
 }
 
-static msoc_status convert_col(xq *q, msoc_exec_col *dst, const msoc_col *src)
+/* Converts rows sel[0..n) of src (sel NULL: the first n) into dst. */
+static msoc_status convert_col(xq *q, msoc_exec_col *dst, const msoc_col *src, const size_t *sel, size_t n)
 {
-    size_t n = src->n;
-    for (size_t r = 0; r < n; r++) {
+    for (size_t i = 0; i < n; i++) {
+        size_t r = sel ? sel[i] : i;
         bool is_null = msoc_col_is_null(src, r);
         if (is_null && !xtype_is_str(dst->type)) {
-            msoc_exec__col_set_null(q, dst, r);
+            msoc_exec__col_set_null(q, dst, i);
             continue;
         }
         switch (src->type) {
-        case MSOC_TYPE_BOOL: dst->v.i[r] = src->v.u8[r]; break;
-        case MSOC_TYPE_INT: dst->v.i[r] = src->v.i32[r]; break;
+        case MSOC_TYPE_BOOL: dst->v.i[i] = src->v.u8[r]; break;
+        case MSOC_TYPE_INT: dst->v.i[i] = src->v.i32[r]; break;
         case MSOC_TYPE_LONG:
         case MSOC_TYPE_DATETIME:
-        case MSOC_TYPE_TIMESPAN: dst->v.i[r] = src->v.i64[r]; break;
-        case MSOC_TYPE_REAL: dst->v.r[r] = src->v.f64[r]; break;
+        case MSOC_TYPE_TIMESPAN: dst->v.i[i] = src->v.i64[r]; break;
+        case MSOC_TYPE_REAL: dst->v.r[i] = src->v.f64[r]; break;
         default: {
             const msoc_col *sc = src;
             size_t sr = r;
@@ -61,13 +65,13 @@ static msoc_status convert_col(xq *q, msoc_exec_col *dst, const msoc_col *src)
             msoc_str s = msoc_str_make(sc->v.str.bytes + sc->v.str.offsets[sr],
                                        sc->v.str.offsets[sr + 1] - sc->v.str.offsets[sr]);
             if (dst->type == MSOC_TYPE_DYNAMIC) {
-                dst->v.d[r] = s.len ? msoc_exec__parse_json(q, s) : NULL;
+                dst->v.d[i] = s.len ? msoc_exec__parse_json(q, s) : NULL;
             } else if (dst->type == MSOC_TYPE_DECIMAL) {
                 double d = 0;
                 msoc_str_to_double(s, &d);
-                dst->v.r[r] = d;
+                dst->v.r[i] = d;
             } else {
-                dst->v.s[r] = s.len ? s : MSOC_STR("");
+                dst->v.s[i] = s.len ? s : MSOC_STR("");
             }
             break;
         }
@@ -76,55 +80,127 @@ static msoc_status convert_col(xq *q, msoc_exec_col *dst, const msoc_col *src)
     return q->err->code;
 }
 
-static msoc_status do_chunk(scan_job *j, size_t idx, chunk_work *w)
+static void mark_cols(const msoc_plan_expr *e, bool *need, size_t n_cols)
 {
-    xq *q = &w->wq;
-    if (j->limit >= 0 && atomic_load(&j->n_out) >= j->limit) {
-        w->out = NULL;
-        return MSOC_OK;
-    }
-    msoc_status st = msoc_exec__check(q);
-    if (st != MSOC_OK)
-        return st;
-    msoc_batch batch;
-    st = msoc_stor_scan_chunk(j->scan, idx, q->arena, &batch, q->err);
-    if (st != MSOC_OK)
-        return st;
+    if (e == NULL)
+        return;
+    if (e->kind == MSOC_PLAN_X_COL && e->col >= 0 && (size_t)e->col < n_cols)
+        need[e->col] = true;
+    for (size_t i = 0; i < e->n_args; i++)
+        mark_cols(e->args[i], need, n_cols);
+}
+
+static msoc_exec_col *absent_col(xq *q, msoc_type t, size_t n)
+{
+    msoc_exec_col *col = msoc_exec__calloc(q, 1, sizeof *col);
+    if (col == NULL)
+        return NULL;
+    col->type = t;
+    col->n = n;
+    col->is_absent = true;
+    return col;
+}
+
+/* The chunk as a table: the leading filters of the pipeline run first, each over
+ * only the columns its predicate reads; then the other columns are converted for
+ * the surviving rows. *n_done gets the number of stages applied. */
+static msoc_status load_chunk(scan_job *j, xq *q, const msoc_batch *batch, const msoc_exec_table **out,
+                              size_t *n_done)
+{
     const msoc_plan_node *node = j->node;
-    msoc_exec_table *t = msoc_exec__table_new(q, node->n_cols, batch.n_rows);
-    if (t == NULL)
+    size_t nc = node->n_cols;
+    size_t n = batch->n_rows;
+    size_t *sel = NULL; /* batch rows of the current rows; NULL = all */
+    msoc_exec_table *t = msoc_exec__table_new(q, nc, n);
+    bool *need = msoc_exec__calloc(q, nc + 1, 1);
+    if (t == NULL || need == NULL)
         return q->err->code;
-    for (size_t c = 0; c < node->n_cols; c++) {
+    for (size_t c = 0; c < nc; c++)
         t->names[c] = node->cols[c].name;
-        if (j->col_map[c] < 0) {
-            msoc_exec_col *col = msoc_exec__calloc(q, 1, sizeof *col);
-            if (col == NULL)
+    size_t si = 0;
+    for (; si < j->pipe->n_stages && j->pipe->stages[si]->kind == MSOC_PLAN_FILTER && n > 0; si++) {
+        const msoc_plan_node *f = j->pipe->stages[si];
+        mark_cols(f->pred, need, nc);
+        for (size_t c = 0; c < nc; c++) {
+            if (t->cols[c] != NULL && !(t->cols[c]->is_absent && need[c] && j->col_map[c] >= 0))
+                continue;
+            if (!need[c] || j->col_map[c] < 0) {
+                t->cols[c] = absent_col(q, node->cols[c].type, n);
+            } else {
+                t->cols[c] = msoc_exec__col_new_raw(q, node->cols[c].type, n);
+                if (t->cols[c] != NULL)
+                    convert_col(q, t->cols[c], &batch->cols[j->col_map[c]], sel, n);
+            }
+            if (t->cols[c] == NULL)
                 return q->err->code;
-            col->type = node->cols[c].type;
-            col->n = batch.n_rows;
-            col->is_absent = true;
-            t->cols[c] = col;
-            continue;
         }
-        msoc_exec_col *col = msoc_exec__col_new_raw(q, node->cols[c].type, batch.n_rows);
-        if (col == NULL)
+        if (q->err->code != MSOC_OK)
             return q->err->code;
-        st = convert_col(q, col, &batch.cols[j->col_map[c]]);
+        msoc_exec_col *p;
+        msoc_status st = msoc_exec__eval(q, f->pred, t, &p);
         if (st != MSOC_OK)
             return st;
-        t->cols[c] = col;
+        size_t *rel = msoc_exec__alloc(q, (n + 1) * sizeof *rel);
+        if (rel == NULL)
+            return q->err->code;
+        size_t k = 0;
+        if (p->type == MSOC_TYPE_BOOL && !p->is_absent) {
+            for (size_t r = 0; r < n; r++) {
+                rel[k] = r;
+                k += (p->v.i[r] != 0) & !(p->nulls && p->nulls[r]);
+            }
+        } else {
+            for (size_t r = 0; r < n; r++) {
+                xval v = msoc_exec__convert(q, msoc_exec__col_get(p, r), MSOC_TYPE_BOOL);
+                if (!v.is_null && v.i)
+                    rel[k++] = r;
+            }
+        }
+        if (k == n)
+            continue;
+        /* rel indexes the current rows: gather what is converted, compose with sel */
+        size_t *nsel = msoc_exec__alloc(q, (k + 1) * sizeof *nsel);
+        if (nsel == NULL)
+            return q->err->code;
+        for (size_t i = 0; i < k; i++)
+            nsel[i] = sel ? sel[rel[i]] : rel[i];
+        for (size_t c = 0; c < nc; c++) {
+            if (t->cols[c]->is_absent) {
+                t->cols[c]->n = k;
+                continue;
+            }
+            t->cols[c] = msoc_exec__col_gather(q, t->cols[c], rel, k);
+            if (t->cols[c] == NULL)
+                return q->err->code;
+        }
+        sel = nsel;
+        n = k;
+        t->n_rows = n;
     }
-    const msoc_exec_table *cur = t;
-    for (size_t f = 0; f < j->n_filters && cur->n_rows > 0; f++) {
-        const msoc_exec_table *next;
-        st = msoc_exec__op_filter(q, j->filters[f], cur, &next);
-        if (st != MSOC_OK)
-            return st;
-        cur = next;
+    /* the rest of the columns, for the rows that passed */
+    for (size_t c = 0; c < nc; c++) {
+        if (t->cols[c] != NULL && !(t->cols[c]->is_absent && j->col_map[c] >= 0))
+            continue;
+        if (j->col_map[c] < 0) {
+            t->cols[c] = absent_col(q, node->cols[c].type, n);
+        } else {
+            t->cols[c] = msoc_exec__col_new_raw(q, node->cols[c].type, n);
+            if (t->cols[c] != NULL)
+                convert_col(q, t->cols[c], &batch->cols[j->col_map[c]], sel, n);
+        }
+        if (t->cols[c] == NULL)
+            return q->err->code;
     }
-    /* keep only the surviving rows: copy them (strings deduplicated by pointer, as
-     * dictionary-decoded values share one) into a small arena and release the
-     * chunk's decompressed blocks */
+    t->n_rows = n;
+    *out = t;
+    *n_done = si;
+    return q->err->code;
+}
+
+/* Copies the surviving rows (strings deduplicated by pointer, as dictionary-decoded
+ * values share one) into a small arena that outlives the chunk's memory. */
+static msoc_status keep_rows(scan_job *j, xq *q, const msoc_exec_table *cur, const msoc_exec_table **out)
+{
     msoc_arena *keep = msoc_arena_new(j->q->arena, 0, "scan rows");
     msoc_exec_table *kt = msoc_arena_calloc(keep, 1, sizeof *kt);
     if (kt == NULL)
@@ -142,6 +218,7 @@ static msoc_status do_chunk(scan_job *j, size_t idx, chunk_work *w)
         if (dst == NULL)
             return msoc_arena_fail(keep, q->err);
         *dst = *src;
+        dst->n = n;
         kt->names[c] = cur->names[c];
         kt->cols[c] = dst;
         if (src->is_absent)
@@ -179,11 +256,58 @@ static msoc_status do_chunk(scan_job *j, size_t idx, chunk_work *w)
             dst->v.s[r] = msoc_str_make(prev_dst, sv.len);
         }
     }
+    *out = kt;
+    return MSOC_OK;
+}
+
+static msoc_status do_chunk(scan_job *j, size_t idx, chunk_work *w)
+{
+    xq *q = &w->wq;
+    const xpipe *pipe = j->pipe;
+    if (pipe->limit >= 0 && atomic_load(&j->n_out) >= pipe->limit) {
+        w->out = NULL;
+        return MSOC_OK;
+    }
+    msoc_status st = msoc_exec__check(q);
+    if (st != MSOC_OK)
+        return st;
+    msoc_batch batch;
+    st = msoc_stor_scan_chunk(j->scan, idx, q->arena, &batch, q->err);
+    if (st != MSOC_OK)
+        return st;
+    const msoc_exec_table *cur;
+    size_t si;
+    st = load_chunk(j, q, &batch, &cur, &si);
+    if (st != MSOC_OK)
+        return st;
+    for (; si < pipe->n_stages; si++) {
+        const msoc_plan_node *sn = pipe->stages[si];
+        const msoc_exec_table *next;
+        if (sn->kind == MSOC_PLAN_FILTER)
+            st = cur->n_rows ? msoc_exec__op_filter(q, sn, cur, &next) : (next = cur, MSOC_OK);
+        else if (sn->kind == MSOC_PLAN_PROJECT)
+            st = msoc_exec__op_project(q, sn, cur, &next);
+        else if (sn->kind == MSOC_PLAN_JOIN)
+            st = msoc_exec__join_probe(q, sn, pipe->joins[si], cur, &next);
+        else
+            st = msoc_fail(q->err, MSOC_INTERNAL, "plan node %d cannot run in a scan pipeline", (int)sn->kind);
+        if (st != MSOC_OK)
+            return st;
+        cur = next;
+    }
+    if (pipe->agg) {
+        msoc_arena *keep = msoc_arena_new(j->q->arena, 0, "partial aggregate");
+        st = msoc_exec__agg_partial(q, pipe->agg, cur, keep, &w->part);
+    } else {
+        st = keep_rows(j, q, cur, &w->out);
+    }
+    if (st != MSOC_OK)
+        return st;
     msoc_hashmap_fini(&q->shared);
     msoc_arena_free(q->arena); /* runs the regex cleanups too */
     q->arena = NULL;
-    atomic_fetch_add(&j->n_out, (long long)kt->n_rows);
-    w->out = kt;
+    if (w->out)
+        atomic_fetch_add(&j->n_out, (long long)w->out->n_rows);
     return MSOC_OK;
 }
 
@@ -194,12 +318,14 @@ static void chunk_task(void *arg, size_t idx)
     w->st = do_chunk(j, idx, w);
 }
 
-/* Concatenates the chunk tables into one column. */
-static msoc_exec_col *stitch(xq *q, const msoc_plan_node *node, size_t c, chunk_work *work, size_t n_chunks,
-                             size_t total, bool is_absent)
+/* Concatenates the chunk tables' column c into one column of type t. */
+static msoc_exec_col *stitch(xq *q, msoc_type t, size_t c, chunk_work *work, size_t n_chunks, size_t total)
 {
-    msoc_type t = node->cols[c].type;
-    if (is_absent) {
+    bool is_absent = true;
+    for (size_t i = 0; i < n_chunks; i++)
+        if (work[i].out && !work[i].out->cols[c]->is_absent)
+            is_absent = false;
+    if (is_absent && total > 0) {
         msoc_exec_col *col = msoc_exec__calloc(q, 1, sizeof *col);
         if (col == NULL)
             return NULL;
@@ -218,6 +344,12 @@ static msoc_exec_col *stitch(xq *q, const msoc_plan_node *node, size_t c, chunk_
         if (ct == NULL || ct->n_rows == 0)
             continue;
         const msoc_exec_col *src = ct->cols[c];
+        if (src->is_absent || src->type != t) {
+            for (size_t r = 0; r < ct->n_rows; r++)
+                msoc_exec__col_set(q, col, base + r, msoc_exec__col_get(src, r));
+            base += ct->n_rows;
+            continue;
+        }
         memcpy((char *)col->v.i + base * es, src->v.i, ct->n_rows * es);
         if (src->nulls) {
             if (col->nulls == NULL) {
@@ -232,8 +364,8 @@ static msoc_exec_col *stitch(xq *q, const msoc_plan_node *node, size_t c, chunk_
     return col;
 }
 
-msoc_status msoc_exec__scan_storage(xq *q, const msoc_plan_node *node, const msoc_plan_node *const *filters,
-                                    size_t n_filters, int64_t limit, const msoc_exec_table **result)
+msoc_status msoc_exec__scan_pipe(xq *q, const msoc_plan_node *node, const xpipe *pipe,
+                                 const msoc_exec_table **result)
 {
     msoc_arena *arena = q->arena;
     msoc_error *err = q->err;
@@ -296,7 +428,7 @@ msoc_status msoc_exec__scan_storage(xq *q, const msoc_plan_node *node, const mso
             msoc_error_clear(&w->err);
             w->wq.err = &w->err;
         }
-        scan_job job = {q, scan, node, filters, n_filters, col_map, work, limit, 0};
+        scan_job job = {q, scan, node, pipe, col_map, work, 0};
         atomic_init(&job.n_out, 0);
         msoc_pool_run(q->opts.pool, n_chunks, chunk_task, &job);
         msoc_status first = MSOC_OK;
@@ -321,20 +453,27 @@ msoc_status msoc_exec__scan_storage(xq *q, const msoc_plan_node *node, const mso
         if (first != MSOC_OK)
             return first;
     }
+    if (pipe->agg) {
+        xagg_part **parts = msoc_exec__calloc(q, n_chunks + 1, sizeof *parts);
+        if (parts == NULL)
+            return err->code;
+        for (size_t i = 0; i < n_chunks; i++)
+            parts[i] = work[i].part;
+        return msoc_exec__agg_merge(q, pipe->agg, parts, n_chunks, result);
+    }
+    const msoc_plan_node *top = pipe->n_stages ? pipe->stages[pipe->n_stages - 1] : node;
     size_t total = 0;
     for (size_t i = 0; i < n_chunks; i++)
         total += work[i].out ? work[i].out->n_rows : 0;
-    msoc_exec_table *out = msoc_exec__table_new(q, nc, total);
+    msoc_exec_table *out = msoc_exec__table_new(q, top->n_cols, total);
     if (out == NULL)
         return err->code;
-    for (size_t c = 0; c < nc; c++) {
-        out->names[c] = node->cols[c].name;
-        out->cols[c] = stitch(q, node, c, work, n_chunks, total, col_map[c] < 0);
+    for (size_t c = 0; c < top->n_cols; c++) {
+        out->names[c] = top->cols[c].name;
+        out->cols[c] = stitch(q, top->cols[c].type, c, work, n_chunks, total);
         if (out->cols[c] == NULL)
             return err->code;
     }
-    if (limit >= 0 && total > (size_t)limit)
-        out->n_rows = total; /* the LIMIT node above cuts it */
     *result = out;
     return MSOC_OK;
 }
