@@ -41,6 +41,39 @@ static void close_scan(void *p)
 /* Converts rows sel[0..n) of src (sel NULL: the first n) into dst. */
 static msoc_status convert_col(xq *q, msoc_exec_col *dst, const msoc_col *src, const size_t *sel, size_t n)
 {
+    bool is_src_str = src->type == MSOC_TYPE_STRING || src->type == MSOC_TYPE_GUID;
+    if (xtype_is_str(dst->type) && is_src_str && src->dict_codes) {
+        /* one view per dictionary entry: equal values share a pointer, which the
+         * hashing and grouping fast paths key on */
+        const msoc_col *d = src->dict;
+        msoc_str *ents = msoc_exec__alloc(q, (d->n + 1) * sizeof *ents);
+        if (ents == NULL)
+            return q->err->code;
+        for (size_t k = 0; k < d->n; k++) {
+            uint32_t o0 = d->v.str.offsets[k], o1 = d->v.str.offsets[k + 1];
+            ents[k] = o1 > o0 ? msoc_str_make(d->v.str.bytes + o0, o1 - o0) : MSOC_STR("");
+        }
+        const uint32_t *codes = src->dict_codes;
+        if (sel) {
+            for (size_t i = 0; i < n; i++)
+                dst->v.s[i] = ents[codes[sel[i]]];
+        } else {
+            for (size_t i = 0; i < n; i++)
+                dst->v.s[i] = ents[codes[i]];
+        }
+        return MSOC_OK;
+    }
+    if (xtype_is_int(dst->type) && src->nulls == NULL && src->dict_codes == NULL &&
+        (src->type == MSOC_TYPE_LONG || src->type == MSOC_TYPE_DATETIME || src->type == MSOC_TYPE_TIMESPAN)) {
+        const int64_t *x = src->v.i64;
+        if (sel) {
+            for (size_t i = 0; i < n; i++)
+                dst->v.i[i] = x[sel[i]];
+        } else {
+            memcpy(dst->v.i, x, n * sizeof *x);
+        }
+        return MSOC_OK;
+    }
     for (size_t i = 0; i < n; i++) {
         size_t r = sel ? sel[i] : i;
         bool is_null = msoc_col_is_null(src, r);
