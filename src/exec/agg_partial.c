@@ -208,7 +208,7 @@ static msoc_status accumulate(xq *q, const msoc_plan_agg *agg, msoc_exec_col **a
             return msoc_arena_fail(keep, q->err);
         for (size_t g = 0; g < n_groups; g++)
             msoc_exec__hll_init(&st->hll[g], p);
-        msoc_exec__hash_cols(&args[0], 1, n, hv);
+        msoc_exec__hash_keys(&args[0], 1, n, hv);
         bool may_be_null = args[0]->nulls || args[0]->is_absent || args[0]->type == MSOC_TYPE_DYNAMIC;
         for (size_t r = 0; r < n; r++) {
             if (is_if && !truthy(args[1], r))

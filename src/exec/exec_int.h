@@ -267,7 +267,9 @@ typedef struct xgroups {
     size_t *first_row;    /* per group: a representative row */
     uint64_t *hashes;     /* per group */
 } xgroups;
-/* Maps the rows of the key columns to dense group ids. */
+/* Same values as msoc_exec__hash_cols, faster over dictionary-decoded strings (keys.c). */
+void msoc_exec__hash_keys(msoc_exec_col **cols, size_t n_cols, size_t n, uint64_t *h);
+/* Maps the rows of the key columns to dense group ids (keys.c). */
 msoc_status msoc_exec__group_rows(xq *q, msoc_exec_col **keys, size_t n_keys, size_t n, xgroups *g);
 /* Whether every aggregate of the summarize node has a mergeable partial state. */
 bool msoc_exec__agg_can_partial(const msoc_plan_node *agg);

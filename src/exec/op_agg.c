@@ -7,59 +7,6 @@
 
 #include "exec_int.h"
 
-msoc_status msoc_exec__group_rows(xq *q, msoc_exec_col **keys, size_t n_keys, size_t n, xgroups *gt)
-{
-    size_t cap = 16;
-    while (cap < n * 2)
-        cap <<= 1;
-    int64_t *slots = msoc_exec__calloc(q, cap, sizeof *slots); /* group id + 1, 0 empty */
-    gt->gid = msoc_exec__alloc(q, (n + 1) * sizeof *gt->gid);
-    gt->hashes = msoc_exec__alloc(q, (n + 1) * sizeof *gt->hashes);
-    gt->first_row = msoc_exec__alloc(q, (n + 1) * sizeof *gt->first_row);
-    uint64_t *hs = msoc_exec__alloc(q, (n + 1) * sizeof *hs);
-    if (slots == NULL || gt->gid == NULL || gt->hashes == NULL || gt->first_row == NULL || hs == NULL)
-        return q->err->code;
-    gt->n_groups = 0;
-    msoc_exec__hash_cols(keys, n_keys, n, hs);
-    size_t *gid = gt->gid;
-    size_t prev_g = 0;
-    bool has_prev = false;
-    for (size_t r = 0; r < n; r++) {
-        uint64_t h = hs[r];
-        /* runs of equal keys (sorted or dictionary-clustered input) skip the probe */
-        if (has_prev && gt->hashes[prev_g] == h && msoc_exec__key_eq(keys, r, keys, gt->first_row[prev_g], n_keys)) {
-            gid[r] = prev_g;
-            continue;
-        }
-        size_t s = (size_t)h & (cap - 1);
-        for (;;) {
-            int64_t g = slots[s];
-            if (g == 0) {
-                size_t id = gt->n_groups++;
-                slots[s] = (int64_t)id + 1;
-                gt->hashes[id] = h;
-                gt->first_row[id] = r;
-                gid[r] = id;
-                break;
-            }
-            size_t id = (size_t)g - 1;
-            if (gt->hashes[id] == h && msoc_exec__key_eq(keys, r, keys, gt->first_row[id], n_keys)) {
-                gid[r] = id;
-                break;
-            }
-            s = (s + 1) & (cap - 1);
-        }
-        prev_g = gid[r];
-        has_prev = true;
-        if ((r & 0xffff) == 0xffff) {
-            msoc_status st = msoc_exec__check(q);
-            if (st != MSOC_OK)
-                return st;
-        }
-    }
-    return MSOC_OK;
-}
-
 static bool truthy(const msoc_exec_col *c, size_t r)
 {
     xval v = msoc_exec__col_get(c, r);
@@ -241,7 +188,7 @@ static msoc_status run_agg(xq *q, const msoc_plan_agg *agg, msoc_exec_col **args
             return q->err->code;
         for (size_t g = 0; g < n_groups; g++)
             msoc_exec__hll_init(&sk[g], p);
-        msoc_exec__hash_cols(&args[0], 1, n, hv);
+        msoc_exec__hash_keys(&args[0], 1, n, hv);
         bool may_be_null = args[0]->nulls || args[0]->is_absent || args[0]->type == MSOC_TYPE_DYNAMIC;
         for (size_t r = 0; r < n; r++) {
             if (is_if && !truthy(args[1], r))
@@ -267,7 +214,7 @@ static msoc_status run_agg(xq *q, const msoc_plan_agg *agg, msoc_exec_col **args
         uint64_t *hv = msoc_exec__alloc(q, (n + 1) * sizeof *hv);
         if (hv == NULL)
             return q->err->code;
-        msoc_exec__hash_cols(&args[0], 1, n, hv);
+        msoc_exec__hash_keys(&args[0], 1, n, hv);
         bool may_be_null = args[0]->nulls || args[0]->is_absent || args[0]->type == MSOC_TYPE_DYNAMIC;
         for (size_t r = 0; r < n; r++) {
             if (is_if && !truthy(args[1], r))

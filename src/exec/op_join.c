@@ -138,7 +138,7 @@ msoc_status msoc_exec__join_build(xq *q, const msoc_plan_node *n, const msoc_exe
     ht->rh = msoc_exec__alloc(q, (nr + 1) * sizeof *ht->rh);
     if (ht->head == NULL || ht->next == NULL || ht->rh == NULL)
         return q->err->code;
-    msoc_exec__hash_cols(ht->rk, nk, nr, ht->rh);
+    msoc_exec__hash_keys(ht->rk, nk, nr, ht->rh);
     for (size_t j = nr; j-- > 0;) {
         if (key_has_null(ht->rk, nk, j))
             continue;
@@ -161,7 +161,7 @@ msoc_status msoc_exec__join_probe(xq *q, const msoc_plan_node *n, const xjoin_ht
         return q->err->code;
     for (size_t i = 0; i < nk; i++)
         lk[i] = l->cols[n->left_keys[i]];
-    msoc_exec__hash_cols(lk, nk, nl, lh);
+    msoc_exec__hash_keys(lk, nk, nl, lh);
     pair_buf pairs = {0};
     for (size_t i = 0; i < nl; i++) {
         bool is_hit = false;
@@ -226,8 +226,8 @@ msoc_status msoc_exec__op_join(xq *q, const msoc_plan_node *n, const msoc_exec_t
     uint64_t *rhv = msoc_exec__alloc(q, (nr + 1) * sizeof *rhv);
     if (lh == NULL || rhv == NULL)
         return q->err->code;
-    msoc_exec__hash_cols(lk, nk, nl, lh);
-    msoc_exec__hash_cols(rk, nk, nr, rhv);
+    msoc_exec__hash_keys(lk, nk, nl, lh);
+    msoc_exec__hash_keys(rk, nk, nr, rhv);
     if (kind == MSOC_PLAN_JOIN_INNERUNIQUE) {
         int64_t *seen = msoc_exec__calloc(q, cap, sizeof *seen);
         if (seen == NULL)

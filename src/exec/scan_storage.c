@@ -308,8 +308,8 @@ static msoc_status do_chunk(scan_job *j, size_t idx, chunk_work *w)
     st = msoc_stor_scan_chunk(j->scan, idx, q->arena, &batch, q->err);
     if (st != MSOC_OK)
         return st;
-    const msoc_exec_table *cur;
-    size_t si;
+    const msoc_exec_table *cur = NULL;
+    size_t si = 0;
     st = load_chunk(j, q, &batch, &cur, &si);
     if (st != MSOC_OK)
         return st;
