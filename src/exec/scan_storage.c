@@ -455,6 +455,7 @@ msoc_status msoc_exec__scan_pipe(xq *q, const msoc_plan_node *node, const xpipe 
             w->wq.arena = msoc_arena_new(arena, 0, "scan chunk");
             w->wq.opts = q->opts;
             w->wq.deadline_ns = q->deadline_ns;
+            w->wq.groups = q->groups;
             atomic_init(&w->wq.is_cancelled, false);
             msoc_vec_init(&w->wq.jsons, sizeof(json_t *), (size_t)1 << 28);
             msoc_hashmap_init(&w->wq.shared, w->wq.arena, 0);
