@@ -136,10 +136,8 @@ static msoc_status accumulate(xq *q, const msoc_plan_agg *agg, msoc_exec_col **a
         if (is_if) {
             for (size_t r = 0; r < n; r++)
                 st->cnt[gid[r]] += truthy(args[0], r);
-        } else if (agg->n_args == 1) {
-            for (size_t r = 0; r < n; r++)
-                st->cnt[gid[r]] += !is_nullish(msoc_exec__col_get(args[0], r));
         } else {
+            /* count(x) counts rows, nulls included, as op_agg.c */
             for (size_t r = 0; r < n; r++)
                 st->cnt[gid[r]]++;
         }
