@@ -118,7 +118,7 @@ static int dcount_precision(xq *q, const msoc_plan_agg *agg, msoc_exec_col **arg
         if (!a.is_null)
             accuracy = msoc_exec__convert(q, a, MSOC_TYPE_LONG).i;
     }
-    return msoc_exec__hll_precision(accuracy);
+    return msoc_exec__dsk_precision(accuracy);
 }
 
 /* Folds the chunk's rows into st (allocated from keep). */
@@ -205,7 +205,7 @@ static msoc_status accumulate(xq *q, const msoc_plan_agg *agg, msoc_exec_col **a
         if (st->hll == NULL)
             return msoc_arena_fail(keep, q->err);
         for (size_t g = 0; g < n_groups; g++)
-            msoc_exec__hll_init(&st->hll[g], p);
+            msoc_exec__dsk_init(&st->hll[g], p);
         msoc_exec__hash_keys(&args[0], 1, n, hv);
         bool may_be_null = args[0]->nulls || args[0]->is_absent || args[0]->type == MSOC_TYPE_DYNAMIC;
         for (size_t r = 0; r < n; r++) {
@@ -213,7 +213,7 @@ static msoc_status accumulate(xq *q, const msoc_plan_agg *agg, msoc_exec_col **a
                 continue;
             if (may_be_null && is_nullish(msoc_exec__col_get(args[0], r)))
                 continue;
-            if (!msoc_exec__hll_add(keep, &st->hll[gid[r]], hv[r]))
+            if (!msoc_exec__dsk_add(keep, &st->hll[gid[r]], hv[r]))
                 return msoc_arena_fail(keep, q->err);
         }
         return MSOC_OK;
@@ -305,8 +305,8 @@ static bool merge_state(xq *q, const msoc_plan_agg *agg, pstate *dst, size_t gg,
         return true;
     case PK_DCOUNT:
         if (dst->hll[gg].p == 0)
-            msoc_exec__hll_init(&dst->hll[gg], src->hll[g].p);
-        return msoc_exec__hll_merge(q->arena, &dst->hll[gg], &src->hll[g]);
+            msoc_exec__dsk_init(&dst->hll[gg], src->hll[g].p);
+        return msoc_exec__dsk_merge(q->arena, &dst->hll[gg], &src->hll[g]);
     case PK_NONE: break;
     }
     return true;
@@ -368,8 +368,8 @@ static void finish(xq *q, const msoc_plan_agg *agg, const pstate *st, size_t ng,
             break;
         case PK_DCOUNT: {
             xhll empty;
-            msoc_exec__hll_init(&empty, default_p);
-            o->v.i[g] = msoc_exec__hll_estimate(st->hll[g].p ? &st->hll[g] : &empty);
+            msoc_exec__dsk_init(&empty, default_p);
+            o->v.i[g] = msoc_exec__dsk_estimate(st->hll[g].p ? &st->hll[g] : &empty);
             break;
         }
         case PK_NONE: break;
@@ -466,7 +466,7 @@ msoc_status msoc_exec__agg_merge(xq *q, const msoc_plan_node *agg, xagg_part *co
     for (size_t a = 0; a < agg->n_aggs; a++) {
         if (n_keys + a >= t->n_cols)
             return msoc_fail(q->err, MSOC_INTERNAL, "summarize output columns out of range");
-        int default_p = msoc_exec__hll_precision(1);
+        int default_p = msoc_exec__dsk_precision(1);
         finish(q, &agg->aggs[a], &merged[a], n_out, n_rows, t->cols[n_keys + a], default_p);
     }
     if (q->err->code != MSOC_OK)

@@ -280,7 +280,7 @@ msoc_status msoc_exec__agg_partial(xq *q, const msoc_plan_node *agg, const msoc_
 msoc_status msoc_exec__agg_merge(xq *q, const msoc_plan_node *agg, xagg_part *const *parts,
                                  size_t n_parts, const msoc_exec_table **out);
 
-/* ---- dcount's HyperLogLog (hll.c) ---- */
+/* ---- dcount's HyperLogLog (dcount_sketch.c) ---- */
 typedef struct xhll {
     uint8_t p;           /* 2^p registers once dense */
     uint32_t n_exact;    /* values in the exact set (small cardinalities) */
@@ -289,12 +289,12 @@ typedef struct xhll {
     uint8_t *regs;       /* dense registers, NULL while exact */
 } xhll;
 /* The register precision for dcount's accuracy argument (0..4, Kusto's levels). */
-int msoc_exec__hll_precision(int64_t accuracy);
-void msoc_exec__hll_init(xhll *h, int p);
+int msoc_exec__dsk_precision(int64_t accuracy);
+void msoc_exec__dsk_init(xhll *h, int p);
 /* Adds a value hash (msoc_exec__hash); false when the arena budget is exhausted. */
-bool msoc_exec__hll_add(msoc_arena *a, xhll *h, uint64_t hash);
-bool msoc_exec__hll_merge(msoc_arena *a, xhll *dst, const xhll *src);
-int64_t msoc_exec__hll_estimate(const xhll *h);
+bool msoc_exec__dsk_add(msoc_arena *a, xhll *h, uint64_t hash);
+bool msoc_exec__dsk_merge(msoc_arena *a, xhll *dst, const xhll *src);
+int64_t msoc_exec__dsk_estimate(const xhll *h);
 
 /* Sketches (fn_sketch.c), shared with the aggregates of agg_more.c. A digest of
  * vals[i] with weight counts[i] (1 each when counts is NULL); NULL for none. */

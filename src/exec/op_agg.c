@@ -181,13 +181,13 @@ static msoc_status run_agg(xq *q, const msoc_plan_agg *agg, msoc_exec_col **args
             if (!a.is_null)
                 accuracy = msoc_exec__convert(q, a, MSOC_TYPE_LONG).i;
         }
-        int p = msoc_exec__hll_precision(accuracy);
+        int p = msoc_exec__dsk_precision(accuracy);
         xhll *sk = msoc_exec__calloc(q, n_groups + 1, sizeof *sk);
         uint64_t *hv = msoc_exec__alloc(q, (n + 1) * sizeof *hv);
         if (sk == NULL || hv == NULL)
             return q->err->code;
         for (size_t g = 0; g < n_groups; g++)
-            msoc_exec__hll_init(&sk[g], p);
+            msoc_exec__dsk_init(&sk[g], p);
         msoc_exec__hash_keys(&args[0], 1, n, hv);
         bool may_be_null = args[0]->nulls || args[0]->is_absent || args[0]->type == MSOC_TYPE_DYNAMIC;
         for (size_t r = 0; r < n; r++) {
@@ -195,11 +195,11 @@ static msoc_status run_agg(xq *q, const msoc_plan_agg *agg, msoc_exec_col **args
                 continue;
             if (may_be_null && is_nullish(msoc_exec__col_get(args[0], r)))
                 continue;
-            if (!msoc_exec__hll_add(q->arena, &sk[gid[r]], hv[r]))
+            if (!msoc_exec__dsk_add(q->arena, &sk[gid[r]], hv[r]))
                 return msoc_arena_fail(q->arena, q->err);
         }
         for (size_t g = 0; g < n_groups; g++)
-            o->v.i[g] = msoc_exec__hll_estimate(&sk[g]);
+            o->v.i[g] = msoc_exec__dsk_estimate(&sk[g]);
         return MSOC_OK;
     }
     case MSOC_PLAN_FN_COUNT_DISTINCT: {

@@ -54,11 +54,11 @@ static void test_hll_exact_small(void **state)
     (void)state;
     msoc_arena *a = msoc_arena_new(NULL, 0, "hll");
     xhll h;
-    msoc_exec__hll_init(&h, msoc_exec__hll_precision(1));
+    msoc_exec__dsk_init(&h, msoc_exec__dsk_precision(1));
     for (uint64_t v = 0; v < 4096; v++) {
-        assert_true(msoc_exec__hll_add(a, &h, msoc_hash_u64(v)));
-        assert_true(msoc_exec__hll_add(a, &h, msoc_hash_u64(v / 2))); /* duplicates */
-        assert_int_equal(msoc_exec__hll_estimate(&h), (int64_t)v + 1);
+        assert_true(msoc_exec__dsk_add(a, &h, msoc_hash_u64(v)));
+        assert_true(msoc_exec__dsk_add(a, &h, msoc_hash_u64(v / 2))); /* duplicates */
+        assert_int_equal(msoc_exec__dsk_estimate(&h), (int64_t)v + 1);
     }
     msoc_arena_free(a);
 }
@@ -68,15 +68,15 @@ static void test_hll_accuracy(void **state)
     (void)state;
     static const size_t sizes[] = {5000, 20000, 100000, 1000000};
     for (int acc = 0; acc <= 2; acc++) {
-        int p = msoc_exec__hll_precision(acc);
+        int p = msoc_exec__dsk_precision(acc);
         double se = 1.04 / sqrt((double)((size_t)1 << p));
         for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
             msoc_arena *a = msoc_arena_new(NULL, 0, "hll");
             xhll h;
-            msoc_exec__hll_init(&h, p);
+            msoc_exec__dsk_init(&h, p);
             for (size_t v = 0; v < sizes[k]; v++)
-                assert_true(msoc_exec__hll_add(a, &h, msoc_hash_u64(v * 7919 + (size_t)acc)));
-            double est = (double)msoc_exec__hll_estimate(&h);
+                assert_true(msoc_exec__dsk_add(a, &h, msoc_hash_u64(v * 7919 + (size_t)acc)));
+            double est = (double)msoc_exec__dsk_estimate(&h);
             double rel = fabs(est - (double)sizes[k]) / (double)sizes[k];
             if (rel > 4 * se)
                 fail_msg("accuracy %d, %zu values: estimate %.0f (error %.4f > %.4f)", acc, sizes[k], est,
@@ -95,18 +95,18 @@ static void test_hll_merge_any_split(void **state)
     for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
         msoc_arena *a = msoc_arena_new(NULL, 0, "hll");
         xhll whole, parts[7], merged;
-        msoc_exec__hll_init(&whole, 14);
-        msoc_exec__hll_init(&merged, 14);
+        msoc_exec__dsk_init(&whole, 14);
+        msoc_exec__dsk_init(&merged, 14);
         for (int i = 0; i < 7; i++)
-            msoc_exec__hll_init(&parts[i], 14);
+            msoc_exec__dsk_init(&parts[i], 14);
         for (size_t v = 0; v < sizes[k]; v++) {
             uint64_t h = msoc_hash_u64(v % (sizes[k] / 2 + 1));
-            assert_true(msoc_exec__hll_add(a, &whole, h));
-            assert_true(msoc_exec__hll_add(a, &parts[msoc_rng_below(&rng, 7)], h));
+            assert_true(msoc_exec__dsk_add(a, &whole, h));
+            assert_true(msoc_exec__dsk_add(a, &parts[msoc_rng_below(&rng, 7)], h));
         }
         for (int i = 0; i < 7; i++)
-            assert_true(msoc_exec__hll_merge(a, &merged, &parts[i]));
-        assert_int_equal(msoc_exec__hll_estimate(&merged), msoc_exec__hll_estimate(&whole));
+            assert_true(msoc_exec__dsk_merge(a, &merged, &parts[i]));
+        assert_int_equal(msoc_exec__dsk_estimate(&merged), msoc_exec__dsk_estimate(&whole));
         msoc_arena_free(a);
     }
 }

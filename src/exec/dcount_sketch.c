@@ -11,7 +11,7 @@
 
 #include "exec_int.h"
 
-int msoc_exec__hll_precision(int64_t accuracy)
+int msoc_exec__dsk_precision(int64_t accuracy)
 {
     /* Kusto's accuracy levels 0..4: 1.6 %, 0.8 % (default), 0.4 %, 0.28 %, 0.2 % */
     static const int p[] = {12, 14, 16, 17, 18};
@@ -20,7 +20,7 @@ int msoc_exec__hll_precision(int64_t accuracy)
     return p[accuracy];
 }
 
-void msoc_exec__hll_init(xhll *h, int p)
+void msoc_exec__dsk_init(xhll *h, int p)
 {
     memset(h, 0, sizeof *h);
     h->p = (uint8_t)p;
@@ -105,12 +105,12 @@ static bool set_insert(msoc_arena *a, xhll *h, uint64_t x)
     return true;
 }
 
-bool msoc_exec__hll_add(msoc_arena *a, xhll *h, uint64_t hash)
+bool msoc_exec__dsk_add(msoc_arena *a, xhll *h, uint64_t hash)
 {
     return set_insert(a, h, mix(hash));
 }
 
-bool msoc_exec__hll_merge(msoc_arena *a, xhll *dst, const xhll *src)
+bool msoc_exec__dsk_merge(msoc_arena *a, xhll *dst, const xhll *src)
 {
     if (src->regs) {
         if (dst->regs == NULL && !to_dense(a, dst))
@@ -157,7 +157,7 @@ static double tau(double x)
     return z / 3;
 }
 
-int64_t msoc_exec__hll_estimate(const xhll *h)
+int64_t msoc_exec__dsk_estimate(const xhll *h)
 {
     if (h->regs == NULL)
         return (int64_t)h->n_exact;
