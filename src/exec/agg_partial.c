@@ -5,6 +5,7 @@
  * countif, sum, sumif, avg, avgif, min, max, minif, maxif, dcount, dcountif (HLL).
  * The output is the same as op_agg.c's single pass over all rows (real sums may
  * differ in the last bits, as the additions run in another order). */
+#include <math.h>
 #include <string.h>
 
 #include "exec_int.h"
@@ -344,7 +345,9 @@ static void finish(xq *q, const msoc_plan_agg *agg, const pstate *st, size_t ng,
         case PK_COUNT: o->v.i[g] = st->cnt[g]; break;
         case PK_SUM:
             if (is_avg) {
-                if (st->cnt[g] == 0)
+                if (st->cnt[g] == 0 && n_rows == 0 && xtype_is_real(o->type))
+                    o->v.r[g] = NAN; /* avg over no rows at all: 0/0, as op_agg.c */
+                else if (st->cnt[g] == 0)
                     msoc_exec__col_set_null(q, o, g);
                 else if (o->type == MSOC_TYPE_TIMESPAN)
                     o->v.i[g] = (int64_t)(st->rs[g] / (double)st->cnt[g]);
