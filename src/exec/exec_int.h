@@ -16,9 +16,13 @@ struct msoc_exec_query {
     msoc_vec jsons;          /* json_t * owned by the query (one ref each) */
     int64_t deadline_ns;
     atomic_bool is_cancelled;
-    msoc_hashmap shared;     /* materialize(): node id -> msoc_exec_table * */
+    msoc_hashmap shared;     /* materialize(): node id -> msoc_exec_table *;
+                                toscalar()/in (subquery) results -> xval * */
     const struct xgroup *groups; /* mv-apply / partition: the current group per APPLY */
     msoc_error *err;
+    /* A scan worker's query: its parent, whose shared map holds the subquery
+     * results computed before the workers started (read-only while they run). */
+    const struct msoc_exec_query *parent;
 };
 typedef struct msoc_exec_query xq;
 
@@ -192,6 +196,10 @@ void msoc_exec__fn_register_text(xfn_impl *t);
 void msoc_exec__fn_register_series_more(xfn_impl *t);
 void msoc_exec__fn_register_tz(xfn_impl *t);
 void msoc_exec__fn_register_sketch(xfn_impl *t);
+void msoc_exec__fn_register_inset(xfn_impl *t);
+/* Evaluates every subquery (toscalar, in (T)) of e once into q's cache, so scan
+ * workers (whose parent is q) reuse the result instead of re-running it per chunk. */
+msoc_status msoc_exec__presub(xq *q, const msoc_plan_expr *e);
 /* Vectorised kernels (fast.c): true when it handled the call. */
 bool msoc_exec__fast(xq *q, const msoc_plan_expr *e, msoc_exec_col **args, size_t n,
                      msoc_exec_col *out);

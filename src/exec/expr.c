@@ -1,5 +1,6 @@
 /* Expression evaluation, a column at a time: a function sees whole argument
  * columns (vectorised implementations) or is applied row by row. */
+#include <stdio.h>
 #include <string.h>
 
 #include "exec_int.h"
@@ -34,6 +35,7 @@ static void impl_init(void)
     msoc_exec__fn_register_series_more(impl_table);
     msoc_exec__fn_register_tz(impl_table);
     msoc_exec__fn_register_sketch(impl_table);
+    msoc_exec__fn_register_inset(impl_table);
     impl_ready = true;
 }
 
@@ -46,8 +48,22 @@ const xfn_impl *msoc_exec__fn_impl(msoc_plan_fn fn)
     return (f->row || f->vec) ? f : NULL;
 }
 
-static msoc_status eval_sub(xq *q, const msoc_plan_expr *e, size_t n, msoc_exec_col **out)
+/* The value of subquery e, computed once per query: cached in q->shared under the
+ * expression's address; a scan worker reads its parent's cache (filled by
+ * msoc_exec__presub before the workers start). */
+static msoc_status sub_value(xq *q, const msoc_plan_expr *e, xval *out)
 {
+    char key[48];
+    int klen = snprintf(key, sizeof key, "\x03sub:%p", (const void *)e);
+    /* inside mv-apply / partition a subquery may read the current group: no cache */
+    bool can_cache = q->groups == NULL;
+    for (const xq *c = q; can_cache && c; c = c->parent) {
+        void **slot = msoc_hashmap_get(&c->shared, key, (size_t)klen);
+        if (slot && *slot) {
+            *out = *(const xval *)*slot;
+            return MSOC_OK;
+        }
+    }
     const msoc_exec_table *t;
     msoc_status st = msoc_exec__node(q, e->sub, &t);
     if (st != MSOC_OK)
@@ -66,8 +82,46 @@ static msoc_status eval_sub(xq *q, const msoc_plan_expr *e, size_t n, msoc_exec_
     } else {
         v = msoc_exec__col_get(t->cols[0], 0);
     }
+    if (!can_cache) {
+        *out = v;
+        return MSOC_OK;
+    }
+    xval *keep = msoc_exec__alloc(q, sizeof *keep);
+    if (keep == NULL)
+        return q->err->code;
+    *keep = v;
+    if (msoc_hashmap_put(&q->shared, key, (size_t)klen, keep) != MSOC_OK)
+        return msoc_fail(q->err, MSOC_LIMIT, "subquery cache is full");
+    *out = v;
+    return MSOC_OK;
+}
+
+static msoc_status eval_sub(xq *q, const msoc_plan_expr *e, size_t n, msoc_exec_col **out)
+{
+    xval v;
+    msoc_status st = sub_value(q, e, &v);
+    if (st != MSOC_OK)
+        return st;
     *out = msoc_exec__col_const(q, v, e->type, n);
     return *out ? MSOC_OK : q->err->code;
+}
+
+msoc_status msoc_exec__presub(xq *q, const msoc_plan_expr *e)
+{
+    if (e == NULL)
+        return MSOC_OK;
+    if (e->kind == MSOC_PLAN_X_SUB) {
+        if (q->groups)
+            return MSOC_OK; /* per group: the workers evaluate it (sub_value) */
+        xval v;
+        return sub_value(q, e, &v);
+    }
+    for (size_t i = 0; i < e->n_args; i++) {
+        msoc_status st = msoc_exec__presub(q, e->args[i]);
+        if (st != MSOC_OK)
+            return st;
+    }
+    return MSOC_OK;
 }
 
 msoc_status msoc_exec__eval(xq *q, const msoc_plan_expr *e, const msoc_exec_table *in,

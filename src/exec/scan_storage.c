@@ -446,6 +446,12 @@ msoc_status msoc_exec__scan_pipe(xq *q, const msoc_plan_node *node, const xpipe 
             msoc_stor_scan_close(scan);
             return msoc_arena_fail(arena, err);
         }
+        /* subqueries in the filters run once here, not once per chunk */
+        for (size_t f = 0; f < n_filters; f++) {
+            st = msoc_exec__presub(q, filters[f]->pred);
+            if (st != MSOC_OK)
+                return st;
+        }
         n_chunks = msoc_stor_scan_n_chunks(scan);
         work = msoc_exec__calloc(q, n_chunks + 1, sizeof *work);
         if (work == NULL)
@@ -461,6 +467,7 @@ msoc_status msoc_exec__scan_pipe(xq *q, const msoc_plan_node *node, const xpipe 
             msoc_hashmap_init(&w->wq.shared, w->wq.arena, 0);
             msoc_error_clear(&w->err);
             w->wq.err = &w->err;
+            w->wq.parent = q;
         }
         scan_job job = {q, scan, node, pipe, col_map, work, 0};
         atomic_init(&job.n_out, 0);
