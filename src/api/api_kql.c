@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "api_kql.h"
+#include "exec/objects.h"
 #include "core/datetime.h"
 #include "core/mem.h"
 #include "kql/kql.h"
@@ -260,6 +261,8 @@ msoc_status kq_run_query(api_req *r, const kq_scope *s, const char *text, size_t
     cat.find_table = find_table;
     cat.ctx = r->api->stor;
     cat.now = o.now;
+    msoc_exec_objects objects = {r->api->stor, r->api->kql_pool, NULL}; /* watchlists, stored functions */
+    msoc_exec_objects_attach(&cat, &objects);
     msoc_plan_node *plan;
     st = msoc_plan_bind(root, &cat, arena, &plan, err);
     if (st != MSOC_OK)

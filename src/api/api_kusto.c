@@ -13,6 +13,7 @@
 #include "api_kql.h"
 #include "multisoc/multisoc.h"
 #include "core/datetime.h"
+#include "exec/objects.h"
 #include "kql/kql.h"
 #include "storage/storage.h"
 
@@ -1073,6 +1074,82 @@ static void ingest_inline(api_req *r, const kreq *k, const msoc_kql_node *cmd, m
     mgmt_end(r);
 }
 
+/* ---- stored functions (exec/objects.h): .create[-or-alter] / .alter / .drop function
+ * write to the database's tenant (admin role); .show functions reads every tenant of
+ * the database (read role). Queries over the tenant call them by name. ---- */
+
+static void function_rows(msoc_buf *b, const msoc_exec_function *fns, size_t n, bool *is_first)
+{
+    for (size_t i = 0; i < n; i++) {
+        const msoc_exec_function *f = &fns[i];
+        /* the stored definition: "// folder/docstring" lines, "(params)", "{ body }" */
+        msoc_str d = f->definition;
+        const char *p = d.ptr, *end = d.ptr + d.len;
+        while (p < end && *p == '/') {
+            const char *nl = memchr(p, '\n', (size_t)(end - p));
+            p = nl ? nl + 1 : end;
+        }
+        const char *params = p;
+        int depth = 0;
+        while (p < end) {
+            if (*p == '(')
+                depth++;
+            else if (*p == ')' && --depth == 0) {
+                p++;
+                break;
+            }
+            p++;
+        }
+        msoc_str body = msoc_str_trim(msoc_str_make(p, (size_t)(end - p)));
+        msoc_buf_append_c(b, *is_first ? "[" : ",[");
+        *is_first = false;
+        js_n(b, f->name.ptr, f->name.len);
+        msoc_buf_putc(b, ',');
+        js_n(b, params, (size_t)(p - params));
+        msoc_buf_putc(b, ',');
+        js_n(b, body.ptr, body.len);
+        msoc_buf_putc(b, ',');
+        js_n(b, f->folder.ptr, f->folder.len);
+        msoc_buf_putc(b, ',');
+        js_n(b, f->docstring.ptr, f->docstring.len);
+        msoc_buf_putc(b, ']');
+    }
+}
+
+static void function_command(api_req *r, const kreq *k, msoc_error *err)
+{
+    static const col_spec cols[] = {{"Name", "string"}, {"Parameters", "string"}, {"Body", "string"},
+                                    {"Folder", "string"}, {"DocString", "string"}, {0}};
+    const char *p = first_nonblank(k->csl, k->csl_len);
+    bool is_show = strncmp(p, ".show", 5) == 0;
+    kq_scope s;
+    if (is_show ? kq_scope_open(r, MSOC_AUTH_READ, k->db, &s, err) != MSOC_OK
+                : !write_scope(r, k->db, "a function command", &s, err)) {
+        kusto_fail(r, err);
+        return;
+    }
+    const char *dir = msoc_stor_dir(r->api->stor);
+    msoc_exec_function **per = msoc_arena_calloc(r->a, s.n + 1, sizeof *per);
+    size_t *n_per = msoc_arena_calloc(r->a, s.n + 1, sizeof *n_per);
+    if (per == NULL || n_per == NULL) {
+        msoc_arena_fail(r->a, err);
+        kusto_fail(r, err);
+        return;
+    }
+    for (size_t i = 0; i < s.n; i++) {
+        if (msoc_exec_function_command(dir, s.tenants[i].id, NULL, k->csl, k->csl_len, r->a, &per[i], &n_per[i],
+                                       err) != MSOC_OK) {
+            kusto_fail(r, err);
+            return;
+        }
+    }
+    msoc_buf *b = mgmt_begin(r, cols);
+    bool is_first = true;
+    for (size_t i = 0; i < s.n; i++)
+        function_rows(b, per[i], n_per[i], &is_first);
+    mgmt_end(r);
+}
+
 void msoc_api__kusto_mgmt(api_req *r)
 {
     kreq k;
@@ -1083,6 +1160,10 @@ void msoc_api__kusto_mgmt(api_req *r)
         msoc_fail(err, MSOC_INVALID, "/v1/rest/mgmt runs control commands (text starting with '.'); "
                                      "queries go to /v1/rest/query or /v2/rest/query");
         kusto_fail(r, err);
+        return;
+    }
+    if (msoc_exec_is_function_command(k.csl, k.csl_len)) {
+        function_command(r, &k, err);
         return;
     }
     /* .ingest inline: the payload after `<|` is data, not KQL, so only the command
@@ -1151,7 +1232,8 @@ void msoc_api__kusto_mgmt(api_req *r)
     } else {
         msoc_fail_pos(err, MSOC_UNSUPPORTED, cmd->line, cmd->col,
                       "'%.100s' is not supported; multisoc runs .show tables, .show databases, .show version, "
-                      ".show table T [schema as json | cslschema], .create table and .ingest inline",
+                      ".show table T [schema as json | cslschema], .create table, .ingest inline and the "
+                      "function commands (.create[-or-alter] function, .alter/.drop function, .show functions)",
                       name);
         kusto_fail(r, err);
     }

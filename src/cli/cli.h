@@ -75,6 +75,7 @@ int cli_cmd_rule(int argc, char **argv);
 int cli_cmd_tvm(int argc, char **argv);
 int cli_cmd_errors(int argc, char **argv);
 int cli_cmd_version(int argc, char **argv);
+int cli_cmd_watchlist(int argc, char **argv);
 
 /* `multisoc demo --data`: register the manifest's tenants in the SOC database, seed
  * incidents/alerts/cases, create the admin and analyst logins (DATA/demo-logins.txt).

@@ -138,12 +138,13 @@ static int kql_format(int argc, char **argv)
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: multisoc kql <parse|format|run|oracle> [options]\n\n"
+    fprintf(f, "usage: multisoc kql <parse|format|run|oracle|support|mgmt> [options]\n\n"
                "  parse [--json] FILE...  check KQL files; OK/ERR line per file\n"
                "  format FILE             print canonical KQL\n"
                "  run --data DIR FILE...  run query files; OK/ERR line per file\n"
                "  oracle CASES.ndjson     compare with the Kusto oracle cases\n"
-               "  support                 print docs/kql-support.md from the engine's registries\n");
+               "  support                 print docs/kql-support.md from the engine's registries\n"
+               "  mgmt --data DIR --tenant T COMMAND  stored functions (.create function, ...)\n");
 }
 
 int cli_cmd_kql(int argc, char **argv)
@@ -163,6 +164,8 @@ int cli_cmd_kql(int argc, char **argv)
         return cli_cmd_kql_oracle(argc - 1, argv + 1);
     if (strcmp(sub, "support") == 0)
         return cli_cmd_kql_support(argc - 1, argv + 1);
+    if (strcmp(sub, "mgmt") == 0)
+        return cli_cmd_kql_mgmt(argc - 1, argv + 1);
     if (strcmp(sub, "-h") == 0 || strcmp(sub, "--help") == 0) {
         usage(stdout);
         return 0;

@@ -3,6 +3,7 @@
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 #include "core/datetime.h"
@@ -124,6 +125,11 @@ msoc_status cli_engine_run(cli_engine *e, const char *text, size_t len, msoc_exe
     cat.find_table = find_table_cb;
     cat.ctx = e;
     cat.now = o.now;
+    if (e->db) {
+        e->objects.db = e->db;
+        e->objects.pool = e->pool;
+        msoc_exec_objects_attach(&cat, &e->objects);
+    }
     msoc_plan_node *plan;
     st = msoc_plan_bind(root, &cat, arena, &plan, err);
     if (st != MSOC_OK)
@@ -162,6 +168,8 @@ static const cli_opt run_opts[] = {
     {"data", 'd', "DIR", "data directory", NULL},
     {"tenant", 't', "T,...", "tenants the queries may read (default: every tenant in DIR)", NULL},
     {"timeout", 0, "S", "per-query time limit in seconds", "600"},
+    {"memory", 0, "MIB", "per-query memory budget in MiB", "8192"},
+    {"times", 0, NULL, "append each query's wall time in milliseconds to its line", NULL},
     {0},
 };
 static const cli_spec run_spec = {
@@ -187,6 +195,13 @@ int cli_cmd_kql_run(int argc, char **argv)
         return 2;
     }
     e.timeout_s = timeout;
+    long long memory_mib = 8192;
+    if (cli_has(&a, "memory") && !cli_get_i64(&a, "memory", 16, 1 << 20, &memory_mib)) {
+        cli_engine_close(&e);
+        return 2;
+    }
+    e.memory_budget = (size_t)memory_mib << 20;
+    bool has_times = cli_has(&a, "times");
     msoc_buf text;
     msoc_buf_init(&text, QUERY_FILE_CAP);
     msoc_buf_reserve(&text, 1); /* core: appending 0 bytes to an empty buf offsets NULL */
@@ -200,14 +215,21 @@ int cli_cmd_kql_run(int argc, char **argv)
         }
         msoc_exec_query *q = NULL;
         const msoc_exec_table *t;
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
         msoc_status st = cli_engine_run(&e, text.data, text.len, &q, &t, &err);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        char ms[32] = "";
+        if (has_times)
+            snprintf(ms, sizeof ms, " %lldms",
+                     (long long)((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000));
         if (st == MSOC_OK) {
-            printf("OK %s %zu\n", a.pos[i], t->n_rows);
+            printf("OK %s %zu%s\n", a.pos[i], t->n_rows, ms);
             n_ok++;
         } else if (err.line) {
-            printf("ERR %s %s %u:%u %s\n", a.pos[i], msoc_status_str(err.code), err.line, err.col, err.msg);
+            printf("ERR %s%s %s %u:%u %s\n", a.pos[i], ms, msoc_status_str(err.code), err.line, err.col, err.msg);
         } else {
-            printf("ERR %s %s %s\n", a.pos[i], msoc_status_str(err.code), err.msg);
+            printf("ERR %s%s %s %s\n", a.pos[i], ms, msoc_status_str(err.code), err.msg);
         }
         fflush(stdout);
         msoc_exec_query_free(q);
@@ -320,6 +342,12 @@ int cli_cmd_kql_support(int argc, char **argv)
         const char *note;
         const char *name = msoc_plan_operator_at(i, &is_supported, &note);
         printf("| `%s` | %s | %s |\n", name, is_supported ? "supported" : "not supported", note);
+    }
+    printf("\n## Built-in functions called as tables\n\n| name | form | notes |\n|---|---|---|\n");
+    for (size_t i = 0; i < msoc_plan_builtin_count(); i++) {
+        const char *form, *note;
+        const char *name = msoc_plan_builtin_at(i, &form, &note);
+        printf("| `%s` | `%s` | %s |\n", name, form, note);
     }
     static const char *kinds[] = {"scalar function", "operator", "aggregate", "window function"};
     printf("\n## Functions and operators\n\n| name | kind | arguments | status |\n|---|---|---|---|\n");

@@ -4,6 +4,7 @@
 #define MSOC_CLI_KQL_RUN_H
 
 #include "exec/exec.h"
+#include "exec/objects.h"
 #include "storage/storage.h"
 
 typedef struct cli_engine {
@@ -14,6 +15,7 @@ typedef struct cli_engine {
     double timeout_s;
     size_t max_rows;
     size_t memory_budget;
+    msoc_exec_objects objects;  /* watchlists and stored functions of the partitions */
 } cli_engine;
 
 /* Opens dir (may be NULL) and authorises tenants_csv ("a,b"; NULL: every tenant
@@ -27,5 +29,7 @@ msoc_status cli_engine_run(cli_engine *e, const char *text, size_t len, msoc_exe
 int cli_cmd_kql_run(int argc, char **argv);
 int cli_cmd_kql_oracle(int argc, char **argv);
 int cli_cmd_kql_support(int argc, char **argv);
+/* kql mgmt: stored-function commands for one tenant (cmd_kql_mgmt.c). */
+int cli_cmd_kql_mgmt(int argc, char **argv);
 
 #endif

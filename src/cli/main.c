@@ -22,6 +22,7 @@ static const command commands[] = {
     {"grant", cli_cmd_grant, "give a user a role on a tenant"},
     {"token", cli_cmd_token, "create and revoke API tokens"},
     {"rule", cli_cmd_rule, "manage custom detection rules"},
+    {"watchlist", cli_cmd_watchlist, "manage Sentinel watchlists of a tenant workspace (_GetWatchlist)"},
     {"tvm", cli_cmd_tvm, "vulnerability management: import CVE/KEV/EPSS feeds, exposure"},
     {"errors", cli_cmd_errors, "list the error codes (--markdown for docs/errors.md)"},
     {"version", cli_cmd_version, "print the version"},

@@ -1237,6 +1237,8 @@ static msoc_status bind_tabular_call(binder *b, const msoc_kql_node *e, msoc_pla
         b->syms = saved;
         return st;
     }
+    if (msoc_plan__is_builtin_source(name))
+        return msoc_plan__bind_builtin_source(b, e, out);
     return msoc_fail_pos(b->err, MSOC_UNSUPPORTED, e->line, e->col, "not supported: %.*s() as a table",
                          (int)name.len, name.ptr);
 }
@@ -1411,7 +1413,8 @@ static msoc_status bind_script(binder *b, const msoc_kql_node *script, msoc_plan
     }
     if (query == NULL)
         return msoc_fail(err, MSOC_SEMANTIC, "the script has no query (only let statements)");
-    return msoc_plan__bind_tabular(b, query, out);
+    msoc_status st = msoc_plan__bind_tabular(b, query, out);
+    return st != MSOC_OK ? st : err->code; /* a failed stored-function lookup */
 }
 
 /* What bind_operator (and the source binders) accept; docs/kql-support.md is
@@ -1426,7 +1429,7 @@ static const struct {
     {"evaluate", true, "plugins: bag_unpack, pivot, narrow, rows_near, ipv4_lookup, ipv6_lookup, activity_counts_metrics, sliding_window_counts, active_users_count, rolling_percentile; network and external-code plugins refused; others not supported"},
     {"extend", true, ""}, {"externaldata", false, "refused: no network access from queries"},
     {"facet", false, ""}, {"find", false, ""}, {"fork", false, ""}, {"getschema", true, ""},
-    {"invoke", true, "functions defined with let; FileProfile() and friends: issue #6"},
+    {"invoke", true, "functions defined with let or stored (.create function); FileProfile(), DeviceFromIP() (see below)"},
     {"join", true, "innerunique (default), inner, leftouter, rightouter, fullouter, leftanti, rightanti, leftsemi, rightsemi"},
     {"lookup", true, ""}, {"make-series", true, "from/to/step, default=, kind=nonempty, by keys; in range() as from/to"}, {"materialize()", true, ""},
     {"mv-apply", true, "sub-query per input row; with_itemindex, limit, to typeof()"}, {"mv-expand", true, "with_itemindex, limit, to typeof()"},

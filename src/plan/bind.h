@@ -30,6 +30,17 @@ typedef struct msoc_plan_catalog {
     const msoc_stor_table_def *(*find_table)(void *ctx, const char *name, size_t len);
     void *ctx;
     int64_t now;     /* now() in ticks, for constant folding of ago()/now() */
+    /* Objects stored in the authorised partitions, resolved at bind time (NULL:
+     * none; exec/objects.h supplies both). watchlist_columns: the item columns of
+     * watchlist alias in first-seen order, *n_out 0 when no authorised partition
+     * has it. stored_function: the definition "(params) { body }" of a stored
+     * function (.create function), def_out {NULL,0} when there is none. Results
+     * live in arena. */
+    msoc_status (*watchlist_columns)(void *ctx, const char *alias, size_t len, msoc_arena *arena,
+                                     msoc_str **names_out, size_t *n_out, msoc_error *err);
+    msoc_status (*stored_function)(void *ctx, const char *name, size_t len, msoc_arena *arena,
+                                   msoc_str *def_out, msoc_error *err);
+    void *objects_ctx;
 } msoc_plan_catalog;
 
 /* Binds a SCRIPT (or a single query expression) into *out (arena-allocated).
@@ -43,6 +54,14 @@ msoc_status msoc_plan_bind(const msoc_kql_node *script, const msoc_plan_catalog 
  * Same catalog, hence the same authorised partitions. */
 msoc_status msoc_plan_rebind(const msoc_plan_node *rebind, msoc_plan_hint *hint, msoc_arena *arena,
                              msoc_plan_node **out, msoc_error *err);
+/* The text of the query behind _GetWatchlist(alias) without its column
+ * projection: one row per current item, columns WatchlistItem and _DTTimestamp
+ * (oldest first), for finding the item columns. */
+msoc_status msoc_plan_watchlist_items_text(msoc_str alias, msoc_buf *out);
+
+/* The built-in functions called as tables (bind_builtin.c), for docs. */
+size_t msoc_plan_builtin_count(void);
+const char *msoc_plan_builtin_at(size_t idx, const char **form, const char **note);
 
 /* The tabular operators and whether the binder supports them (for docs). */
 size_t msoc_plan_operator_count(void);

@@ -185,7 +185,8 @@ static msoc_status add_agg(binder *b, agg_build *ab, const msoc_kql_node *call, 
                     name = out_names[0];
                 else
                     name = default_agg_name(b, fn, call);
-                if (is_arg && has_star && out_names[0].len && n_names == 0)
+                /* arg_max(Timestamp, ...) keeps the name Timestamp, with or without * */
+                if (is_arg && out_names[0].len && n_names == 0)
                     name = out_names[0];
             } else if (fn == MSOC_PLAN_FN_PERCENTILES) {
                 msoc_str x = call->args.n > 0 ? arg_name(b, call->args.items[0]) : MSOC_STR("");

@@ -90,7 +90,8 @@ bind_sym *msoc_plan__lookup(binder *b, msoc_str name)
     for (bind_sym *s = b->syms; s; s = s->next)
         if (msoc_str_eq(s->name, name))
             return s;
-    return NULL;
+    /* then the stored functions (.create function) of the authorised partitions */
+    return msoc_plan__stored_function(b, name);
 }
 
 static const struct {
@@ -331,7 +332,7 @@ bool msoc_plan__is_tabular(binder *b, const msoc_kql_node *e)
     }
     case MSOC_KQL_CALL: {
         if (msoc_str_eq_c(e->name, "materialize") || msoc_str_eq_c(e->name, "table") ||
-            msoc_str_eq_c(e->name, "view"))
+            msoc_str_eq_c(e->name, "view") || msoc_plan__is_builtin_source(e->name))
             return true;
         bind_sym *s = msoc_plan__lookup(b, e->name);
         if (s && s->kind == SYM_FUNC && s->func->a) {

@@ -1367,10 +1367,12 @@ static msoc_status bind_invoke(binder *b, const msoc_kql_node *op, msoc_plan_nod
     const msoc_kql_node *call = op->a;
     if (call == NULL || call->kind != MSOC_KQL_CALL)
         return fail_at(b, op, MSOC_SEMANTIC, "invoke needs a function call");
+    if (msoc_plan__is_builtin_invoke(call->name)) /* FileProfile(), DeviceFromIP() */
+        return msoc_plan__bind_builtin_invoke(b, op, in, out);
     bind_sym *f = msoc_plan__lookup(b, call->name);
     if (f == NULL || f->kind != SYM_FUNC)
         return msoc_fail_pos(b->err, MSOC_UNSUPPORTED, call->line, call->col,
-                             "not supported: invoke %.*s() (only functions defined with let)",
+                             "not supported: invoke %.*s() (only functions defined with let or stored, FileProfile and DeviceFromIP)",
                              (int)call->name.len, call->name.ptr);
     /* f(T, args...) with T bound to the piped input under a name no query can spell */
     bind_sym *s = msoc_plan__alloc(b, sizeof *s);

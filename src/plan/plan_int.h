@@ -76,5 +76,15 @@ msoc_status msoc_plan__bind_mv_expand(binder *b, const msoc_kql_node *op, msoc_p
 msoc_status msoc_plan__bind_op_ext(binder *b, const msoc_kql_node *op, msoc_plan_node *in,
                                    msoc_plan_node **out);
 msoc_status msoc_plan__bind_json_lit(binder *b, const msoc_kql_node *v, msoc_buf *out);
+/* Built-ins called as tables (bind_builtin.c): _GetWatchlist, AssignedIPAddresses
+ * as sources; FileProfile, DeviceFromIP through invoke; stored functions. */
+bool msoc_plan__is_builtin_source(msoc_str name);
+msoc_status msoc_plan__bind_builtin_source(binder *b, const msoc_kql_node *call, msoc_plan_node **out);
+bool msoc_plan__is_builtin_invoke(msoc_str name);
+msoc_status msoc_plan__bind_builtin_invoke(binder *b, const msoc_kql_node *op, msoc_plan_node *in,
+                                           msoc_plan_node **out);
+/* The stored function name of the catalog's partitions as a SYM_FUNC symbol (not
+ * linked into b->syms), or NULL. A lookup failure is left in b->err. */
+bind_sym *msoc_plan__stored_function(binder *b, msoc_str name);
 
 #endif

@@ -12,8 +12,14 @@
 
 #include <cmocka.h>
 
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "core/datetime.h"
 #include "core/rng.h"
 #include "exec/exec.h"
+#include "exec/objects.h"
+#include "storage/storage.h"
 #include "kql/kql.h"
 #include "plan/bind.h"
 
@@ -105,6 +111,8 @@ static const char *templates[] = {
     "DeviceNetworkEvents | project TenantId, ip = '10.0.0.1' | evaluate ipv4_lookup((DeviceInfo | where TenantId == '%s' | project net = '10.0.0.0/8', Other = TenantId), ip, net, return_unmatched = true) | project TenantId",
     "DeviceProcessEvents | project TenantId, s = strcat('t=', '%s') | parse-kv s as (t:string) with (kv_delimiter='=') | project TenantId",
     "DeviceProcessEvents | project TenantId | top-hitters 3 of TenantId | project TenantId",
+    "DeviceProcessEvents | invoke FileProfile(SHA1, 1000) | project TenantId",
+    "DeviceNetworkEvents | project IP = LocalIP, TenantId | invoke DeviceFromIP() | project TenantId",
 };
 
 static void test_isolation_property(void **state)
@@ -150,7 +158,7 @@ static void test_isolation_property(void **state)
         msoc_error_clear(&err);
         msoc_kql_node *root;
         assert_int_equal(msoc_kql_parse(text, strlen(text), arena, &root, &err), MSOC_OK);
-        msoc_plan_catalog cat = {parts, n_parts, NULL, NULL, 0};
+        msoc_plan_catalog cat = {parts, n_parts, NULL, NULL, 0, NULL, NULL, NULL};
         msoc_plan_node *plan;
         msoc_status st = msoc_plan_bind(root, &cat, arena, &plan, &err);
         if (st != MSOC_OK)
@@ -193,7 +201,7 @@ static void test_isolation_not_vacuous(void **state)
     const char *text = "union DeviceProcessEvents, DeviceInfo | where TenantId == 't2' | count";
     msoc_kql_node *root;
     assert_int_equal(msoc_kql_parse(text, strlen(text), arena, &root, &err), MSOC_OK);
-    msoc_plan_catalog cat = {parts, 1, NULL, NULL, 0};
+    msoc_plan_catalog cat = {parts, 1, NULL, NULL, 0, NULL, NULL, NULL};
     msoc_plan_node *plan;
     assert_int_equal(msoc_plan_bind(root, &cat, arena, &plan, &err), MSOC_OK);
     assert_int_equal(msoc_plan_optimize(plan, arena, &err), MSOC_OK);
@@ -204,11 +212,141 @@ static void test_isolation_not_vacuous(void **state)
     msoc_exec_query_free(q);
 }
 
+
+/* Watchlists and stored functions live in the partitions too: a tenant's watchlist
+ * or stored function is invisible to a query scoped to another tenant, and a query
+ * over several tenants reads only the rows of the ones that have them. Real store. */
+static void add_watchlist_row(msoc_stor_db *db, const char *tenant, const char *ws, const char *type,
+                              const char *item_id, const char *item)
+{
+    msoc_error err;
+    msoc_error_clear(&err);
+    msoc_stor_appender *ap;
+    assert_int_equal(msoc_stor_appender_open(db, tenant, ws, "Watchlist", &ap, &err), MSOC_OK);
+    const msoc_stor_table_def *def = msoc_stor_appender_def(ap);
+    msoc_stor_value vals[64];
+    assert_true(def->n_cols <= 64);
+    msoc_datetime now = msoc_datetime_now();
+    for (size_t c = 0; c < def->n_cols; c++) {
+        const char *n = def->cols[c].name, *v = NULL;
+        memset(&vals[c], 0, sizeof vals[c]);
+        vals[c].is_null = true;
+        if (def->cols[c].type == MSOC_TYPE_DATETIME) {
+            vals[c].is_null = false;
+            vals[c].v.i64 = now;
+            continue;
+        }
+        if (strcmp(n, "_DTItemType") == 0)
+            v = type;
+        else if (strcmp(n, "_DTItemStatus") == 0)
+            v = "Create";
+        else if (strcmp(n, "_DTItemId") == 0)
+            v = item_id;
+        else if (strcmp(n, "WatchlistAlias") == 0)
+            v = "wl";
+        else if (strcmp(n, "SearchKey") == 0)
+            v = "k";
+        else if (strcmp(n, "WatchlistItem") == 0)
+            v = item;
+        if (v) {
+            vals[c].is_null = false;
+            vals[c].v.s.ptr = v;
+            vals[c].v.s.len = strlen(v);
+        }
+    }
+    assert_int_equal(msoc_stor_appender_add_row(ap, vals, &err), MSOC_OK);
+    assert_int_equal(msoc_stor_appender_commit(ap, &err), MSOC_OK);
+    msoc_stor_appender_close(ap);
+}
+
+/* Runs text over parts with the stored objects attached; returns the status and
+ * checks every row's TenantId (column tcol) is one of the parts'. */
+static msoc_status run_scoped(msoc_stor_db *db, const msoc_plan_part *parts, size_t n_parts, const char *text,
+                              int tcol, size_t *n_rows)
+{
+    msoc_exec_options o = {0};
+    o.db = db;
+    msoc_exec_query *q = msoc_exec_query_new(&o);
+    msoc_arena *arena = msoc_exec_query_arena(q);
+    msoc_error err;
+    msoc_error_clear(&err);
+    msoc_kql_node *root;
+    assert_int_equal(msoc_kql_parse(text, strlen(text), arena, &root, &err), MSOC_OK);
+    msoc_plan_catalog cat = {parts, n_parts, NULL, NULL, msoc_datetime_now(), NULL, NULL, NULL};
+    msoc_exec_objects objs = {db, NULL, NULL};
+    msoc_exec_objects_attach(&cat, &objs);
+    msoc_plan_node *plan;
+    const msoc_exec_table *t = NULL;
+    msoc_status st = msoc_plan_bind(root, &cat, arena, &plan, &err);
+    if (st == MSOC_OK)
+        st = msoc_plan_optimize(plan, arena, &err);
+    if (st == MSOC_OK)
+        st = msoc_exec_run(q, plan, &t, &err);
+    *n_rows = st == MSOC_OK ? t->n_rows : 0;
+    for (size_t r = 0; st == MSOC_OK && tcol >= 0 && r < t->n_rows; r++) {
+        msoc_str tenant = t->cols[tcol]->v.s[r];
+        bool is_in = false;
+        for (size_t i = 0; i < n_parts; i++)
+            is_in |= msoc_str_eq(tenant, parts[i].tenant);
+        if (!is_in)
+            fail_msg("%s returned a row of tenant %.*s outside the scope", text, (int)tenant.len, tenant.ptr);
+    }
+    msoc_exec_query_free(q);
+    return st;
+}
+
+static void test_isolation_stored_objects(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/msoc-iso-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    msoc_error err;
+    msoc_error_clear(&err);
+    msoc_stor_db *db;
+    msoc_stor_options so = {0};
+    assert_int_equal(msoc_stor_open(dir, &so, &db, &err), MSOC_OK);
+    /* tenant t0 has watchlist "wl" (two items) and function OnlyT0; t1 has neither */
+    add_watchlist_row(db, "t0", "w0", "watchlist-item", "i1", "{\"Host\":\"a\"}");
+    add_watchlist_row(db, "t0", "w0", "watchlist-item", "i2", "{\"Host\":\"b\"}");
+    add_watchlist_row(db, "t1", "w1", "watchlist-other", "i3", "{\"Host\":\"c\"}");
+    msoc_arena *a = msoc_arena_new(NULL, 1u << 24, "test");
+    msoc_exec_function *fns;
+    size_t n_fns;
+    const char *cmd = ".create function OnlyT0() { print Who = 't0' }";
+    assert_int_equal(msoc_exec_function_command(dir, "t0", NULL, cmd, strlen(cmd), a, &fns, &n_fns, &err), MSOC_OK);
+    assert_int_equal(n_fns, 1);
+    msoc_plan_part t0[1] = {{MSOC_STR("t0"), MSOC_STR_NULL}};
+    msoc_plan_part t1[1] = {{MSOC_STR("t1"), MSOC_STR_NULL}};
+    msoc_plan_part both[2] = {{MSOC_STR("t0"), MSOC_STR_NULL}, {MSOC_STR("t1"), MSOC_STR_NULL}};
+    size_t n;
+    /* _GetWatchlist: TenantId is its last column but one (..., TenantId, WorkspaceId) */
+    assert_int_equal(run_scoped(db, t0, 1, "_GetWatchlist('wl') | project TenantId, Host", 0, &n), MSOC_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(run_scoped(db, t1, 1, "_GetWatchlist('wl') | project TenantId", 0, &n), MSOC_NOTFOUND);
+    assert_int_equal(run_scoped(db, both, 2, "_GetWatchlist('wl') | project TenantId", 0, &n), MSOC_OK);
+    assert_int_equal(n, 2);
+    /* stored functions */
+    assert_int_equal(run_scoped(db, t0, 1, "OnlyT0()", -1, &n), MSOC_OK);
+    assert_int_equal(n, 1);
+    assert_int_not_equal(run_scoped(db, t1, 1, "OnlyT0()", -1, &n), MSOC_OK);
+    assert_int_not_equal(run_scoped(db, t1, 1, "OnlyT0", -1, &n), MSOC_OK);
+    assert_int_not_equal(run_scoped(db, t1, 1, "print x = toscalar(OnlyT0())", -1, &n), MSOC_OK);
+    /* a workspace-scoped partition of t0 still sees t0's tenant-wide function */
+    msoc_plan_part t0w[1] = {{MSOC_STR("t0"), MSOC_STR("w0")}};
+    assert_int_equal(run_scoped(db, t0w, 1, "OnlyT0()", -1, &n), MSOC_OK);
+    msoc_arena_free(a);
+    msoc_stor_close(db);
+    char rm[600];
+    snprintf(rm, sizeof rm, "rm -rf '%s'", dir);
+    assert_int_equal(system(rm), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_isolation_property),
         cmocka_unit_test(test_isolation_not_vacuous),
+        cmocka_unit_test(test_isolation_stored_objects),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
