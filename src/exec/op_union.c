@@ -13,6 +13,22 @@ msoc_status msoc_exec__op_union(xq *q, const msoc_plan_node *n, const msoc_exec_
         return q->err->code;
     for (size_t c = 0; c < n->n_cols; c++) {
         t->names[c] = n->cols[c].name;
+        /* a column no input reads (projection push-down left it absent everywhere)
+         * stays absent: `union *` has thousands of such columns */
+        bool is_read = (int)c == n->withsource;
+        for (size_t i = 0; !is_read && i < n->n_inputs; i++)
+            for (size_t k = 0; k < ins[i]->n_cols && !is_read; k++)
+                is_read = n->union_map[i][k] == (int)c && !ins[i]->cols[k]->is_absent && ins[i]->n_rows > 0;
+        if (!is_read) {
+            msoc_exec_col *col = msoc_exec__calloc(q, 1, sizeof *col);
+            if (col == NULL)
+                return q->err->code;
+            col->type = n->cols[c].type;
+            col->n = total;
+            col->is_absent = true;
+            t->cols[c] = col;
+            continue;
+        }
         t->cols[c] = msoc_exec__col_new(q, n->cols[c].type, total);
         if (t->cols[c] == NULL)
             return q->err->code;
@@ -24,7 +40,7 @@ msoc_status msoc_exec__op_union(xq *q, const msoc_plan_node *n, const msoc_exec_
         const msoc_exec_table *in = ins[i];
         for (size_t c = 0; c < in->n_cols; c++) {
             int dst = n->union_map[i][c];
-            if (dst < 0)
+            if (dst < 0 || t->cols[dst]->is_absent)
                 continue;
             for (size_t r = 0; r < in->n_rows; r++)
                 msoc_exec__col_set(q, t->cols[dst], base + r, msoc_exec__col_get(in->cols[c], r));

@@ -412,6 +412,17 @@ msoc_status msoc_plan__bind_summarize(binder *b, const msoc_kql_node *op, msoc_p
             msoc_status st = rewrite(b, &ab, ii->ex, in, &rw);
             if (st != MSOC_OK)
                 return st;
+            if (ii->n_names == 0) {
+                /* f(agg(x), ...) is named like agg(x): tostring(make_set(x)) -> set_x */
+                const msoc_kql_node *c = ii->ex;
+                msoc_plan_fn afn;
+                while (c && c->kind == MSOC_KQL_CALL && c->args.n > 0 && !is_agg_call(c, &afn))
+                    c = c->args.items[0];
+                if (c && is_agg_call(c, &afn)) {
+                    ii->names[0] = default_agg_name(b, msoc_plan_fn_canonical(afn), c);
+                    ii->n_names = 1;
+                }
+            }
             ii->ex = rw;
             if (ii->n_names == 0) {
                 char buf[32];
