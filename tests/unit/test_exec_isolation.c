@@ -158,7 +158,7 @@ static void test_isolation_property(void **state)
         msoc_error_clear(&err);
         msoc_kql_node *root;
         assert_int_equal(msoc_kql_parse(text, strlen(text), arena, &root, &err), MSOC_OK);
-        msoc_plan_catalog cat = {parts, n_parts, NULL, NULL, 0, NULL, NULL, NULL};
+        msoc_plan_catalog cat = {.parts = parts, .n_parts = n_parts};
         msoc_plan_node *plan;
         msoc_status st = msoc_plan_bind(root, &cat, arena, &plan, &err);
         if (st != MSOC_OK)
@@ -201,7 +201,7 @@ static void test_isolation_not_vacuous(void **state)
     const char *text = "union DeviceProcessEvents, DeviceInfo | where TenantId == 't2' | count";
     msoc_kql_node *root;
     assert_int_equal(msoc_kql_parse(text, strlen(text), arena, &root, &err), MSOC_OK);
-    msoc_plan_catalog cat = {parts, 1, NULL, NULL, 0, NULL, NULL, NULL};
+    msoc_plan_catalog cat = {.parts = parts, .n_parts = 1};
     msoc_plan_node *plan;
     assert_int_equal(msoc_plan_bind(root, &cat, arena, &plan, &err), MSOC_OK);
     assert_int_equal(msoc_plan_optimize(plan, arena, &err), MSOC_OK);
@@ -272,7 +272,7 @@ static msoc_status run_scoped(msoc_stor_db *db, const msoc_plan_part *parts, siz
     msoc_error_clear(&err);
     msoc_kql_node *root;
     assert_int_equal(msoc_kql_parse(text, strlen(text), arena, &root, &err), MSOC_OK);
-    msoc_plan_catalog cat = {parts, n_parts, NULL, NULL, msoc_datetime_now(), NULL, NULL, NULL};
+    msoc_plan_catalog cat = {.parts = parts, .n_parts = n_parts, .now = msoc_datetime_now()};
     msoc_exec_objects objs = {db, NULL, NULL};
     msoc_exec_objects_attach(&cat, &objs);
     msoc_plan_node *plan;

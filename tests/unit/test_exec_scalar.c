@@ -26,7 +26,7 @@ static void run1(const char *text, char *buf, size_t cap)
     msoc_kql_node *root;
     msoc_plan_node *plan;
     const msoc_exec_table *t;
-    msoc_plan_catalog cat = {NULL, 0, NULL, NULL, 1};
+    msoc_plan_catalog cat = {.now = 1};
     if (msoc_kql_parse(text, strlen(text), arena, &root, &err) != MSOC_OK ||
         msoc_plan_bind(root, &cat, arena, &plan, &err) != MSOC_OK ||
         msoc_plan_optimize(plan, arena, &err) != MSOC_OK || msoc_exec_run(q, plan, &t, &err) != MSOC_OK) {
