@@ -73,6 +73,13 @@ n=$(hunt 'ProcsOf("svchost.exe") | where TenantId == "'"$B"'" | count' | tail -1
 if hunt --tenant "$B" 'ProcsOf("svchost.exe") | count' > /dev/null 2>&1; then
     fail "tenant B calls tenant A's stored function"
 fi
+"$msoc" kql mgmt --data "$D" --tenant "$A" '.create-or-alter function TakeTwo(T:(*)) { T | take 2 }' > /dev/null ||
+    fail ".create-or-alter function with a tabular parameter"
+n=$(hunt --tenant "$A" 'DeviceProcessEvents | invoke TakeTwo() | count' | tail -1)
+[ "$n" = 2 ] || fail "invoke of a stored function: $n rows"
+if hunt --tenant "$B" 'DeviceProcessEvents | invoke TakeTwo()' > /dev/null 2>&1; then
+    fail "tenant B invokes tenant A's stored function"
+fi
 "$msoc" kql mgmt --data "$D" --tenant "$A" '.drop function ProcsOf' > /dev/null || fail ".drop function"
 if hunt --tenant "$A" 'ProcsOf("svchost.exe")' > /dev/null 2>&1; then
     fail "a dropped function still answers"
