@@ -73,7 +73,7 @@ static msoc_status in_set(xq *q, const msoc_plan_expr *e, msoc_exec_col **args, 
                           msoc_exec_col *out, bool is_ci, bool is_neg)
 {
     xrow_fn row = msoc_exec__fn_impl(e->fn)->row;
-    bool is_fast = n >= 64 && n_args >= 2 && xtype_is_str(args[0]->type) && !args[0]->is_absent;
+    bool is_fast = n >= 64 && n_args >= 2 && args[0]->type == MSOC_TYPE_STRING && !args[0]->is_absent;
     size_t n_items = 0;
     for (size_t i = 1; is_fast && i < n_args; i++) {
         if (!is_const_arg(e->args[i])) {
@@ -86,7 +86,7 @@ static msoc_status in_set(xq *q, const msoc_plan_expr *e, msoc_exec_col **args, 
                 is_fast = json_is_string(json_array_get(v.d, k));
             n_items += json_array_size(v.d);
         } else {
-            is_fast = xtype_is_str(v.t) && !v.is_null;
+            is_fast = v.t == MSOC_TYPE_STRING && !v.is_null;
             n_items++;
         }
     }
