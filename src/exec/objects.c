@@ -187,6 +187,10 @@ static msoc_status stored_function(void *ctx, const char *name, size_t len, msoc
         return MSOC_OK;
     const char *root = msoc_stor_dir(o->db);
     char path[4096];
+    struct stat sb;
+    snprintf(path, sizeof path, "%s/%s", root, FN_DIR);
+    if (stat(path, &sb) != 0)
+        return MSOC_OK; /* no tenant has stored a function */
     for (size_t i = 0; i < o->cat->n_parts; i++) {
         const msoc_plan_part *p = &o->cat->parts[i];
         char tenant[256];

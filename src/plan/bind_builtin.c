@@ -452,6 +452,12 @@ bind_sym *msoc_plan__stored_function(binder *b, msoc_str name)
     if (b->cat == NULL || b->cat->stored_function == NULL || name.len == 0 || name.len > 256 ||
         name.ptr[0] == '$')
         return NULL;
+    /* the engine's own functions and tables come first (and are looked up often) */
+    msoc_plan_fn fn;
+    if (msoc_plan_fn_find(name.ptr, name.len, MSOC_PLAN_FK_SCALAR, &fn) || msoc_plan__is_builtin_source(name) ||
+        (b->cat->find_table ? b->cat->find_table(b->cat->ctx, name.ptr, name.len)
+                            : msoc_stor_builtin_find(name.ptr, name.len)) != NULL)
+        return NULL;
     msoc_str def = MSOC_STR_NULL;
     msoc_error ferr;
     msoc_error_clear(&ferr);
