@@ -26,7 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     msoc_kql_node *root;
     if (msoc_kql_parse((const char *)data, size, arena, &root, &err) == MSOC_OK) {
         msoc_plan_part part = {{"t1", 2}, {NULL, 0}};
-        msoc_plan_catalog cat = {&part, 1, NULL, NULL, 1};
+        msoc_plan_catalog cat = {.parts = &part, .n_parts = 1, .now = 1};
         msoc_plan_node *plan;
         if (msoc_plan_bind(root, &cat, arena, &plan, &err) == MSOC_OK &&
             msoc_plan_optimize(plan, arena, &err) == MSOC_OK) {

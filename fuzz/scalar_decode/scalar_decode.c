@@ -74,7 +74,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     msoc_error_clear(&err);
     msoc_kql_node *root;
     if (msoc_kql_parse(query, (size_t)len, arena, &root, &err) == MSOC_OK) {
-        msoc_plan_catalog cat = {NULL, 0, NULL, NULL, 1};
+        msoc_plan_catalog cat = {.now = 1};
         msoc_plan_node *plan;
         if (msoc_plan_bind(root, &cat, arena, &plan, &err) == MSOC_OK &&
             msoc_plan_optimize(plan, arena, &err) == MSOC_OK) {

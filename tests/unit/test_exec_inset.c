@@ -23,12 +23,13 @@ static long long count_of(const char *text)
     msoc_error_clear(&err);
     msoc_kql_node *root;
     msoc_plan_catalog cat = {.now = 1};
-    msoc_plan_node *plan;
-    const msoc_exec_table *t;
+    msoc_plan_node *plan = NULL;
+    const msoc_exec_table *t = NULL;
     assert_int_equal(msoc_kql_parse(text, strlen(text), arena, &root, &err), MSOC_OK);
     if (msoc_plan_bind(root, &cat, arena, &plan, &err) != MSOC_OK || msoc_plan_optimize(plan, arena, &err) != MSOC_OK ||
         msoc_exec_run(q, plan, &t, &err) != MSOC_OK)
         fail_msg("%s: %s", text, err.msg);
+    assert_non_null(t);
     assert_int_equal(t->n_rows, 1);
     long long n = t->cols[0]->v.i[0];
     msoc_exec_query_free(q);
