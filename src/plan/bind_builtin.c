@@ -401,34 +401,7 @@ msoc_status msoc_plan__bind_builtin_invoke(binder *b, const msoc_kql_node *op, m
         return bind_file_profile(b, call, in, out);
     if (msoc_str_eq_c(call->name, "DeviceFromIP"))
         return bind_device_from_ip(b, call, in, out);
-    /* a function defined with let or stored: f(input, args...) */
-    bind_sym *f = msoc_plan__lookup(b, call->name);
-    if (f == NULL || f->kind != SYM_FUNC)
-        return unsupported(b, call, "invoke ", call->name);
-    msoc_kql_node *c2 = msoc_plan__alloc(b, sizeof *c2);
-    msoc_kql_node *first = msoc_plan__alloc(b, sizeof *first);
-    msoc_kql_node **args = msoc_plan__alloc(b, (call->args.n + 2) * sizeof *args);
-    if (c2 == NULL || first == NULL || args == NULL)
-        return b->err->code;
-    *c2 = *call;
-    *first = *call;
-    first->kind = MSOC_KQL_NAME;
-    first->name = MSOC_STR("$invoke input");
-    first->args.n = 0;
-    args[0] = first;
-    for (uint32_t i = 0; i < call->args.n; i++)
-        args[i + 1] = call->args.items[i];
-    c2->args.items = args;
-    c2->args.n = call->args.n + 1;
-    bind_sym *saved = b->syms;
-    bind_sym *s = push_sym(b, "$invoke input", SYM_TABLE);
-    msoc_status st = b->err->code;
-    if (s) {
-        s->node = in;
-        st = msoc_plan__bind_tabular(b, c2, out);
-    }
-    b->syms = saved;
-    return st;
+    return unsupported(b, call, "invoke ", call->name);
 }
 
 bool msoc_plan__is_builtin_source(msoc_str name)

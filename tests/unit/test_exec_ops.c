@@ -58,7 +58,7 @@ static msoc_status run(const char *text, counting_src *src_ctx, size_t *n_rows, 
     msoc_plan_node *plan;
     const msoc_exec_table *t;
     msoc_plan_part part = {MSOC_STR("t1"), MSOC_STR_NULL};
-    msoc_plan_catalog cat = {&part, 1, NULL, NULL, 1};
+    msoc_plan_catalog cat = {.parts = &part, .n_parts = 1, .now = 1};
     msoc_status st = msoc_kql_parse(text, strlen(text), arena, &root, err);
     if (st == MSOC_OK)
         st = msoc_plan_bind(root, &cat, arena, &plan, err);
