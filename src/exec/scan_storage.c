@@ -446,12 +446,18 @@ msoc_status msoc_exec__scan_pipe(xq *q, const msoc_plan_node *node, const xpipe 
             msoc_stor_scan_close(scan);
             return msoc_arena_fail(arena, err);
         }
-        /* subqueries in the filters run once here, not once per chunk */
-        for (size_t f = 0; f < n_filters; f++) {
-            st = msoc_exec__presub(q, filters[f]->pred);
-            if (st != MSOC_OK)
-                return st;
+        /* subqueries in the pipeline's filters and extends run once here, not once
+         * per chunk */
+        for (size_t si = 0; si < pipe->n_stages && st == MSOC_OK; si++) {
+            const msoc_plan_node *sn = pipe->stages[si];
+            if (sn->kind == MSOC_PLAN_FILTER)
+                st = msoc_exec__presub(q, sn->pred);
+            else if (sn->kind == MSOC_PLAN_PROJECT)
+                for (size_t k = 0; k < sn->n_exprs && st == MSOC_OK; k++)
+                    st = msoc_exec__presub(q, sn->exprs[k]);
         }
+        if (st != MSOC_OK)
+            return st;
         n_chunks = msoc_stor_scan_n_chunks(scan);
         work = msoc_exec__calloc(q, n_chunks + 1, sizeof *work);
         if (work == NULL)

@@ -200,7 +200,7 @@ static char *run_sorted(world *w, const char *text, bool is_pipeline_off)
     msoc_kql_node *root;
     msoc_plan_node *plan;
     const msoc_exec_table *t;
-    msoc_plan_catalog cat = {w->parts, 5, find_table, w, o.now};
+    msoc_plan_catalog cat = {.parts = w->parts, .n_parts = 5, .find_table = find_table, .ctx = w, .now = o.now};
     if (msoc_kql_parse(text, strlen(text), arena, &root, &err) != MSOC_OK ||
         msoc_plan_bind(root, &cat, arena, &plan, &err) != MSOC_OK ||
         msoc_plan_optimize(plan, arena, &err) != MSOC_OK || msoc_exec_run(q, plan, &t, &err) != MSOC_OK)
