@@ -47,6 +47,10 @@ static int64_t offset_n(xq *q, const xval *a, size_t n_args)
     return msoc_exec__convert(q, a[1], MSOC_TYPE_LONG).i;
 }
 
+/* The start_of_* helpers answer a day number (days since 0001-01-01 in the
+ * proleptic calendar's epoch used by msoc_days_from_civil); the caller turns it
+ * into ticks with day_ticks, which refuses days outside KQL's datetime range, so
+ * no offset can overflow the tick arithmetic. */
 static int64_t start_of_month(int64_t t, int64_t add_months)
 {
     msoc_civil c;
@@ -54,39 +58,57 @@ static int64_t start_of_month(int64_t t, int64_t add_months)
     int64_t m = (int64_t)c.year * 12 + (c.month - 1) + add_months;
     int y = (int)msoc_floor_div(m, 12);
     int mo = (int)(m - (int64_t)y * 12) + 1;
-    return msoc_days_from_civil(y, mo, 1) * MSOC_TICKS_PER_DAY;
+    return msoc_days_from_civil(y, mo, 1);
 }
 
 static int64_t start_of_year(int64_t t, int64_t add)
 {
     msoc_civil c;
     msoc_datetime_to_civil(t, &c);
-    return msoc_days_from_civil((int)(c.year + add), 1, 1) * MSOC_TICKS_PER_DAY;
+    return msoc_days_from_civil((int)(c.year + add), 1, 1);
 }
 
 static int64_t start_of_day(int64_t t, int64_t add)
 {
-    return (msoc_floor_div(t, MSOC_TICKS_PER_DAY) + add) * MSOC_TICKS_PER_DAY;
+    return msoc_floor_div(t, MSOC_TICKS_PER_DAY) + add;
 }
 
 static int64_t start_of_week(int64_t t, int64_t add)
 {
     int64_t d = start_of_day(t, 0);
-    int wd = msoc_datetime_weekday(d);
-    return d - wd * MSOC_TICKS_PER_DAY + add * 7 * MSOC_TICKS_PER_DAY;
+    int wd = msoc_datetime_weekday(t);
+    return d - wd + add * 7;
 }
+
+/* Ticks of day number d, or MSOC_TIME_NULL when that day is outside the datetime
+ * range (one day past the end is allowed: end_of_* subtracts a tick from it). */
+static int64_t day_ticks(int64_t d)
+{
+    if (d < MSOC_DATETIME_MIN / MSOC_TICKS_PER_DAY || d > MSOC_DATETIME_MAX / MSOC_TICKS_PER_DAY + 1)
+        return MSOC_TIME_NULL;
+    return d * MSOC_TICKS_PER_DAY;
+}
+
+/* |offset| beyond this many units leaves the datetime range for every unit (a day
+ * is the smallest), and keeps the helpers' arithmetic far from overflow. */
+#define STARTOF_MAX_OFFSET 4000000
 
 #define STARTOF(name, fn, end_fn)                                    \
     ROW(name)                                                        \
     {                                                                \
         bool is_null;                                                \
         int64_t t = DTV(q, a[0], &is_null);                          \
-        if (is_null) {                                               \
+        int64_t k = offset_n(q, a, n_args);                          \
+        if (is_null || t < MSOC_DATETIME_MIN || t > MSOC_DATETIME_MAX || \
+            k > STARTOF_MAX_OFFSET || k < -STARTOF_MAX_OFFSET) {     \
             *out = xv_null(MSOC_TYPE_DATETIME);                      \
             return;                                                  \
         }                                                            \
-        int64_t k = offset_n(q, a, n_args);                          \
-        *out = DT(end_fn ? fn(t, k + 1) - 1 : fn(t, k));             \
+        int64_t r = day_ticks(fn(t, end_fn ? k + 1 : k));            \
+        if (r != MSOC_TIME_NULL && end_fn)                           \
+            r--;                                                     \
+        *out = r == MSOC_TIME_NULL || r < MSOC_DATETIME_MIN || r > MSOC_DATETIME_MAX \
+                   ? xv_null(MSOC_TYPE_DATETIME) : DT(r);            \
     }
 STARTOF(f_startofday, start_of_day, false)
 STARTOF(f_startofweek, start_of_week, false)
@@ -263,8 +285,7 @@ ROW(f_datetime_diff)
     else if (!strcmp(u, "month"))
         r = ((int64_t)c1.year * 12 + c1.month) - ((int64_t)c2.year * 12 + c2.month);
     else if (!strcmp(u, "week"))
-        r = msoc_floor_div(start_of_week(t1, 0), 7 * MSOC_TICKS_PER_DAY) -
-            msoc_floor_div(start_of_week(t2, 0), 7 * MSOC_TICKS_PER_DAY);
+        r = msoc_floor_div(start_of_week(t1, 0), 7) - msoc_floor_div(start_of_week(t2, 0), 7);
     else {
         int64_t ut = unit_ticks(u);
         if (ut == 0) {
