@@ -55,6 +55,15 @@ static inline char msoc_ascii_lower(char c)
     return (c >= 'A' && c <= 'Z') ? (char)(c + ('a' - 'A')) : c;
 }
 
+/* The value of a hexadecimal digit (either case), or -1. */
+static inline int msoc_hex_digit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    c = msoc_ascii_lower(c);
+    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
 /* A growable byte buffer on the heap, capped at max bytes. Appends past the cap
  * fail with MSOC_TOOBIG and leave the buffer unchanged; the failure is sticky
  * (is_failed), so a writer may append many times and check once with

@@ -39,17 +39,6 @@ static bool parse_quad(const char *p, size_t len, uint8_t out[4])
     return i == len;
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* The address part (no prefix) of an IPv6 text, with an optional trailing quad. */
 static bool parse_addr6(const char *p, size_t len, ip6 *ip)
 {
@@ -66,8 +55,8 @@ static bool parse_addr6(const char *p, size_t len, ip6 *ip)
         size_t start = i;
         unsigned v = 0;
         int d = 0;
-        while (i < len && hexval(p[i]) >= 0 && d < 5) {
-            v = v * 16 + (unsigned)hexval(p[i]);
+        while (i < len && msoc_hex_digit(p[i]) >= 0 && d < 5) {
+            v = v * 16 + (unsigned)msoc_hex_digit(p[i]);
             i++;
             d++;
         }

@@ -517,16 +517,6 @@ ROW(f_url_encode)
     msoc_buf_fini(&b);
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c = msoc_ascii_lower(c);
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
-}
-
 ROW(f_url_decode)
 {
     (void)n_args;
@@ -536,8 +526,8 @@ ROW(f_url_decode)
         return;
     size_t o = 0;
     for (size_t i = 0; i < s.len; i++) {
-        if (s.ptr[i] == '%' && i + 2 < s.len && hexval(s.ptr[i + 1]) >= 0 && hexval(s.ptr[i + 2]) >= 0) {
-            p[o++] = (char)(hexval(s.ptr[i + 1]) * 16 + hexval(s.ptr[i + 2]));
+        if (s.ptr[i] == '%' && i + 2 < s.len && msoc_hex_digit(s.ptr[i + 1]) >= 0 && msoc_hex_digit(s.ptr[i + 2]) >= 0) {
+            p[o++] = (char)(msoc_hex_digit(s.ptr[i + 1]) * 16 + msoc_hex_digit(s.ptr[i + 2]));
             i += 2;
         } else if (s.ptr[i] == '+') {
             p[o++] = ' ';

@@ -57,11 +57,6 @@ const char *msoc_http_cookie(const msoc_http_request *r, const char *name)
     return MHD_lookup_connection_value((struct MHD_Connection *)r->conn_, MHD_COOKIE_KIND, name);
 }
 
-static int hexval(char c)
-{
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
 static char *decode_x(const char *p, size_t n, msoc_arena *a, bool is_plus_space);
 
 static char *decode(const char *p, size_t n, msoc_arena *a)
@@ -79,7 +74,7 @@ static char *decode_x(const char *p, size_t n, msoc_arena *a, bool is_plus_space
         int h, l;
         if (p[i] == '+' && is_plus_space) {
             o[k++] = ' ';
-        } else if (p[i] == '%' && i + 2 < n && (h = hexval(p[i + 1])) >= 0 && (l = hexval(p[i + 2])) >= 0) {
+        } else if (p[i] == '%' && i + 2 < n && (h = msoc_hex_digit(p[i + 1])) >= 0 && (l = msoc_hex_digit(p[i + 2])) >= 0) {
             o[k++] = (char)(h * 16 + l);
             i += 2;
         } else {

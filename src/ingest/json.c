@@ -17,17 +17,6 @@ static const char *skip_ws(const char *p, const char *end)
     return p;
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* p at the opening quote; returns past the closing quote or NULL. */
 static const char *scan_string(const char *p, const char *end, bool *has_esc, const char **why)
 {
@@ -66,8 +55,8 @@ static const char *scan_string(const char *p, const char *end, bool *has_esc, co
         }
         char e = q[1];
         if (e == 'u') {
-            if (end - q < 6 || hexval(q[2]) < 0 || hexval(q[3]) < 0 || hexval(q[4]) < 0 ||
-                hexval(q[5]) < 0) {
+            if (end - q < 6 || msoc_hex_digit(q[2]) < 0 || msoc_hex_digit(q[3]) < 0 || msoc_hex_digit(q[4]) < 0 ||
+                msoc_hex_digit(q[5]) < 0) {
                 *why = "bad \\u escape";
                 return NULL;
             }
@@ -297,7 +286,7 @@ static void put_utf8(msoc_buf *b, uint32_t cp)
 
 static uint32_t hex4(const char *p)
 {
-    return (uint32_t)(hexval(p[0]) << 12 | hexval(p[1]) << 8 | hexval(p[2]) << 4 | hexval(p[3]));
+    return (uint32_t)(msoc_hex_digit(p[0]) << 12 | msoc_hex_digit(p[1]) << 8 | msoc_hex_digit(p[2]) << 4 | msoc_hex_digit(p[3]));
 }
 
 void msoc_ingest__json_unescape(const char *p, size_t len, msoc_buf *out)

@@ -562,17 +562,6 @@ msoc_status msoc_kql__lex(const char *text, size_t len, msoc_arena *arena, msoc_
     return MSOC_OK;
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 static size_t put_utf8(char *o, uint32_t cp)
 {
     if (cp < 0x80) {
@@ -663,8 +652,8 @@ bool msoc_kql__string_decode(const char *p, size_t len, msoc_arena *arena, msoc_
             int want = e == 'u' ? 4 : 2;
             uint32_t cp = 0;
             int got = 0;
-            while (got < want && k + 1 < end && hexval(p[k + 1]) >= 0) {
-                cp = cp * 16 + (uint32_t)hexval(p[++k]);
+            while (got < want && k + 1 < end && msoc_hex_digit(p[k + 1]) >= 0) {
+                cp = cp * 16 + (uint32_t)msoc_hex_digit(p[++k]);
                 got++;
             }
             if (got == 0) {
