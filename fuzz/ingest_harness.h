@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/fs.h"
 #include "core/arena.h"
 #include "ingest/ingest.h"
 #include "storage/storage.h"
@@ -18,30 +19,11 @@ static char g_dir[128];
 static msoc_stor_db *g_db;
 static unsigned g_runs;
 
-static void rm_rf(const char *path)
-{
-    DIR *d = opendir(path);
-    if (d == NULL) {
-        unlink(path);
-        return;
-    }
-    struct dirent *de;
-    while ((de = readdir(d)) != NULL) {
-        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-            continue;
-        char p[4096];
-        snprintf(p, sizeof p, "%s/%s", path, de->d_name);
-        rm_rf(p);
-    }
-    closedir(d);
-    rmdir(path);
-}
-
 static void reopen(void)
 {
     msoc_stor_close(g_db);
     g_db = NULL;
-    rm_rf(g_dir);
+    msoc_remove_tree(g_dir, NULL);
     msoc_stor_options o = {.is_nosync = true, .seal_rows = 64, .block_rows = 32};
     msoc_error err;
     msoc_error_clear(&err);
@@ -52,7 +34,7 @@ static void reopen(void)
 static void cleanup(void)
 {
     msoc_stor_close(g_db);
-    rm_rf(g_dir);
+    msoc_remove_tree(g_dir, NULL);
 }
 
 static void scan_all(void *arg, const char *tenant, const char *workspace, const char *table)

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/fs.h"
 #include "cli.h"
 #include "core/datetime.h"
 #include "demo/demo.h"
@@ -35,25 +36,6 @@ static const cli_spec load_spec = {
     "rows and tenants loaded.",
     load_opts, 0, 0,
     "example:\n  multisoc demo --data ./demo-data --tenants 5 --days 3 --seed 1 --no-serve"};
-
-static void rm_rf(const char *path)
-{
-    DIR *d = opendir(path);
-    if (d == NULL) {
-        unlink(path);
-        return;
-    }
-    struct dirent *de;
-    while ((de = readdir(d)) != NULL) {
-        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-            continue;
-        char p[4096];
-        snprintf(p, sizeof p, "%s/%s", path, de->d_name);
-        rm_rf(p);
-    }
-    closedir(d);
-    rmdir(path);
-}
 
 static size_t list_dirs(const char *dir, char names[][256], size_t cap)
 {
@@ -149,13 +131,13 @@ int cli_demo_load(int argc, char **argv)
                 o.n_tenants, o.n_days, (unsigned long long)o.seed, gen);
     if (msoc_demo_generate(&o, NULL, NULL, &err) != MSOC_OK) {
         if (keep == NULL)
-            rm_rf(gen);
+            msoc_remove_tree(gen, NULL);
         return cli_report("demo", &err);
     }
     msoc_stor_db *db;
     if (msoc_stor_open(data, NULL, &db, &err) != MSOC_OK) {
         if (keep == NULL)
-            rm_rf(gen);
+            msoc_remove_tree(gen, NULL);
         return cli_report("demo", &err);
     }
     load_state ls = {is_quiet, 0};
@@ -218,7 +200,7 @@ int cli_demo_load(int argc, char **argv)
         rc_soc = cli_demo_setup_soc(data, manifest, o.seed, is_quiet, cli_get(&a, "listen"));
     }
     if (keep == NULL)
-        rm_rf(gen);
+        msoc_remove_tree(gen, NULL);
     if (st != MSOC_OK)
         return cli_report("demo", &err);
     printf("demo: loaded %zu rows (%zu rejected) for %zu tenants into %s\n", total.n_stored,

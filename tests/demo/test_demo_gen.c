@@ -20,6 +20,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "core/fs.h"
 #include "core/datetime.h"
 #include "core/mem.h"
 #include "demo/demo.h"
@@ -50,25 +51,12 @@ static char *read_file(const char *path, size_t *len_out)
     return buf;
 }
 
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
-static void rm_rf(const char *dir)
-{
-    nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
 static void make_tmp(char *out, size_t cap, const char *tag)
 {
     const char *base = getenv("TMPDIR");
     snprintf(out, cap, "%s/msoc-demo-%s-XXXXXX", base && base[0] ? base : "/tmp", tag);
     assert_non_null(mkdtemp(out));
-    rm_rf(out); /* the generator wants to create it (or find it empty) */
+    msoc_remove_tree(out, NULL); /* the generator wants to create it (or find it empty) */
 }
 
 static json_t *load_manifest(const char *dir)
@@ -182,9 +170,9 @@ static void test_byte_identical(void **state)
     assert_int_equal(run_cli(a5), 2);
     json_decref(m3);
     json_decref(m);
-    rm_rf(d1);
-    rm_rf(d2);
-    rm_rf(d3);
+    msoc_remove_tree(d1, NULL);
+    msoc_remove_tree(d2, NULL);
+    msoc_remove_tree(d3, NULL);
 }
 
 /* ---- a small data set shared by (2) and (3) ---- */
@@ -218,7 +206,7 @@ static int teardown_small(void **state)
 {
     (void)state;
     json_decref(g_manifest);
-    rm_rf(g_dir);
+    msoc_remove_tree(g_dir, NULL);
     return 0;
 }
 
@@ -522,7 +510,7 @@ static void test_tables_subset(void **state)
     assert_non_null(strstr(err.msg, "NoSuchTable"));
     assert_int_not_equal(access(bad, F_OK), 0);
     json_decref(m);
-    rm_rf(dir);
+    msoc_remove_tree(dir, NULL);
 }
 
 int main(void)

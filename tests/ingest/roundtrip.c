@@ -13,6 +13,7 @@
 
 #include <jansson.h>
 
+#include "core/fs.h"
 #include "core/datetime.h"
 #include "core/mem.h"
 #include "core/str.h"
@@ -36,25 +37,6 @@ static msoc_str cell_str(const msoc_col *c, size_t i)
     size_t k = c->dict_codes != NULL ? c->dict_codes[i] : i;
     return msoc_str_make(s->v.str.bytes + s->v.str.offsets[k],
                          s->v.str.offsets[k + 1] - s->v.str.offsets[k]);
-}
-
-static void rm_rf(const char *path)
-{
-    DIR *d = opendir(path);
-    if (d == NULL) {
-        unlink(path);
-        return;
-    }
-    struct dirent *de;
-    while ((de = readdir(d)) != NULL) {
-        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-            continue;
-        char p[2048];
-        snprintf(p, sizeof p, "%s/%s", path, de->d_name);
-        rm_rf(p);
-    }
-    closedir(d);
-    rmdir(path);
 }
 
 /* The expected value of JSON v under type t, compared with cell i of c. */
@@ -232,7 +214,7 @@ static void roundtrip(const char *path, const char *table, const char *tenant, c
 {
     char dir[256];
     snprintf(dir, sizeof dir, "/tmp/msoc_roundtrip_%d", (int)getpid());
-    rm_rf(dir);
+    msoc_remove_tree(dir, NULL);
     msoc_stor_db *db;
     msoc_error err;
     msoc_error_clear(&err);
@@ -349,7 +331,7 @@ static void roundtrip(const char *path, const char *table, const char *tenant, c
     free(cols);
     free(rj.is_rejected);
     msoc_stor_close(db);
-    rm_rf(dir);
+    msoc_remove_tree(dir, NULL);
     if (n_checked != st.n_stored)
         FAIL("%s: checked %zu rows, ingest stored %zu", path, n_checked, st.n_stored);
     printf("roundtrip: %-60s %6zu rows, %zu rejected, ok\n", strrchr(path, '/') + 1, n_checked,

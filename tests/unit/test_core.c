@@ -10,6 +10,12 @@
 #include <cmocka.h>
 
 #include "core/core.h"
+#include "core/fs.h"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* ---- arena ---- */
 
@@ -537,6 +543,39 @@ static void test_rng(void **state)
     assert_true(x >= 0 && x < 1);
 }
 
+/* msoc_remove_tree removes nested directories and files, never follows a symbolic
+ * link out of the tree, and treats a missing path as already removed. */
+static void test_remove_tree(void **state)
+{
+    (void)state;
+    char root[] = "/tmp/msoc-core-rmtree-XXXXXX";
+    assert_non_null(mkdtemp(root));
+    char outside[] = "/tmp/msoc-core-keep-XXXXXX";
+    int fd = mkstemp(outside);
+    assert_true(fd >= 0);
+    close(fd);
+    char p[256];
+    snprintf(p, sizeof p, "%s/a", root);
+    assert_int_equal(mkdir(p, 0700), 0);
+    snprintf(p, sizeof p, "%s/a/b", root);
+    assert_int_equal(mkdir(p, 0700), 0);
+    snprintf(p, sizeof p, "%s/a/b/f.txt", root);
+    fd = open(p, O_CREAT | O_WRONLY, 0600);
+    assert_true(fd >= 0);
+    close(fd);
+    snprintf(p, sizeof p, "%s/a/link", root);
+    assert_int_equal(symlink(outside, p), 0);
+
+    msoc_error err;
+    msoc_error_clear(&err);
+    assert_int_equal(msoc_remove_tree(root, &err), MSOC_OK);
+    struct stat sb;
+    assert_int_not_equal(lstat(root, &sb), 0);
+    assert_int_equal(lstat(outside, &sb), 0); /* the link's target survives */
+    assert_int_equal(msoc_remove_tree(root, &err), MSOC_OK); /* already gone */
+    assert_int_equal(unlink(outside), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -556,6 +595,7 @@ int main(void)
         cmocka_unit_test(test_civil),
         cmocka_unit_test(test_pool),
         cmocka_unit_test(test_rng),
+        cmocka_unit_test(test_remove_tree),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

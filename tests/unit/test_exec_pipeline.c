@@ -17,6 +17,7 @@
 
 #include <cmocka.h>
 
+#include "core/fs.h"
 #include "core/datetime.h"
 #include "core/pool.h"
 #include "core/rng.h"
@@ -27,25 +28,6 @@
 #include "storage/storage.h"
 
 static char g_dir[256];
-
-static void rm_rf(const char *path)
-{
-    DIR *d = opendir(path);
-    if (d == NULL) {
-        unlink(path);
-        return;
-    }
-    struct dirent *de;
-    while ((de = readdir(d)) != NULL) {
-        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-            continue;
-        char p[1024];
-        snprintf(p, sizeof p, "%s/%s", path, de->d_name);
-        rm_rf(p);
-    }
-    closedir(d);
-    rmdir(path);
-}
 
 /* ---- HyperLogLog ---- */
 
@@ -271,7 +253,7 @@ static void test_pipeline_matches_operator_path(void **state)
 {
     (void)state;
     snprintf(g_dir, sizeof g_dir, "/tmp/msoc_exec_pipe_%d", (int)getpid());
-    rm_rf(g_dir);
+    msoc_remove_tree(g_dir, NULL);
     world w = {0};
     fill(&w);
     for (size_t i = 0; i < sizeof queries / sizeof queries[0]; i++) {
@@ -286,7 +268,7 @@ static void test_pipeline_matches_operator_path(void **state)
     }
     msoc_pool_free(w.pool);
     msoc_stor_close(w.db);
-    rm_rf(g_dir);
+    msoc_remove_tree(g_dir, NULL);
 }
 
 int main(void)

@@ -17,43 +17,25 @@
 
 #include <cmocka.h>
 
+#include "core/fs.h"
 #include "core/mem.h"
 #include "core/str.h"
 #include "storage/storage.h"
 
 static char g_dir[256];
 
-static void rm_rf(const char *path)
-{
-    DIR *d = opendir(path);
-    if (d == NULL) {
-        unlink(path);
-        return;
-    }
-    struct dirent *de;
-    while ((de = readdir(d)) != NULL) {
-        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-            continue;
-        char p[1024];
-        snprintf(p, sizeof p, "%s/%s", path, de->d_name);
-        rm_rf(p);
-    }
-    closedir(d);
-    rmdir(path);
-}
-
 static int setup(void **state)
 {
     (void)state;
     snprintf(g_dir, sizeof g_dir, "/tmp/msoc_stor_test_%d", (int)getpid());
-    rm_rf(g_dir);
+    msoc_remove_tree(g_dir, NULL);
     return 0;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    rm_rf(g_dir);
+    msoc_remove_tree(g_dir, NULL);
     return 0;
 }
 
