@@ -61,26 +61,6 @@ static int rej_cmp(const void *x, const void *y)
     return a->row < b->row ? -1 : a->row > b->row;
 }
 
-/* The tenant's workspace named (id or name) w, or its primary when w is NULL. */
-static const msoc_soc_workspace *find_workspace(api_req *r, const msoc_soc_scope *s, const char *tenant_id,
-                                                const char *w)
-{
-    msoc_soc_workspace *v;
-    size_t n;
-    if (msoc_soc_workspace_list(r->api->db, s, tenant_id, r->a, &v, &n, &r->err) != MSOC_OK) {
-        msoc_api__fail(r);
-        return NULL;
-    }
-    for (size_t i = 0; i < n; i++)
-        if (w ? strcmp(v[i].id, w) == 0 || strcmp(v[i].name, w) == 0 : v[i].is_primary)
-            return &v[i];
-    if (w)
-        msoc_api__error(r, MSOC_NOTFOUND, "tenant %s has no workspace '%.100s'", tenant_id, w);
-    else
-        msoc_api__error(r, MSOC_INTERNAL, "tenant %s has no primary workspace", tenant_id);
-    return NULL;
-}
-
 void msoc_api__ingest(api_req *r, const char *tenant_seg, const char *workspace_seg)
 {
     if (strcmp(r->http->method, "POST") != 0) {
@@ -120,9 +100,12 @@ void msoc_api__ingest(api_req *r, const char *tenant_seg, const char *workspace_
         msoc_api__error(r, MSOC_INVALID, "name the workspace in the path or in ?workspace=, not both");
         return;
     }
-    const msoc_soc_workspace *ws = find_workspace(r, &is, t.id, workspace_seg ? workspace_seg : wq);
-    if (!ws)
+    msoc_soc_workspace ws;
+    if (msoc_soc_workspace_get(r->api->db, &is, t.id, workspace_seg ? workspace_seg : wq, r->a, &ws,
+                               &r->err) != MSOC_OK) {
+        msoc_api__fail(r);
         return;
+    }
     const char *fq = msoc_http_query(r->http, "format");
     msoc_ingest_format fmt = MSOC_INGEST_AUTO;
     if (fq && !msoc_ingest_format_parse(fq, &fmt)) {
@@ -160,7 +143,7 @@ void msoc_api__ingest(api_req *r, const char *tenant_seg, const char *workspace_
     msoc_ingest_opts o;
     memset(&o, 0, sizeof o);
     o.tenant = t.id;
-    o.workspace = ws->id;
+    o.workspace = ws.id;
     o.table = table;
     o.format = fmt;
     o.n_threads = 2;
@@ -183,7 +166,7 @@ void msoc_api__ingest(api_req *r, const char *tenant_seg, const char *workspace_
     json_t *arr = json_array();
     for (size_t i = 0; i < c.n; i++)
         json_array_append_new(arr, json_pack("{s:I,s:s}", "row", (json_int_t)c.v[i].row, "reason", c.v[i].reason));
-    json_t *j = json_pack("{s:s,s:s,s:s,s:I,s:I,s:I,s:o,s:b,s:b}", "tenantId", t.id, "workspaceId", ws->id,
+    json_t *j = json_pack("{s:s,s:s,s:s,s:I,s:I,s:I,s:o,s:b,s:b}", "tenantId", t.id, "workspaceId", ws.id,
                           "format", msoc_ingest_format_name(fmt), "rows", (json_int_t)stats.n_rows, "stored",
                           (json_int_t)stats.n_stored, "rejected", (json_int_t)stats.n_rejected, "rejections", arr,
                           "rejectionsTruncated", c.n_total > c.n, "durable", 1);

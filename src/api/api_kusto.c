@@ -868,15 +868,10 @@ static bool json_value(const msoc_stor_column *col, json_t *j, msoc_arena *a, ms
 
 static const char *tenant_workspace(api_req *r, const char *tenant_id, msoc_error *err)
 {
-    msoc_soc_workspace *ws;
-    size_t n;
-    if (msoc_soc_workspace_list(r->api->db, NULL, tenant_id, r->a, &ws, &n, err) != MSOC_OK)
+    msoc_soc_workspace ws;
+    if (msoc_soc_workspace_get(r->api->db, NULL, tenant_id, NULL, r->a, &ws, err) != MSOC_OK)
         return NULL;
-    for (size_t i = 0; i < n; i++)
-        if (ws[i].is_primary)
-            return ws[i].id;
-    msoc_fail(err, MSOC_INTERNAL, "tenant %s has no primary workspace", tenant_id);
-    return NULL;
+    return ws.id;
 }
 
 static void ingest_inline(api_req *r, const kreq *k, const msoc_kql_node *cmd, msoc_str payload,

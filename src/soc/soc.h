@@ -133,6 +133,13 @@ msoc_status msoc_soc_workspace_remove(msoc_soc *db, const msoc_soc_scope *scope,
 msoc_status msoc_soc_workspace_list(msoc_soc *db, const msoc_soc_scope *scope, const char *tenant_id,
                                     msoc_arena *a, msoc_soc_workspace **out, size_t *n_out,
                                     msoc_error *err);
+/* The tenant's workspace named workspace (its id or its name), or the tenant's
+ * primary when workspace is NULL. MSOC_NOTFOUND when the tenant is absent or out of
+ * scope, or has no such workspace; a tenant without a primary is MSOC_INTERNAL (the
+ * schema forbids it). */
+msoc_status msoc_soc_workspace_get(msoc_soc *db, const msoc_soc_scope *scope, const char *tenant_id,
+                                   const char *workspace, msoc_arena *a, msoc_soc_workspace *out,
+                                   msoc_error *err);
 
 /* ---- users, grants, tokens, sessions (records; crypto and policy are auth's) --- */
 

@@ -1134,3 +1134,27 @@ msoc_status msoc_soc_group_remove(msoc_soc *s, int64_t group_id, const char *act
     msoc_soc__unlock(s);
     return r;
 }
+
+msoc_status msoc_soc_workspace_get(msoc_soc *s, const msoc_soc_scope *scope, const char *tenant_id,
+                                   const char *workspace, msoc_arena *a, msoc_soc_workspace *out,
+                                   msoc_error *err)
+{
+    msoc_soc_workspace *v;
+    size_t n;
+    msoc_status r = msoc_soc_workspace_list(s, scope, tenant_id, a, &v, &n, err);
+    if (r != MSOC_OK)
+        return r;
+    for (size_t i = 0; i < n; i++) {
+        bool hit = workspace ? strcmp(v[i].id, workspace) == 0 || strcmp(v[i].name, workspace) == 0
+                             : v[i].is_primary;
+        if (hit) {
+            *out = v[i];
+            return MSOC_OK;
+        }
+    }
+    if (n == 0) /* every tenant has a primary: this one is absent or out of scope */
+        return msoc_fail(err, MSOC_NOTFOUND, "there is no tenant %s", tenant_id);
+    if (workspace)
+        return msoc_fail(err, MSOC_NOTFOUND, "tenant %s has no workspace '%.100s'", tenant_id, workspace);
+    return msoc_fail(err, MSOC_INTERNAL, "tenant %s has no primary workspace", tenant_id);
+}

@@ -117,6 +117,21 @@ static void test_tenants(void **state)
         n_primary += ws[i].is_primary;
     assert_int_equal(n_primary, 1);
     assert_true(ws[0].is_primary && strcmp(ws[0].name, "secondary") == 0);
+    /* one workspace by id, by name, or the primary; an unknown one and an
+     * out-of-scope tenant are absent */
+    msoc_soc_workspace g;
+    assert_int_equal(msoc_soc_workspace_get(f->db, NULL, t1, NULL, f->a, &g, &f->err), MSOC_OK);
+    assert_string_equal(g.name, "secondary");
+    assert_int_equal(msoc_soc_workspace_get(f->db, NULL, t1, "Contoso-primary", f->a, &g, &f->err), MSOC_OK);
+    assert_false(g.is_primary);
+    char old_id[37];
+    snprintf(old_id, sizeof old_id, "%s", g.id);
+    assert_int_equal(msoc_soc_workspace_get(f->db, NULL, t1, old_id, f->a, &g, &f->err), MSOC_OK);
+    assert_string_equal(g.name, "Contoso-primary");
+    assert_int_equal(msoc_soc_workspace_get(f->db, NULL, t1, "nope", f->a, &g, &f->err), MSOC_NOTFOUND);
+    msoc_error_clear(&f->err);
+    assert_int_equal(msoc_soc_workspace_get(f->db, &empty, t1, NULL, f->a, &g, &f->err), MSOC_NOTFOUND);
+    msoc_error_clear(&f->err);
     assert_int_equal(msoc_soc_workspace_remove(f->db, NULL, t1, "secondary", "t", &f->err), MSOC_CONFLICT);
     msoc_error_clear(&f->err);
     assert_int_equal(msoc_soc_workspace_remove(f->db, NULL, t1, "Contoso-primary", "t", &f->err), MSOC_OK);
