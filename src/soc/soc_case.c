@@ -168,6 +168,12 @@ static void read_case(sqlite3_stmt *st, msoc_arena *a, msoc_soc_case *c)
     c->updated = sqlite3_column_int64(st, 9);
 }
 
+static void read_case_links_row(sqlite3_stmt *st, msoc_arena *a, void *row)
+{
+    (void)a;
+    *(int64_t *)row = sqlite3_column_int64(st, 0);
+}
+
 static msoc_status case_links(msoc_soc *s, msoc_arena *a, msoc_soc_case *c, msoc_error *err)
 {
     sqlite3_stmt *st;
@@ -177,19 +183,10 @@ static msoc_status case_links(msoc_soc *s, msoc_arena *a, msoc_soc_case *c, msoc
         return r;
     sqlite3_bind_text(st, 1, c->tenant_id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, c->id);
-    size_t cap = 4, n = 0;
-    int64_t *v = msoc_arena_calloc(a, cap, sizeof *v);
-    while (v && sqlite3_step(st) == SQLITE_ROW) {
-        if (n == cap && (v = msoc_soc__grow(a, v, &cap, sizeof *v)) == NULL)
-            break;
-        v[n++] = sqlite3_column_int64(st, 0);
-    }
-    sqlite3_finalize(st);
-    if (!v)
-        return msoc_arena_fail(a, err);
-    c->incident_ids = v;
-    c->n_incidents = n;
-    return MSOC_OK;
+    void *rows;
+    r = msoc_soc__collect(s, st, a, sizeof(int64_t), read_case_links_row, &rows, &c->n_incidents, err);
+    c->incident_ids = rows;
+    return r;
 }
 
 msoc_status msoc_soc_case_get(msoc_soc *s, const msoc_soc_scope *scope, const char *tenant_id,
@@ -249,7 +246,7 @@ msoc_status msoc_soc_case_list(msoc_soc *s, const msoc_soc_scope *scope, const c
         for (size_t i = 0; r == MSOC_OK && i < n; i++)
             r = case_links(s, a, &v[i], err);
         *out = v;
-        *n_out = v ? n : 0;
+        *n_out = n;
     }
     msoc_soc__unlock(s);
     return r;
@@ -316,6 +313,14 @@ msoc_status msoc_soc_case_patch_apply(msoc_soc *s, const msoc_soc_scope *scope,
     return r;
 }
 
+static void read_case_activity_row(sqlite3_stmt *st, msoc_arena *a, void *row)
+{
+    msoc_soc_activity *x = row;
+    x->at = sqlite3_column_int64(st, 0);
+    x->actor = msoc_soc__col_text(st, 1, a, true);
+    x->text = msoc_soc__col_text(st, 2, a, true);
+}
+
 msoc_status msoc_soc_case_activity(msoc_soc *s, const msoc_soc_scope *scope, const char *tenant_id,
                                    int64_t id, msoc_arena *a, msoc_soc_activity **out,
                                    size_t *n_out, msoc_error *err)
@@ -331,21 +336,9 @@ msoc_status msoc_soc_case_activity(msoc_soc *s, const msoc_soc_scope *scope, con
     if (r == MSOC_OK) {
         sqlite3_bind_text(st, 1, tenant_id, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 2, id);
-        size_t cap = 8, n = 0;
-        msoc_soc_activity *v = msoc_arena_calloc(a, cap, sizeof *v);
-        while (v && sqlite3_step(st) == SQLITE_ROW) {
-            if (n == cap && (v = msoc_soc__grow(a, v, &cap, sizeof *v)) == NULL)
-                break;
-            v[n].at = sqlite3_column_int64(st, 0);
-            v[n].actor = msoc_soc__col_text(st, 1, a, true);
-            v[n].text = msoc_soc__col_text(st, 2, a, true);
-            n++;
-        }
-        sqlite3_finalize(st);
-        if (!v)
-            r = msoc_arena_fail(a, err);
-        *out = v;
-        *n_out = v ? n : 0;
+        void *rows;
+        r = msoc_soc__collect(s, st, a, sizeof(msoc_soc_activity), read_case_activity_row, &rows, n_out, err);
+        *out = rows;
     }
     msoc_soc__unlock(s);
     return r;
@@ -372,7 +365,7 @@ msoc_status msoc_soc_case_statuses(msoc_soc *s, const msoc_soc_scope *scope, con
         if (!v)
             r = msoc_arena_fail(a, err);
         *out = v;
-        *n_out = v ? n : 0;
+        *n_out = n;
     }
     msoc_soc__unlock(s);
     return r;
@@ -558,6 +551,21 @@ msoc_status msoc_soc_task_patch_apply(msoc_soc *s, const msoc_soc_scope *scope,
     return r;
 }
 
+static void read_task_row(sqlite3_stmt *st, msoc_arena *a, void *row)
+{
+    msoc_soc_task *t = row;
+    t->id = sqlite3_column_int64(st, 0);
+    t->tenant_id = msoc_soc__col_text(st, 1, a, true);
+    t->case_id = sqlite3_column_int64(st, 2);
+    t->name = msoc_soc__col_text(st, 3, a, true);
+    t->status = msoc_soc__col_text(st, 4, a, true);
+    t->priority = msoc_soc__col_text(st, 5, a, true);
+    t->owner = msoc_soc__col_text(st, 6, a, false);
+    t->due = sqlite3_column_type(st, 7) == SQLITE_NULL ? MSOC_TIME_NULL : sqlite3_column_int64(st, 7);
+    t->description = msoc_soc__col_text(st, 8, a, false);
+    t->closing_notes = msoc_soc__col_text(st, 9, a, false);
+}
+
 msoc_status msoc_soc_task_list(msoc_soc *s, const msoc_soc_scope *scope, const char *tenant_id,
                                int64_t case_id, msoc_arena *a, msoc_soc_task **out, size_t *n_out,
                                msoc_error *err)
@@ -576,28 +584,9 @@ msoc_status msoc_soc_task_list(msoc_soc *s, const msoc_soc_scope *scope, const c
     if (r == MSOC_OK) {
         sqlite3_bind_text(st, 1, tenant_id, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 2, case_id);
-        size_t cap = 8, n = 0;
-        msoc_soc_task *v = msoc_arena_calloc(a, cap, sizeof *v);
-        while (v && sqlite3_step(st) == SQLITE_ROW) {
-            if (n == cap && (v = msoc_soc__grow(a, v, &cap, sizeof *v)) == NULL)
-                break;
-            msoc_soc_task *t = &v[n++];
-            t->id = sqlite3_column_int64(st, 0);
-            t->tenant_id = msoc_soc__col_text(st, 1, a, true);
-            t->case_id = sqlite3_column_int64(st, 2);
-            t->name = msoc_soc__col_text(st, 3, a, true);
-            t->status = msoc_soc__col_text(st, 4, a, true);
-            t->priority = msoc_soc__col_text(st, 5, a, true);
-            t->owner = msoc_soc__col_text(st, 6, a, false);
-            t->due = sqlite3_column_type(st, 7) == SQLITE_NULL ? MSOC_TIME_NULL : sqlite3_column_int64(st, 7);
-            t->description = msoc_soc__col_text(st, 8, a, false);
-            t->closing_notes = msoc_soc__col_text(st, 9, a, false);
-        }
-        sqlite3_finalize(st);
-        if (!v)
-            r = msoc_arena_fail(a, err);
-        *out = v;
-        *n_out = v ? n : 0;
+        void *rows;
+        r = msoc_soc__collect(s, st, a, sizeof(msoc_soc_task), read_task_row, &rows, n_out, err);
+        *out = rows;
     }
     msoc_soc__unlock(s);
     return r;
@@ -652,6 +641,19 @@ msoc_status msoc_soc_query_save(msoc_soc *s, const msoc_soc_scope *scope, bool s
     return r;
 }
 
+static void read_query_row(sqlite3_stmt *st, msoc_arena *a, void *row)
+{
+    msoc_soc_saved_query *q = row;
+    q->id = sqlite3_column_int64(st, 0);
+    q->tenant_id = msoc_soc__col_text(st, 1, a, false);
+    q->name = msoc_soc__col_text(st, 2, a, true);
+    q->query = msoc_soc__col_text(st, 3, a, true);
+    q->description = msoc_soc__col_text(st, 4, a, false);
+    q->created_by = msoc_soc__col_text(st, 5, a, true);
+    q->created = sqlite3_column_int64(st, 6);
+    q->updated = sqlite3_column_int64(st, 7);
+}
+
 msoc_status msoc_soc_query_list(msoc_soc *s, const msoc_soc_scope *scope, msoc_arena *a,
                                 msoc_soc_saved_query **out, size_t *n_out, msoc_error *err)
 {
@@ -669,26 +671,9 @@ msoc_status msoc_soc_query_list(msoc_soc *s, const msoc_soc_scope *scope, msoc_a
     msoc_buf_fini(&sql);
     if (r == MSOC_OK) {
         msoc_soc__scope_bind(st, 1, scope);
-        size_t cap = 8, n = 0;
-        msoc_soc_saved_query *v = msoc_arena_calloc(a, cap, sizeof *v);
-        while (v && sqlite3_step(st) == SQLITE_ROW) {
-            if (n == cap && (v = msoc_soc__grow(a, v, &cap, sizeof *v)) == NULL)
-                break;
-            msoc_soc_saved_query *q = &v[n++];
-            q->id = sqlite3_column_int64(st, 0);
-            q->tenant_id = msoc_soc__col_text(st, 1, a, false);
-            q->name = msoc_soc__col_text(st, 2, a, true);
-            q->query = msoc_soc__col_text(st, 3, a, true);
-            q->description = msoc_soc__col_text(st, 4, a, false);
-            q->created_by = msoc_soc__col_text(st, 5, a, true);
-            q->created = sqlite3_column_int64(st, 6);
-            q->updated = sqlite3_column_int64(st, 7);
-        }
-        sqlite3_finalize(st);
-        if (!v)
-            r = msoc_arena_fail(a, err);
-        *out = v;
-        *n_out = v ? n : 0;
+        void *rows;
+        r = msoc_soc__collect(s, st, a, sizeof(msoc_soc_saved_query), read_query_row, &rows, n_out, err);
+        *out = rows;
     }
     msoc_soc__unlock(s);
     return r;

@@ -179,11 +179,35 @@ int msoc_soc__bind_text(sqlite3_stmt *st, int idx, const char *v)
     return sqlite3_bind_text(st, idx, v, -1, SQLITE_TRANSIENT);
 }
 
-void *msoc_soc__grow(msoc_arena *a, void *v, size_t *cap, size_t elem)
+msoc_status msoc_soc__collect(msoc_soc *s, sqlite3_stmt *st, msoc_arena *a, size_t elem,
+                              msoc_soc__row_fn *read, void **rows, size_t *n_rows, msoc_error *err)
 {
-    void *grown = msoc_arena_realloc(a, v, *cap * elem, 2 * *cap * elem);
-    *cap *= 2;
-    return grown;
+    *rows = NULL;
+    *n_rows = 0;
+    size_t cap = 16, n = 0;
+    char *v = msoc_arena_calloc(a, cap, elem);
+    int rc = SQLITE_ROW;
+    while (v && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n == cap) {
+            v = msoc_arena_realloc(a, v, cap * elem, 2 * cap * elem);
+            if (!v)
+                break;
+            memset(v + cap * elem, 0, cap * elem);
+            cap *= 2;
+        }
+        read(st, a, v + n++ * elem);
+    }
+    msoc_status r = MSOC_OK;
+    if (!v)
+        r = msoc_arena_fail(a, err);
+    else if (rc != SQLITE_DONE)
+        r = msoc_soc__sqlfail(s, rc, "read", err);
+    sqlite3_finalize(st);
+    if (r == MSOC_OK) {
+        *rows = v;
+        *n_rows = n;
+    }
+    return r;
 }
 
 const char *msoc_soc__col_text(sqlite3_stmt *st, int col, msoc_arena *a, bool null_is_empty)

@@ -570,7 +570,7 @@ msoc_status msoc_soc_incident_list(msoc_soc *s, const msoc_soc_scope *scope,
             read_incident(st, a, &v[n++]);
         sqlite3_finalize(st);
         *out = v;
-        *n_out = v ? n : 0;
+        *n_out = n;
     }
     msoc_free(c.binds);
     msoc_soc__unlock(s);
@@ -1113,7 +1113,7 @@ msoc_status msoc_soc_alert_list(msoc_soc *s, const msoc_soc_scope *scope, int64_
             read_alert(st, a, &v[n++]);
         sqlite3_finalize(st);
         *out = v;
-        *n_out = v ? n : 0;
+        *n_out = n;
     }
     msoc_free(c.binds);
     msoc_soc__unlock(s);
@@ -1308,6 +1308,15 @@ msoc_status msoc_soc_comment_add(msoc_soc *s, const msoc_soc_scope *scope, const
     return r;
 }
 
+static void read_comment_row(sqlite3_stmt *st, msoc_arena *a, void *row)
+{
+    msoc_soc_comment *x = row;
+    x->object_id = msoc_soc__col_text(st, 0, a, true);
+    x->comment = msoc_soc__col_text(st, 1, a, true);
+    x->created_by = msoc_soc__col_text(st, 2, a, true);
+    x->created = sqlite3_column_int64(st, 3);
+}
+
 msoc_status msoc_soc_comment_list(msoc_soc *s, const char *kind, const char *object_id,
                                   msoc_arena *a, msoc_soc_comment **out, size_t *n_out,
                                   msoc_error *err)
@@ -1316,27 +1325,14 @@ msoc_status msoc_soc_comment_list(msoc_soc *s, const char *kind, const char *obj
     *n_out = 0;
     s = msoc_soc__read_lock(s);
     sqlite3_stmt *st;
-    msoc_status r = msoc_soc__prep(s, "SELECT comment, created_by, created FROM comments"
+    msoc_status r = msoc_soc__prep(s, "SELECT object_id, comment, created_by, created FROM comments"
                                       " WHERE kind = ?1 AND object_id = ?2 ORDER BY id", &st, err);
     if (r == MSOC_OK) {
         sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, object_id, -1, SQLITE_STATIC);
-        size_t cap = 4, n = 0;
-        msoc_soc_comment *v = msoc_arena_calloc(a, cap, sizeof *v);
-        while (v && sqlite3_step(st) == SQLITE_ROW) {
-            if (n == cap && (v = msoc_soc__grow(a, v, &cap, sizeof *v)) == NULL)
-                break;
-            v[n].object_id = object_id;
-            v[n].comment = msoc_soc__col_text(st, 0, a, true);
-            v[n].created_by = msoc_soc__col_text(st, 1, a, true);
-            v[n].created = sqlite3_column_int64(st, 2);
-            n++;
-        }
-        sqlite3_finalize(st);
-        if (!v)
-            r = msoc_arena_fail(a, err);
-        *out = v;
-        *n_out = v ? n : 0;
+        void *rows;
+        r = msoc_soc__collect(s, st, a, sizeof(msoc_soc_comment), read_comment_row, &rows, n_out, err);
+        *out = rows;
     }
     msoc_soc__unlock(s);
     return r;
@@ -1367,22 +1363,9 @@ msoc_status msoc_soc_comment_list_many(msoc_soc *s, const char *kind, const char
         sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
         for (size_t i = 0; i < n_ids; i++)
             sqlite3_bind_text(st, (int)i + 2, object_ids[i], -1, SQLITE_STATIC);
-        size_t cap = 16, n = 0;
-        msoc_soc_comment *v = msoc_arena_calloc(a, cap, sizeof *v);
-        while (v && sqlite3_step(st) == SQLITE_ROW) {
-            if (n == cap && (v = msoc_soc__grow(a, v, &cap, sizeof *v)) == NULL)
-                break;
-            v[n].object_id = msoc_soc__col_text(st, 0, a, true);
-            v[n].comment = msoc_soc__col_text(st, 1, a, true);
-            v[n].created_by = msoc_soc__col_text(st, 2, a, true);
-            v[n].created = sqlite3_column_int64(st, 3);
-            n++;
-        }
-        sqlite3_finalize(st);
-        if (!v)
-            r = msoc_arena_fail(a, err);
-        *out = v;
-        *n_out = v ? n : 0;
+        void *rows;
+        r = msoc_soc__collect(s, st, a, sizeof(msoc_soc_comment), read_comment_row, &rows, n_out, err);
+        *out = rows;
     }
     msoc_soc__unlock(s);
     return r;

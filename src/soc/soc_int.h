@@ -48,9 +48,15 @@ void msoc_soc__unlock(msoc_soc *s);
 int msoc_soc__bind_text(sqlite3_stmt *st, int idx, const char *v);
 /* Column text copied into the arena ("" for NULL when dflt_empty, else NULL). */
 const char *msoc_soc__col_text(sqlite3_stmt *st, int col, msoc_arena *a, bool null_is_empty);
-/* Doubles the arena array v of *cap elements of elem bytes (the list readers' row
- * buffers); returns the grown array, or NULL when the arena budget is exhausted. */
-void *msoc_soc__grow(msoc_arena *a, void *v, size_t *cap, size_t elem);
+/* Fills one record (elem bytes, zeroed) from the current row of st; strings go into a. */
+typedef void msoc_soc__row_fn(sqlite3_stmt *st, msoc_arena *a, void *row);
+/* The list readers' loop: steps the prepared, bound statement st to its end,
+ * reading each row with read into a growing arena array, and finalizes st. On
+ * success *rows and *n_rows hold the records; on failure (the arena budget: MSOC_LIMIT;
+ * a SQLite error mid-way: the error of s, never a silently shortened list) *rows is
+ * NULL and *n_rows 0. */
+msoc_status msoc_soc__collect(msoc_soc *s, sqlite3_stmt *st, msoc_arena *a, size_t elem,
+                              msoc_soc__row_fn *read, void **rows, size_t *n_rows, msoc_error *err);
 
 /* Appends an audit record (inside the caller's transaction). detail may be NULL. */
 msoc_status msoc_soc__audit(msoc_soc *s, const char *actor, const char *tenant_id,

@@ -18,8 +18,9 @@ static msoc_status check_name(const char *field, const char *v, msoc_error *err)
     return MSOC_OK;
 }
 
-static void read_tenant(sqlite3_stmt *st, msoc_arena *a, msoc_soc_tenant *t)
+static void read_tenant(sqlite3_stmt *st, msoc_arena *a, void *row)
 {
+    msoc_soc_tenant *t = row;
     t->id = msoc_soc__col_text(st, 0, a, true);
     t->name = msoc_soc__col_text(st, 1, a, true);
     t->domain = msoc_soc__col_text(st, 2, a, true);
@@ -187,18 +188,9 @@ msoc_status msoc_soc_tenant_list(msoc_soc *s, const msoc_soc_scope *scope, msoc_
     msoc_buf_fini(&sql);
     if (r == MSOC_OK) {
         msoc_soc__scope_bind(st, 1, scope);
-        size_t cap = 16, n = 0;
-        msoc_soc_tenant *v = msoc_arena_calloc(a, cap, sizeof *v);
-        while (v && sqlite3_step(st) == SQLITE_ROW) {
-            if (n == cap && (v = msoc_soc__grow(a, v, &cap, sizeof *v)) == NULL)
-                break;
-            read_tenant(st, a, &v[n++]);
-        }
-        sqlite3_finalize(st);
-        if (!v)
-            r = msoc_arena_fail(a, err);
-        *out = v;
-        *n_out = v ? n : 0;
+        void *rows;
+        r = msoc_soc__collect(s, st, a, sizeof(msoc_soc_tenant), read_tenant, &rows, n_out, err);
+        *out = rows;
     }
     msoc_soc__unlock(s);
     return r;
@@ -385,6 +377,16 @@ msoc_status msoc_soc_workspace_remove(msoc_soc *s, const msoc_soc_scope *scope,
     return r;
 }
 
+static void read_workspace_row(sqlite3_stmt *st, msoc_arena *a, void *row)
+{
+    msoc_soc_workspace *w = row;
+    w->id = msoc_soc__col_text(st, 0, a, true);
+    w->tenant_id = msoc_soc__col_text(st, 1, a, true);
+    w->name = msoc_soc__col_text(st, 2, a, true);
+    w->is_primary = sqlite3_column_int(st, 3) != 0;
+    w->created = sqlite3_column_int64(st, 4);
+}
+
 msoc_status msoc_soc_workspace_list(msoc_soc *s, const msoc_soc_scope *scope, const char *tenant_id,
                                     msoc_arena *a, msoc_soc_workspace **out, size_t *n_out,
                                     msoc_error *err)
@@ -404,23 +406,9 @@ msoc_status msoc_soc_workspace_list(msoc_soc *s, const msoc_soc_scope *scope, co
     if (r == MSOC_OK) {
         msoc_soc__bind_text(st, 1, tenant_id);
         msoc_soc__scope_bind(st, 2, scope);
-        size_t cap = 16, n = 0;
-        msoc_soc_workspace *v = msoc_arena_calloc(a, cap, sizeof *v);
-        while (v && sqlite3_step(st) == SQLITE_ROW) {
-            if (n == cap && (v = msoc_soc__grow(a, v, &cap, sizeof *v)) == NULL)
-                break;
-            msoc_soc_workspace *w = &v[n++];
-            w->id = msoc_soc__col_text(st, 0, a, true);
-            w->tenant_id = msoc_soc__col_text(st, 1, a, true);
-            w->name = msoc_soc__col_text(st, 2, a, true);
-            w->is_primary = sqlite3_column_int(st, 3) != 0;
-            w->created = sqlite3_column_int64(st, 4);
-        }
-        sqlite3_finalize(st);
-        if (!v)
-            r = msoc_arena_fail(a, err);
-        *out = v;
-        *n_out = v ? n : 0;
+        void *rows;
+        r = msoc_soc__collect(s, st, a, sizeof(msoc_soc_workspace), read_workspace_row, &rows, n_out, err);
+        *out = rows;
     }
     msoc_soc__unlock(s);
     return r;
@@ -522,6 +510,17 @@ msoc_status msoc_soc_user_get_id(msoc_soc *s, int64_t id, msoc_arena *a, msoc_so
     return user_query(s, NULL, id, a, out, err);
 }
 
+static void read_user_row(sqlite3_stmt *st, msoc_arena *a, void *row)
+{
+    msoc_soc_user *u = row;
+    u->id = sqlite3_column_int64(st, 0);
+    u->name = msoc_soc__col_text(st, 1, a, true);
+    u->pwhash = "";
+    u->is_admin = sqlite3_column_int(st, 2) != 0;
+    u->is_disabled = sqlite3_column_int(st, 3) != 0;
+    u->created = sqlite3_column_int64(st, 4);
+}
+
 msoc_status msoc_soc_user_list(msoc_soc *s, msoc_arena *a, msoc_soc_user **out, size_t *n_out,
                                msoc_error *err)
 {
@@ -532,24 +531,9 @@ msoc_status msoc_soc_user_list(msoc_soc *s, msoc_arena *a, msoc_soc_user **out, 
     msoc_status r = msoc_soc__prep(s, "SELECT id, name, is_admin, is_disabled, created FROM users"
                                       " ORDER BY name", &st, err);
     if (r == MSOC_OK) {
-        size_t cap = 16, n = 0;
-        msoc_soc_user *v = msoc_arena_calloc(a, cap, sizeof *v);
-        while (v && sqlite3_step(st) == SQLITE_ROW) {
-            if (n == cap && (v = msoc_soc__grow(a, v, &cap, sizeof *v)) == NULL)
-                break;
-            msoc_soc_user *u = &v[n++];
-            u->id = sqlite3_column_int64(st, 0);
-            u->name = msoc_soc__col_text(st, 1, a, true);
-            u->pwhash = "";
-            u->is_admin = sqlite3_column_int(st, 2) != 0;
-            u->is_disabled = sqlite3_column_int(st, 3) != 0;
-            u->created = sqlite3_column_int64(st, 4);
-        }
-        sqlite3_finalize(st);
-        if (!v)
-            r = msoc_arena_fail(a, err);
-        *out = v;
-        *n_out = v ? n : 0;
+        void *rows;
+        r = msoc_soc__collect(s, st, a, sizeof(msoc_soc_user), read_user_row, &rows, n_out, err);
+        *out = rows;
     }
     msoc_soc__unlock(s);
     return r;
@@ -711,6 +695,15 @@ msoc_status msoc_soc_grant_set(msoc_soc *s, int64_t user_id, const char *tenant_
     return r;
 }
 
+static void read_grant_row(sqlite3_stmt *st, msoc_arena *a, void *row)
+{
+    msoc_soc_grant *g = row;
+    g->user_id = sqlite3_column_int64(st, 0);
+    g->user_name = msoc_soc__col_text(st, 1, a, true);
+    g->tenant_id = msoc_soc__col_text(st, 2, a, true);
+    g->role = (msoc_soc_role)sqlite3_column_int(st, 3);
+}
+
 msoc_status msoc_soc_grant_list(msoc_soc *s, const msoc_soc_scope *scope, int64_t user_id,
                                 msoc_arena *a, msoc_soc_grant **out, size_t *n_out,
                                 msoc_error *err)
@@ -730,22 +723,9 @@ msoc_status msoc_soc_grant_list(msoc_soc *s, const msoc_soc_scope *scope, int64_
     if (r == MSOC_OK) {
         sqlite3_bind_int64(st, 1, user_id);
         msoc_soc__scope_bind(st, 2, scope);
-        size_t cap = 16, n = 0;
-        msoc_soc_grant *v = msoc_arena_calloc(a, cap, sizeof *v);
-        while (v && sqlite3_step(st) == SQLITE_ROW) {
-            if (n == cap && (v = msoc_soc__grow(a, v, &cap, sizeof *v)) == NULL)
-                break;
-            msoc_soc_grant *g = &v[n++];
-            g->user_id = sqlite3_column_int64(st, 0);
-            g->user_name = msoc_soc__col_text(st, 1, a, true);
-            g->tenant_id = msoc_soc__col_text(st, 2, a, true);
-            g->role = (msoc_soc_role)sqlite3_column_int(st, 3);
-        }
-        sqlite3_finalize(st);
-        if (!v)
-            r = msoc_arena_fail(a, err);
-        *out = v;
-        *n_out = v ? n : 0;
+        void *rows;
+        r = msoc_soc__collect(s, st, a, sizeof(msoc_soc_grant), read_grant_row, &rows, n_out, err);
+        *out = rows;
     }
     msoc_soc__unlock(s);
     return r;
@@ -755,8 +735,9 @@ msoc_status msoc_soc_grant_list(msoc_soc *s, const msoc_soc_scope *scope, int64_
 
 #define TOKEN_COLS "id, user_id, name, role, tenants, expires, revoked, created"
 
-static void read_token(sqlite3_stmt *st, msoc_arena *a, msoc_soc_token *t)
+static void read_token(sqlite3_stmt *st, msoc_arena *a, void *row)
 {
+    msoc_soc_token *t = row;
     t->id = sqlite3_column_int64(st, 0);
     t->user_id = sqlite3_column_int64(st, 1);
     t->name = msoc_soc__col_text(st, 2, a, true);
@@ -838,18 +819,9 @@ msoc_status msoc_soc_token_list(msoc_soc *s, int64_t user_id, msoc_arena *a, mso
                                       " ORDER BY id", &st, err);
     if (r == MSOC_OK) {
         sqlite3_bind_int64(st, 1, user_id);
-        size_t cap = 16, n = 0;
-        msoc_soc_token *v = msoc_arena_calloc(a, cap, sizeof *v);
-        while (v && sqlite3_step(st) == SQLITE_ROW) {
-            if (n == cap && (v = msoc_soc__grow(a, v, &cap, sizeof *v)) == NULL)
-                break;
-            read_token(st, a, &v[n++]);
-        }
-        sqlite3_finalize(st);
-        if (!v)
-            r = msoc_arena_fail(a, err);
-        *out = v;
-        *n_out = v ? n : 0;
+        void *rows;
+        r = msoc_soc__collect(s, st, a, sizeof(msoc_soc_token), read_token, &rows, n_out, err);
+        *out = rows;
     }
     msoc_soc__unlock(s);
     return r;
@@ -976,6 +948,11 @@ msoc_status msoc_soc_group_add(msoc_soc *s, const char *name, int64_t owner_user
     return r;
 }
 
+static void read_text_row(sqlite3_stmt *st, msoc_arena *a, void *row)
+{
+    *(const char **)row = msoc_soc__col_text(st, 0, a, true);
+}
+
 static msoc_status group_members(msoc_soc *s, msoc_arena *a, msoc_soc_group *g, msoc_error *err)
 {
     sqlite3_stmt *st;
@@ -984,23 +961,15 @@ static msoc_status group_members(msoc_soc *s, msoc_arena *a, msoc_soc_group *g, 
     if (r != MSOC_OK)
         return r;
     sqlite3_bind_int64(st, 1, g->id);
-    size_t cap = 8, n = 0;
-    const char **v = msoc_arena_calloc(a, cap, sizeof *v);
-    while (v && sqlite3_step(st) == SQLITE_ROW) {
-        if (n == cap && (v = msoc_soc__grow(a, v, &cap, sizeof *v)) == NULL)
-            break;
-        v[n++] = msoc_soc__col_text(st, 0, a, true);
-    }
-    sqlite3_finalize(st);
-    if (!v)
-        return msoc_arena_fail(a, err);
-    g->tenant_ids = v;
-    g->n_tenants = n;
-    return MSOC_OK;
+    void *rows;
+    r = msoc_soc__collect(s, st, a, sizeof(const char *), read_text_row, &rows, &g->n_tenants, err);
+    g->tenant_ids = rows;
+    return r;
 }
 
-static void read_group(sqlite3_stmt *st, msoc_arena *a, msoc_soc_group *g)
+static void read_group(sqlite3_stmt *st, msoc_arena *a, void *row)
 {
+    msoc_soc_group *g = row;
     g->id = sqlite3_column_int64(st, 0);
     g->name = msoc_soc__col_text(st, 1, a, true);
     g->owner_user_id = sqlite3_column_int64(st, 2);
@@ -1019,20 +988,14 @@ msoc_status msoc_soc_group_list(msoc_soc *s, int64_t user_id, msoc_arena *a, mso
                                       " ORDER BY id", &st, err);
     if (r == MSOC_OK) {
         sqlite3_bind_int64(st, 1, user_id);
-        size_t cap = 8, n = 0;
-        msoc_soc_group *v = msoc_arena_calloc(a, cap, sizeof *v);
-        while (v && sqlite3_step(st) == SQLITE_ROW) {
-            if (n == cap && (v = msoc_soc__grow(a, v, &cap, sizeof *v)) == NULL)
-                break;
-            read_group(st, a, &v[n++]);
-        }
-        sqlite3_finalize(st);
-        if (!v)
-            r = msoc_arena_fail(a, err);
+        size_t n;
+        void *rows;
+        r = msoc_soc__collect(s, st, a, sizeof(msoc_soc_group), read_group, &rows, &n, err);
+        msoc_soc_group *v = rows;
         for (size_t i = 0; r == MSOC_OK && i < n; i++)
             r = group_members(s, a, &v[i], err);
         *out = v;
-        *n_out = v ? n : 0;
+        *n_out = n;
     }
     msoc_soc__unlock(s);
     return r;
