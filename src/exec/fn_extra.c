@@ -551,6 +551,6 @@ void msoc_exec__fn_register_extra(xfn_impl *t)
     t[MSOC_PLAN_FN_PACK_DICTIONARY] = t[MSOC_PLAN_FN_PACK];
     t[MSOC_PLAN_FN_BASE64_DECODESTRING] = t[MSOC_PLAN_FN_BASE64_DECODE_TOSTRING];
     t[MSOC_PLAN_FN_BASE64_ENCODESTRING] = t[MSOC_PLAN_FN_BASE64_ENCODE_TOSTRING];
-    t[MSOC_PLAN_FN_REPLACE] = t[MSOC_PLAN_FN_REPLACE_REGEX];
+    /* replace (regex, rewrite, text) is registered by fn_tail.c */
 #undef REG
 }

@@ -240,10 +240,12 @@ static msoc_status run_agg(xq *q, const msoc_plan_agg *agg, msoc_exec_col **args
     case MSOC_PLAN_FN_MAKE_LIST:
     case MSOC_PLAN_FN_MAKE_LIST_IF:
     case MSOC_PLAN_FN_MAKE_LIST_WITH_NULLS:
-    case MSOC_PLAN_FN_MAKE_BAG: {
-        bool is_if = agg->fn == MSOC_PLAN_FN_MAKE_SET_IF || agg->fn == MSOC_PLAN_FN_MAKE_LIST_IF;
+    case MSOC_PLAN_FN_MAKE_BAG:
+    case MSOC_PLAN_FN_MAKE_BAG_IF: {
+        bool is_if = agg->fn == MSOC_PLAN_FN_MAKE_SET_IF || agg->fn == MSOC_PLAN_FN_MAKE_LIST_IF ||
+                     agg->fn == MSOC_PLAN_FN_MAKE_BAG_IF;
         bool is_set = agg->fn == MSOC_PLAN_FN_MAKE_SET || agg->fn == MSOC_PLAN_FN_MAKE_SET_IF;
-        bool is_bag = agg->fn == MSOC_PLAN_FN_MAKE_BAG;
+        bool is_bag = agg->fn == MSOC_PLAN_FN_MAKE_BAG || agg->fn == MSOC_PLAN_FN_MAKE_BAG_IF;
         size_t max_arg = is_if ? 2 : 1;
         int64_t max = 1048576;
         if (agg->n_args > max_arg && n > 0) {

@@ -478,6 +478,34 @@ static bool guid_valid(msoc_str s)
     return k == s.len;
 }
 
+/* Kusto reads datetime(2017 - 08 - 01) as 2017-08-01: blanks next to a date or
+ * time separator (- / : .) are dropped, other blanks (between the date and the
+ * time) are kept. Bodies longer than 64 bytes are not retried. */
+static bool datetime_parse_spaced(msoc_str body, msoc_datetime *out)
+{
+    char buf[64];
+    size_t n = 0;
+    if (body.len >= sizeof buf)
+        return false;
+    for (size_t i = 0; i < body.len; i++) {
+        char c = body.ptr[i];
+        if (c == ' ' || c == '\t') {
+            size_t j = i;
+            while (j < body.len && (body.ptr[j] == ' ' || body.ptr[j] == '\t'))
+                j++;
+            char prev = n ? buf[n - 1] : 0, next = j < body.len ? body.ptr[j] : 0;
+            bool is_sep_next = prev == '-' || prev == '/' || prev == ':' || prev == '.' ||
+                               next == '-' || next == '/' || next == ':' || next == '.';
+            if (!is_sep_next)
+                buf[n++] = ' ';
+            i = j - 1;
+            continue;
+        }
+        buf[n++] = c;
+    }
+    return n != body.len && msoc_datetime_parse_fast(buf, n, out);
+}
+
 /* datetime(...), date(...), time(...), timespan(...), guid(...) */
 static msoc_kql_node *rawlit(kp *p)
 {
@@ -513,7 +541,8 @@ static msoc_kql_node *rawlit(kp *p)
             return NULL;
         if (is_null)
             nd->lit.v.dt = MSOC_TIME_NULL;
-        else if (!msoc_datetime_parse_fast(body.ptr, body.len, &nd->lit.v.dt)) {
+        else if (!msoc_datetime_parse_fast(body.ptr, body.len, &nd->lit.v.dt) &&
+                 !datetime_parse_spaced(body, &nd->lit.v.dt)) {
             /* Kusto's parser accepts any text here; the binder reports it. */
             nd->lit.v.dt = MSOC_TIME_NULL;
             nd->lit.s = msoc_str_dup(p->arena, body);

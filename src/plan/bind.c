@@ -678,6 +678,24 @@ static msoc_status bind_distinct(binder *b, const msoc_kql_node *op, msoc_plan_n
 }
 
 /* join / lookup */
+/* The conjuncts of a join condition (`a and b and c`), in order. */
+static size_t count_conjuncts(const msoc_kql_node *k)
+{
+    if (k->kind == MSOC_KQL_BINARY && k->op == MSOC_KQL_OP_AND)
+        return count_conjuncts(k->a) + count_conjuncts(k->b);
+    return 1;
+}
+
+static void collect_conjuncts(const msoc_kql_node *k, const msoc_kql_node **out, size_t *n)
+{
+    if (k->kind == MSOC_KQL_BINARY && k->op == MSOC_KQL_OP_AND) {
+        collect_conjuncts(k->a, out, n);
+        collect_conjuncts(k->b, out, n);
+        return;
+    }
+    out[(*n)++] = k;
+}
+
 static msoc_status bind_join(binder *b, const msoc_kql_node *op, msoc_plan_node *left,
                              bool is_lookup, msoc_plan_node **out)
 {
@@ -712,7 +730,16 @@ static msoc_status bind_join(binder *b, const msoc_kql_node *op, msoc_plan_node 
             return msoc_fail_pos(b->err, MSOC_UNSUPPORTED, kp->line, kp->col,
                                  "not supported: join kind '%.*s'", (int)kn.len, kn.ptr);
     }
-    size_t nk = op->keys.n;
+    /* `on $left.a == $right.b and $left.c == $right.d`: each conjunct is one key */
+    size_t cap_keys = 0;
+    for (uint32_t i = 0; i < op->keys.n; i++)
+        cap_keys += count_conjuncts(op->keys.items[i]);
+    const msoc_kql_node **keys = msoc_plan__alloc(b, (cap_keys + 1) * sizeof *keys);
+    if (keys == NULL)
+        return b->err->code;
+    size_t nk = 0;
+    for (uint32_t i = 0; i < op->keys.n; i++)
+        collect_conjuncts(op->keys.items[i], keys, &nk);
     msoc_plan_node *n = msoc_plan__node(b, MSOC_PLAN_JOIN, NULL, left->n_cols + right->n_cols);
     if (n == NULL)
         return b->err->code;
@@ -730,7 +757,7 @@ static msoc_status bind_join(binder *b, const msoc_kql_node *op, msoc_plan_node 
     if (is_same_name_key == NULL)
         return b->err->code;
     for (size_t i = 0; i < nk; i++) {
-        const msoc_kql_node *k = op->keys.items[i];
+        const msoc_kql_node *k = keys[i];
         int lc = -1, rc = -1;
         if (k->kind == MSOC_KQL_NAME) {
             lc = msoc_plan__find_col(left, k->name);
@@ -1168,8 +1195,21 @@ static msoc_status bind_tabular_call(binder *b, const msoc_kql_node *e, msoc_pla
         *out = n;
         return MSOC_OK;
     }
-    if (msoc_str_eq_c(name, "table") && e->args.n >= 1 && e->args.items[0]->kind == MSOC_KQL_LIT) {
-        msoc_str tn = e->args.items[0]->lit.s;
+    if (msoc_str_eq_c(name, "table") && e->args.n >= 1) {
+        /* the name is a constant string: a literal, or a let/function parameter
+         * bound to one (table(tableName) inside a function) */
+        msoc_str tn;
+        if (e->args.items[0]->kind == MSOC_KQL_LIT) {
+            tn = e->args.items[0]->lit.s;
+        } else {
+            msoc_plan_expr *nx;
+            msoc_status st = msoc_plan__bind_expr(b, e->args.items[0], NULL, &nx);
+            if (st != MSOC_OK)
+                return st;
+            if (nx->kind != MSOC_PLAN_X_LIT || nx->type != MSOC_TYPE_STRING || nx->lit.is_null)
+                return fail_at(b, e, MSOC_SEMANTIC, "table(): the table name must be a constant string");
+            tn = nx->lit.s;
+        }
         bind_sym *s = msoc_plan__lookup(b, tn);
         if (s && s->kind == SYM_TABLE) {
             *out = s->node;

@@ -55,7 +55,8 @@ static msoc_str default_agg_name(binder *b, msoc_plan_fn fn, const msoc_kql_node
     case MSOC_PLAN_FN_MAKE_LIST:
     case MSOC_PLAN_FN_MAKE_LIST_IF:
     case MSOC_PLAN_FN_MAKE_LIST_WITH_NULLS: return fmt_name(b, "list_", x);
-    case MSOC_PLAN_FN_MAKE_BAG: return fmt_name(b, "bag_", x);
+    case MSOC_PLAN_FN_MAKE_BAG:
+    case MSOC_PLAN_FN_MAKE_BAG_IF: return fmt_name(b, "bag_", x);
     case MSOC_PLAN_FN_TAKE_ANY:
     case MSOC_PLAN_FN_ANY: return fmt_name(b, "any_", x);
     case MSOC_PLAN_FN_BUILDSCHEMA: return fmt_name(b, "schema_", x);
@@ -136,6 +137,15 @@ static msoc_status add_agg(binder *b, agg_build *ab, const msoc_kql_node *call, 
                 out_names[k] = in->cols[c].name;
                 k++;
             }
+            continue;
+        }
+        if (a->kind == MSOC_KQL_NAMED_ARG && (is_arg || is_any) && a->a != NULL) {
+            /* arg_max(Name = expr, Other = col): the name is the output column's */
+            msoc_status st = msoc_plan__bind_expr(b, a->a, in, &agg->args[k]);
+            if (st != MSOC_OK)
+                return st;
+            out_names[k] = a->name;
+            k++;
             continue;
         }
         msoc_status st = msoc_plan__bind_expr(b, a, in, &agg->args[k]);
@@ -351,6 +361,9 @@ msoc_status msoc_plan__bind_summarize(binder *b, const msoc_kql_node *op, msoc_p
         msoc_status st = msoc_plan__bind_expr(b, ex, in, &n->exprs[k]);
         if (st != MSOC_OK)
             return st;
+        if (name.ptr == NULL && ex->kind == MSOC_KQL_CALL && n->exprs[k]->kind == MSOC_PLAN_X_COL &&
+            (msoc_str_eq_c(ex->name, "column_ifexists") || msoc_str_eq_c(ex->name, "columnifexists")))
+            name = in->cols[n->exprs[k]->col].name; /* the column it names */
         if (name.ptr == NULL) {
             name = arg_name(b, ex);
             if (name.len == 0) {

@@ -306,6 +306,64 @@ static msoc_status bind_lit(binder *b, const msoc_kql_node *e, msoc_plan_expr **
     return MSOC_OK;
 }
 
+/* `* has "x"` (and contains, startswith, ==, ... with a string operand): true when
+ * any visible column, as text, satisfies the predicate, as Kusto's star predicate. */
+static msoc_status bind_star_predicate(binder *b, const msoc_kql_node *e, const msoc_plan_node *in,
+                                       msoc_plan_expr **out)
+{
+    msoc_plan_fn fn;
+    bool is_positive = false;
+    switch (e->op) {
+    case MSOC_KQL_OP_HAS: case MSOC_KQL_OP_HAS_CS: case MSOC_KQL_OP_HASPREFIX:
+    case MSOC_KQL_OP_HASPREFIX_CS: case MSOC_KQL_OP_HASSUFFIX: case MSOC_KQL_OP_HASSUFFIX_CS:
+    case MSOC_KQL_OP_CONTAINS: case MSOC_KQL_OP_CONTAINS_CS: case MSOC_KQL_OP_STARTSWITH:
+    case MSOC_KQL_OP_STARTSWITH_CS: case MSOC_KQL_OP_ENDSWITH: case MSOC_KQL_OP_ENDSWITH_CS:
+    case MSOC_KQL_OP_EQ: case MSOC_KQL_OP_EQ_CI: case MSOC_KQL_OP_MATCHES_REGEX:
+        is_positive = true;
+        break;
+    default: break;
+    }
+    if (!is_positive || !map_op(e->op, &fn))
+        return msoc_fail_pos(b->err, MSOC_UNSUPPORTED, e->line, e->col,
+                             "not supported: * %s (a star predicate takes a positive string operator)",
+                             msoc_kql_op_text((msoc_kql_op)e->op));
+    msoc_plan_expr *rhs;
+    msoc_status st = msoc_plan__bind_expr(b, e->b, in, &rhs);
+    if (st != MSOC_OK)
+        return st;
+    msoc_plan_expr *acc = NULL;
+    for (size_t c = 0; in && c < in->n_cols; c++) {
+        if (msoc_plan_col_is_hidden(in->cols[c].name))
+            continue;
+        msoc_plan_expr *col = msoc_plan__col_ref(b, in, (int)c);
+        if (col == NULL)
+            return b->err->code;
+        if (col->type != MSOC_TYPE_STRING &&
+            (col = msoc_plan__call(b, MSOC_PLAN_FN_TOSTRING, &col, 1, e)) == NULL)
+            return b->err->code;
+        msoc_plan_expr *args[2] = {col, rhs};
+        msoc_plan_expr *test = msoc_plan__call(b, fn, args, 2, e);
+        if (test == NULL)
+            return b->err->code;
+        if (acc != NULL) {
+            msoc_plan_expr *ors[2] = {acc, test};
+            if ((test = msoc_plan__call(b, MSOC_PLAN_FN_OR, ors, 2, e)) == NULL)
+                return b->err->code;
+        }
+        acc = test;
+    }
+    if (acc == NULL) { /* no columns: nothing matches */
+        acc = msoc_plan__alloc(b, sizeof *acc);
+        if (acc == NULL)
+            return b->err->code;
+        acc->kind = MSOC_PLAN_X_LIT;
+        acc->type = acc->lit.type = MSOC_TYPE_BOOL;
+        acc->lit.s = MSOC_STR("");
+    }
+    *out = acc;
+    return MSOC_OK;
+}
+
 bool msoc_plan__is_tabular(binder *b, const msoc_kql_node *e)
 {
     if (e == NULL)
@@ -447,6 +505,10 @@ msoc_status msoc_plan__bind_expr(binder *b, const msoc_kql_node *e, const msoc_p
     }
     case MSOC_KQL_BINARY: {
         msoc_plan_fn fn;
+        if (e->a && e->a->kind == MSOC_KQL_STAR) {
+            st = bind_star_predicate(b, e, in, out);
+            break;
+        }
         if (!map_op(e->op, &fn)) {
             st = msoc_fail_pos(b->err, MSOC_UNSUPPORTED, e->line, e->col, "not supported: operator %s",
                                msoc_kql_op_text((msoc_kql_op)e->op));
@@ -675,9 +737,25 @@ static msoc_status bind_call(binder *b, const msoc_kql_node *e, const msoc_plan_
         *out = x;
         return MSOC_OK;
     }
-    if (msoc_str_eq_c(name, "column_ifexists") && e->args.n == 2 &&
-        e->args.items[0]->kind == MSOC_KQL_LIT) {
-        int c = msoc_plan__find_col(in, e->args.items[0]->lit.s);
+    if ((msoc_str_eq_c(name, "column_ifexists") || msoc_str_eq_c(name, "columnifexists")) &&
+        e->args.n == 2) {
+        /* the column name must be a constant string: a literal, or a let/function
+         * parameter bound to one */
+        msoc_str cname;
+        if (e->args.items[0]->kind == MSOC_KQL_LIT) {
+            cname = e->args.items[0]->lit.s;
+        } else {
+            msoc_plan_expr *nx;
+            msoc_status st = msoc_plan__bind_expr(b, e->args.items[0], in, &nx);
+            if (st != MSOC_OK)
+                return st;
+            if (nx->kind != MSOC_PLAN_X_LIT || nx->type != MSOC_TYPE_STRING || nx->lit.is_null)
+                return msoc_fail_pos(b->err, MSOC_SEMANTIC, e->line, e->col,
+                                     "%.*s(): the column name must be a constant string",
+                                     (int)name.len, name.ptr);
+            cname = nx->lit.s;
+        }
+        int c = msoc_plan__find_col(in, cname);
         if (c >= 0) {
             *out = msoc_plan__col_ref(b, in, c);
             return *out ? MSOC_OK : b->err->code;
