@@ -3,6 +3,7 @@
  * which is thread-safe, so storage pipelines may call them from pool workers; each
  * row gets its own value, as in Kusto. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/rand.h>
@@ -96,6 +97,91 @@ ROW(f_has_any_index)
     }
 }
 
+/* evaluate dcount_intersect(h1, ..., hk) computes s_j = this of (h1, ..., h(j+1)):
+ * the distinct count of the intersection of the hll() sets. Sketches still holding
+ * their exact hashes intersect exactly; otherwise inclusion-exclusion over the
+ * estimated unions (each a merge of the sketches), clamped to [0, smallest set]. */
+static xrow_fn dcount_hll_row;
+
+static int cmp_u64(const void *x, const void *y)
+{
+    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+    return (a > b) - (a < b);
+}
+
+static bool hll_exact_hashes(const json_t *h)
+{
+    return json_is_object(h) && json_object_get(h, "hll") && json_is_array(json_object_get(h, "h"));
+}
+
+static int64_t sketch_count(xq *q, json_t *h)
+{
+    xval in = xv_dyn(h), res = xv_null(MSOC_TYPE_LONG);
+    dcount_hll_row(q, &in, 1, &res);
+    return res.is_null ? -1 : res.i;
+}
+
+ROW(f_dcount_intersect)
+{
+    if (n_args > 16 || dcount_hll_row == NULL)
+        return;
+    bool is_exact = true;
+    for (size_t i = 0; i < n_args; i++) {
+        if (a[i].t != MSOC_TYPE_DYNAMIC || a[i].is_null)
+            return;
+        is_exact = is_exact && hll_exact_hashes(a[i].d);
+    }
+    if (is_exact) {
+        /* the hashes of the first set that every other set has (binary search in
+         * sorted copies of the others) */
+        uint64_t *sorted[16];
+        size_t n_sorted[16];
+        for (size_t i = 1; i < n_args; i++) {
+            const json_t *hi = json_object_get(a[i].d, "h");
+            n_sorted[i] = json_array_size(hi);
+            if ((sorted[i] = msoc_exec__alloc(q, (n_sorted[i] + 1) * sizeof *sorted[i])) == NULL)
+                return;
+            for (size_t k = 0; k < n_sorted[i]; k++)
+                sorted[i][k] = (uint64_t)json_integer_value(json_array_get(hi, k));
+            qsort(sorted[i], n_sorted[i], sizeof *sorted[i], cmp_u64);
+        }
+        const json_t *h0 = json_object_get(a[0].d, "h");
+        int64_t n = 0;
+        for (size_t j = 0; j < json_array_size(h0); j++) {
+            uint64_t v = (uint64_t)json_integer_value(json_array_get(h0, j));
+            bool is_in_all = true;
+            for (size_t i = 1; i < n_args && is_in_all; i++)
+                is_in_all = bsearch(&v, sorted[i], n_sorted[i], sizeof v, cmp_u64) != NULL;
+            n += is_in_all;
+        }
+        *out = xv_long(n);
+        return;
+    }
+    /* |A1 n ... n Ak| = sum over non-empty subsets T of (-1)^(|T|+1) |union of T| */
+    double total = 0;
+    int64_t smallest = INT64_MAX;
+    const json_t *parts[16];
+    for (uint32_t mask = 1; mask < (1u << n_args); mask++) {
+        size_t k = 0;
+        for (size_t i = 0; i < n_args; i++)
+            if (mask & (1u << i))
+                parts[k++] = a[i].d;
+        json_t *u = NULL;
+        if (!msoc_exec__hll_merge(q, parts, k, &u) || u == NULL)
+            return;
+        int64_t c = sketch_count(q, u);
+        if (c < 0)
+            return;
+        if (k == 1 && c < smallest)
+            smallest = c;
+        total += (k % 2 ? 1.0 : -1.0) * (double)c;
+    }
+    if (total < 0)
+        total = 0;
+    int64_t r = (int64_t)(total + 0.5);
+    *out = xv_long(r < smallest ? r : smallest);
+}
+
 /* replace(regex, rewrite, text): the deprecated function, whose arguments come in
  * that order (replace_regex takes the text first). */
 static xrow_fn replace_regex_row;
@@ -109,6 +195,8 @@ ROW(f_replace_deprecated)
 
 void msoc_exec__fn_register_tail(xfn_impl *t)
 {
+    dcount_hll_row = t[MSOC_PLAN_FN_DCOUNT_HLL].row;
+    t[MSOC_PLAN_FN_DCOUNT_INTERSECT] = (xfn_impl){f_dcount_intersect, NULL, false};
     replace_regex_row = t[MSOC_PLAN_FN_REPLACE_REGEX].row;
     if (replace_regex_row != NULL)
         t[MSOC_PLAN_FN_REPLACE] = (xfn_impl){f_replace_deprecated, NULL, false};

@@ -916,6 +916,51 @@ static msoc_plan_expr *str_lit(binder *b, msoc_str v)
 
 /* parse / parse-where: the pattern becomes one regular expression with a named
  * group per column; each column is extracted from its group and converted. */
+/* parse (simple and regex kinds): when a typed column does not convert, Kusto
+ * leaves every column the row's parse extracts empty, as if the text had not
+ * matched (relaxed keeps the others). p is the parse's projection. */
+static msoc_status blank_failed_parse(binder *b, msoc_plan_node *p, const msoc_kql_node *const *cols,
+                                      size_t n_groups, const msoc_kql_node *op, msoc_plan_node **out)
+{
+    msoc_plan_expr *ok = NULL;
+    for (size_t g = 0; g < n_groups; g++) {
+        msoc_type t = cols[g]->a ? (msoc_type)cols[g]->a->op : MSOC_TYPE_STRING;
+        if (t == MSOC_TYPE_STRING)
+            continue;
+        msoc_plan_expr *ref = msoc_plan__col_ref(b, p, msoc_plan__find_col(p, cols[g]->name));
+        msoc_plan_expr *nn = ref ? msoc_plan__call(b, MSOC_PLAN_FN_ISNOTNULL, &ref, 1, op) : NULL;
+        if (nn == NULL)
+            return b->err->code;
+        if (ok != NULL) {
+            msoc_plan_expr *two[2] = {ok, nn};
+            if ((nn = msoc_plan__call(b, MSOC_PLAN_FN_AND, two, 2, op)) == NULL)
+                return b->err->code;
+        }
+        ok = nn;
+    }
+    if (ok == NULL) { /* no typed column: nothing can fail to convert */
+        *out = p;
+        return MSOC_OK;
+    }
+    msoc_plan_node *q = identity_project(b, p, 0);
+    if (q == NULL)
+        return b->err->code;
+    for (size_t g = 0; g < n_groups; g++) {
+        int c = msoc_plan__find_col(q, cols[g]->name);
+        msoc_type t = q->cols[c].type;
+        msoc_plan_expr *args[3] = {ok, q->exprs[c], msoc_plan__lit_null(b, t)};
+        if (args[2] == NULL)
+            return b->err->code;
+        msoc_plan_expr *e = msoc_plan__call(b, MSOC_PLAN_FN_IFF, args, 3, op);
+        if (e == NULL)
+            return b->err->code;
+        e->type = t;
+        q->exprs[c] = e;
+    }
+    *out = q;
+    return MSOC_OK;
+}
+
 static msoc_status bind_parse(binder *b, const msoc_kql_node *op, msoc_plan_node *in,
                               bool is_where, msoc_plan_node **out)
 {
@@ -1041,6 +1086,8 @@ static msoc_status bind_parse(binder *b, const msoc_kql_node *op, msoc_plan_node
             return MSOC_OK;
         }
     }
+    if (!is_where && !is_relaxed)
+        return blank_failed_parse(b, p, cols, n_groups, op, out);
     *out = p;
     return MSOC_OK;
 }
@@ -1089,6 +1136,74 @@ static msoc_status bind_getschema(binder *b, msoc_plan_node *in, msoc_plan_node 
     return MSOC_OK;
 }
 
+/* Kusto pushes a filter that follows a join towards the side it reads; for
+ * innerunique that means before the left side is de-duplicated, so
+ * `t1 | join t2 on key | where value == "x"` keeps the matches of every left row
+ * with value "x", not only of the one that would have survived the de-duplication
+ * (the innerunique documentation's example). True when pred reads only left
+ * columns of join and has no subquery or window function. */
+static bool pred_is_left_only(const msoc_plan_expr *e, const msoc_plan_node *join)
+{
+    switch (e->kind) {
+    case MSOC_PLAN_X_COL: return e->col >= 0 && (size_t)e->col < join->n_cols && join->join_out[e->col] >= 0;
+    case MSOC_PLAN_X_LIT: return true;
+    case MSOC_PLAN_X_SUB: return false;
+    case MSOC_PLAN_X_CALL:
+        if (msoc_plan_fn_get(e->fn)->kind == MSOC_PLAN_FK_WINDOW)
+            return false;
+        break;
+    case MSOC_PLAN_X_CAST: break;
+    }
+    for (size_t i = 0; i < e->n_args; i++)
+        if (!pred_is_left_only(e->args[i], join))
+            return false;
+    return true;
+}
+
+/* A copy of e with join output columns renumbered as the join's left input's. */
+static msoc_plan_expr *remap_to_left(binder *b, const msoc_plan_expr *e, const msoc_plan_node *join)
+{
+    msoc_plan_expr *x = msoc_plan__alloc(b, sizeof *x);
+    if (x == NULL)
+        return NULL;
+    *x = *e;
+    if (e->kind == MSOC_PLAN_X_COL)
+        x->col = join->join_out[e->col];
+    if (e->n_args) {
+        x->args = msoc_plan__alloc(b, e->n_args * sizeof *x->args);
+        if (x->args == NULL)
+            return NULL;
+        for (size_t i = 0; i < e->n_args; i++)
+            if ((x->args[i] = remap_to_left(b, e->args[i], join)) == NULL)
+                return NULL;
+    }
+    return x;
+}
+
+static msoc_status push_filter_below_innerunique(binder *b, const msoc_plan_expr *pred,
+                                                 const msoc_plan_node *join, msoc_plan_node **out)
+{
+    msoc_plan_node *left = join->inputs[0];
+    msoc_plan_node *f = msoc_plan__node(b, MSOC_PLAN_FILTER, left, left->n_cols);
+    msoc_plan_node *j = msoc_plan__node(b, MSOC_PLAN_JOIN, NULL, 0);
+    if (f == NULL || j == NULL)
+        return b->err->code;
+    memcpy(f->cols, left->cols, left->n_cols * sizeof *f->cols);
+    if ((f->pred = remap_to_left(b, pred, join)) == NULL)
+        return b->err->code;
+    /* a new join node: the bound one may be shared (a let) and must not change */
+    int id = j->id;
+    *j = *join;
+    j->id = id;
+    j->inputs = msoc_plan__alloc(b, 2 * sizeof *j->inputs);
+    if (j->inputs == NULL)
+        return b->err->code;
+    j->inputs[0] = f;
+    j->inputs[1] = join->inputs[1];
+    *out = j;
+    return MSOC_OK;
+}
+
 static msoc_status bind_operator(binder *b, const msoc_kql_node *op, msoc_plan_node *in,
                                  msoc_plan_node **out)
 {
@@ -1101,6 +1216,9 @@ static msoc_status bind_operator(binder *b, const msoc_kql_node *op, msoc_plan_n
         memcpy(n->cols, in->cols, in->n_cols * sizeof *n->cols);
         st = msoc_plan__bind_expr(b, op->a, in, &n->pred);
         *out = n;
+        if (st == MSOC_OK && in->kind == MSOC_PLAN_JOIN && in->join_kind == MSOC_PLAN_JOIN_INNERUNIQUE &&
+            pred_is_left_only(n->pred, in))
+            return push_filter_below_innerunique(b, n->pred, in, out);
         return st;
     }
     case MSOC_KQL_OP_PROJECT: return bind_project(b, op, in, out);
@@ -1466,14 +1584,15 @@ static const struct {
 } op_support[] = {
     {"as", true, ""}, {"consume", false, ""}, {"count", true, ""},
     {"datatable", true, ""}, {"distinct", true, ""},
-    {"evaluate", true, "plugins: bag_unpack, pivot, narrow, rows_near, ipv4_lookup, ipv6_lookup, activity_counts_metrics, sliding_window_counts, active_users_count, rolling_percentile; network and external-code plugins refused; others not supported"},
+    {"evaluate", true, "plugins: bag_unpack, pivot, narrow, rows_near, ipv4_lookup, ipv6_lookup, activity_counts_metrics, sliding_window_counts, active_users_count, rolling_percentile, dcount_intersect; network and external-code plugins refused; others not supported"},
     {"extend", true, ""}, {"externaldata", false, "refused: no network access from queries"},
     {"facet", false, ""}, {"find", false, ""}, {"fork", false, ""}, {"getschema", true, ""},
     {"invoke", true, "functions defined with let or stored (.create function); FileProfile(), DeviceFromIP() (see below)"},
-    {"join", true, "innerunique (default), inner, leftouter, rightouter, fullouter, leftanti, rightanti, leftsemi, rightsemi"},
+    {"join", true, "innerunique (default), inner, leftouter, rightouter, fullouter, leftanti, rightanti, leftsemi, rightsemi; on keys, $left.a == $right.b (and ...); a where on left columns right after an innerunique join filters before the de-duplication, as Kusto pushes it down"},
+    {"bin_auto()", true, "bin size and start from set query_bin_auto_size / query_bin_auto_at"},
     {"lookup", true, ""}, {"make-series", true, "from/to/step, default=, kind=nonempty, by keys; in range() as from/to"}, {"materialize()", true, ""},
     {"mv-apply", true, "sub-query per input row; with_itemindex, limit, to typeof()"}, {"mv-expand", true, "with_itemindex, limit, to typeof()"},
-    {"parse", true, "simple, regex, relaxed; flags"}, {"parse-kv", true, "pair/kv delimiters, quote, escape, greedy, regex"},
+    {"parse", true, "simple, regex, relaxed; flags; a typed column that does not convert empties the row's parsed columns (relaxed: only that column)"}, {"parse-kv", true, "pair/kv delimiters, quote, escape, greedy, regex"},
     {"parse-where", true, ""}, {"partition", true, "(sub-query) over each group, or {query} with toscalar(Column)"}, {"print", true, ""},
     {"project", true, ""}, {"project-away", true, ""}, {"project-keep", true, ""},
     {"project-rename", true, ""}, {"project-reorder", true, ""}, {"range", true, ""},

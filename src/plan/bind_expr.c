@@ -711,6 +711,54 @@ static msoc_status bind_user_call(binder *b, bind_sym *fsym, const msoc_kql_node
     return st;
 }
 
+/* The value of `set NAME = value;` in the query's statements (the last one wins),
+ * or NULL. */
+static const msoc_kql_node *set_option(const binder *b, const char *name)
+{
+    const msoc_kql_node *v = NULL;
+    for (uint32_t i = 0; b->script && i < b->script->args.n; i++) {
+        const msoc_kql_node *st = b->script->args.items[i];
+        if (st->kind == MSOC_KQL_SET && msoc_str_eq_c(st->name, name))
+            v = st->a;
+    }
+    return v;
+}
+
+/* bin_auto(x): bin_at(x, query_bin_auto_size, query_bin_auto_at), both from the
+ * query's set statements; the start defaults to 0 of x's type. */
+static msoc_status bind_bin_auto(binder *b, const msoc_kql_node *e, const msoc_plan_node *in,
+                                 msoc_plan_expr **out)
+{
+    if (e->args.n != 1)
+        return msoc_fail_pos(b->err, MSOC_SEMANTIC, e->line, e->col, "bin_auto() takes 1 argument, not %u",
+                             e->args.n);
+    const msoc_kql_node *size = set_option(b, "query_bin_auto_size");
+    if (size == NULL)
+        return msoc_fail_pos(b->err, MSOC_SEMANTIC, e->line, e->col,
+                             "bin_auto() needs the bin size: set query_bin_auto_size = ...; before the query");
+    const msoc_kql_node *at = set_option(b, "query_bin_auto_at");
+    msoc_plan_expr *args[3];
+    msoc_status st = msoc_plan__bind_expr(b, e->args.items[0], in, &args[0]);
+    if (st == MSOC_OK)
+        st = msoc_plan__bind_expr(b, size, NULL, &args[1]);
+    if (st != MSOC_OK)
+        return st;
+    if (at != NULL) {
+        if ((st = msoc_plan__bind_expr(b, at, NULL, &args[2])) != MSOC_OK)
+            return st;
+    } else {
+        msoc_plan_expr *z = msoc_plan__alloc(b, sizeof *z);
+        if (z == NULL)
+            return b->err->code;
+        z->kind = MSOC_PLAN_X_LIT;
+        z->type = z->lit.type = args[0]->type == MSOC_TYPE_NULL ? MSOC_TYPE_LONG : args[0]->type;
+        z->lit.s = MSOC_STR("");
+        args[2] = z;
+    }
+    *out = msoc_plan__call(b, MSOC_PLAN_FN_BIN_AT, args, 3, e);
+    return *out ? MSOC_OK : b->err->code;
+}
+
 static msoc_status bind_call(binder *b, const msoc_kql_node *e, const msoc_plan_node *in,
                              msoc_plan_expr **out)
 {
@@ -762,6 +810,8 @@ static msoc_status bind_call(binder *b, const msoc_kql_node *e, const msoc_plan_
         }
         return msoc_plan__bind_expr(b, e->args.items[1], in, out);
     }
+    if (msoc_str_eq_c(name, "bin_auto"))
+        return bind_bin_auto(b, e, in, out);
     if (msoc_str_eq_c(name, "column_names_of") && e->args.n == 1 &&
         msoc_plan__is_tabular(b, e->args.items[0])) {
         /* the column names of a tabular expression, known at bind time: a constant */

@@ -833,6 +833,45 @@ static bool is_external_plugin(msoc_str name)
     return false;
 }
 
+/* evaluate dcount_intersect(h1, ..., hn): per row, s0 .. s(n-1), where s(j) is the
+ * distinct count of h1 n ... n h(j+1) (hll() sketches); the input columns stay. */
+static msoc_status bind_dcount_intersect(binder *b, const msoc_kql_node *call, msoc_plan_node *in,
+                                         msoc_plan_node **out)
+{
+    size_t n = call->args.n;
+    if (n < 2 || n > 16)
+        return fail_at(b, call, MSOC_SEMANTIC, "dcount_intersect takes 2 to 16 hll() values");
+    msoc_plan_expr **args = msoc_plan__alloc(b, n * sizeof *args);
+    msoc_plan_node *p = msoc_plan__identity(b, in, n);
+    if (args == NULL || p == NULL)
+        return b->err->code;
+    for (size_t i = 0; i < n; i++) {
+        msoc_status st = msoc_plan__bind_expr(b, call->args.items[i], in, &args[i]);
+        if (st != MSOC_OK)
+            return st;
+        if (args[i]->type != MSOC_TYPE_DYNAMIC)
+            return fail_at(b, call->args.items[i], MSOC_SEMANTIC,
+                           "dcount_intersect takes hll() values (dynamic)");
+    }
+    for (size_t i = 0; i < n; i++) {
+        char nm[8];
+        int len = snprintf(nm, sizeof nm, "s%zu", i);
+        msoc_plan_expr *e = msoc_plan__call(b, MSOC_PLAN_FN_DCOUNT_INTERSECT, args, i + 1, call);
+        if (e == NULL)
+            return b->err->code;
+        msoc_str name = msoc_plan__str(b, nm, (size_t)len);
+        int existing = msoc_plan__find_col(p, name);
+        if (existing >= 0) {
+            p->exprs[existing] = e;
+            p->cols[existing].type = MSOC_TYPE_LONG;
+        } else {
+            msoc_plan__add_col(p, name, MSOC_TYPE_LONG, e);
+        }
+    }
+    *out = p;
+    return MSOC_OK;
+}
+
 static msoc_status bind_evaluate(binder *b, const msoc_kql_node *op, msoc_plan_node *in,
                                  msoc_plan_node **out)
 {
@@ -866,6 +905,8 @@ static msoc_status bind_evaluate(binder *b, const msoc_kql_node *op, msoc_plan_n
         return bind_activity(b, call, in, MSOC_PLAN_EV_SLIDING_COUNTS, 6, out);
     if (msoc_str_eq_c(name, "active_users_count"))
         return bind_activity(b, call, in, MSOC_PLAN_EV_ACTIVE_USERS, 8, out);
+    if (msoc_str_eq_c(name, "dcount_intersect"))
+        return bind_dcount_intersect(b, call, in, out);
     if (msoc_str_eq_c(name, "rolling_percentile"))
         return bind_activity(b, call, in, MSOC_PLAN_EV_ROLLING_PCT, 5, out);
     return msoc_fail_pos(b->err, MSOC_UNSUPPORTED, call->line, call->col, "not supported: evaluate %.*s",

@@ -113,6 +113,10 @@ static const char *templates[] = {
     "DeviceProcessEvents | project TenantId | top-hitters 3 of TenantId | project TenantId",
     "DeviceProcessEvents | invoke FileProfile(SHA1, 1000) | project TenantId",
     "DeviceNetworkEvents | project IP = LocalIP, TenantId | invoke DeviceFromIP() | project TenantId",
+    "let f = (n:string) { table(n) | where TenantId != '%s' }; f('DeviceProcessEvents') | project TenantId",
+    "DeviceProcessEvents | join (DeviceNetworkEvents | project TenantId, DeviceId) on TenantId | where TenantId != '%s' | project TenantId",
+    "DeviceProcessEvents | summarize h = hll(DeviceId) by TenantId | extend h2 = h | evaluate dcount_intersect(h, h2) | project TenantId",
+    "DeviceProcessEvents | where * has '%s' | project TenantId",
 };
 
 static void test_isolation_property(void **state)
