@@ -62,8 +62,12 @@ typedef struct msoc_kql_value {
     X(DECLARE)       /* declare query_parameters(...): args = PARAM_DECL nodes. */        \
     X(SET)           /* set name [= value]: name = option (dots kept); a = value or NULL */ \
     X(ALIAS)         /* alias database name = expr: name; a = expr (cluster().database()) */ \
-    X(PATTERN)       /* declare pattern name [= (params) { ... }]: name; args = raw      \
-                      * pattern body tokens are not kept (a = NULL). Rare; parsed only. */ \
+    X(PATTERN)       /* declare pattern name [= (params)[[path:type]] { rules }]: name;  \
+                      * params = PARAM_DECL arguments; keys = the path PARAM_DECL (0 or  \
+                      * 1); args = PATTERN_RULE nodes; flags & MSOC_KQL_F_BRACES when    \
+                      * the definition (= ...) is written. */                            \
+    X(PATTERN_RULE)  /* (v1, ...)[.[path]] = { query }: args = argument values; b = the  \
+                      * path value or NULL; a = BLOCK (the query). */                    \
     /* ---- scalar and tabular expressions ------------------------------------- */ \
     X(LIT)           /* a literal: lit holds type and value. For dynamic(...) literals     \
                       * lit.type = DYNAMIC and a = the value tree (DYN_ARRAY, DYN_OBJECT    \

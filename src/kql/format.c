@@ -1111,6 +1111,34 @@ static void node(fmt *f, const msoc_kql_node *nd)
     case MSOC_KQL_PATTERN:
         put(f, "declare pattern ");
         name(f, nd->name);
+        if (nd->flags & MSOC_KQL_F_BRACES) {
+            put(f, " = (");
+            list(f, &nd->params, ", ");
+            put(f, ")");
+            if (nd->keys.n) {
+                put(f, "[");
+                list(f, &nd->keys, ", ");
+                put(f, "]");
+            }
+            put(f, " { ");
+            for (uint32_t k = 0; k < nd->args.n; k++) {
+                node(f, nd->args.items[k]);
+                put(f, "; ");
+            }
+            put(f, "}");
+        }
+        return;
+    case MSOC_KQL_PATTERN_RULE:
+        put(f, "(");
+        list(f, &nd->args, ", ");
+        put(f, ")");
+        if (nd->b) {
+            put(f, ".[");
+            expr(f, nd->b, 0);
+            put(f, "]");
+        }
+        put(f, " = ");
+        node(f, nd->a);
         return;
     case MSOC_KQL_LIT:
         lit(f, nd, true);

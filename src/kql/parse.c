@@ -1546,6 +1546,69 @@ static msoc_kql_node *set_stmt(kp *p)
     return p->failed ? NULL : nd;
 }
 
+/* After `declare pattern name =`: (params)[[path:type]] { (values)[.[path]] = { query }; ... } */
+static bool pattern_body(kp *p, msoc_kql_node *nd)
+{
+    nd->flags |= MSOC_KQL_F_BRACES;
+    if (!param_decls(p, &nd->params))
+        return false;
+    if (msoc_kql__is(p, MSOC_KQL_TOK_LBRACKET)) {
+        const msoc_kql_tok *open = msoc_kql__peek(p, 0);
+        p->pos++;
+        msoc_kql_node *pd = msoc_kql__node(p, MSOC_KQL_PARAM_DECL, NULL);
+        msoc_kql_node *nm = msoc_kql__name(p, "the pattern's path parameter");
+        if (!pd || !nm || !msoc_kql__expect(p, MSOC_KQL_TOK_COLON, "and a type after the path parameter"))
+            return false;
+        pd->name = nm->name;
+        if ((pd->a = msoc_kql__type(p)) == NULL)
+            return false;
+        msoc_kql__finish(p, pd);
+        uint32_t kcap = 0;
+        if (!msoc_kql__list_push(p, &nd->keys, pd, &kcap) || !expect_close(p, open, MSOC_KQL_TOK_RBRACKET, "["))
+            return false;
+    }
+    const msoc_kql_tok *open = msoc_kql__peek(p, 0);
+    if (!msoc_kql__expect(p, MSOC_KQL_TOK_LBRACE, "to start the pattern's rules"))
+        return false;
+    uint32_t cap = 0;
+    while (!p->failed) {
+        while (msoc_kql__accept(p, MSOC_KQL_TOK_SEMI)) {
+        }
+        if (msoc_kql__is(p, MSOC_KQL_TOK_RBRACE))
+            break;
+        msoc_kql_node *rule = msoc_kql__node(p, MSOC_KQL_PATTERN_RULE, NULL);
+        const msoc_kql_tok *lp = msoc_kql__peek(p, 0);
+        if (!rule || !msoc_kql__expect(p, MSOC_KQL_TOK_LPAREN, "to start a pattern rule's values"))
+            return false;
+        uint32_t acap = 0;
+        while (!p->failed && !msoc_kql__is(p, MSOC_KQL_TOK_RPAREN)) {
+            if (!msoc_kql__list_push(p, &rule->args, msoc_kql__expr(p), &acap))
+                return false;
+            if (!msoc_kql__accept(p, MSOC_KQL_TOK_COMMA))
+                break;
+        }
+        if (!expect_close(p, lp, MSOC_KQL_TOK_RPAREN, "("))
+            return false;
+        if (msoc_kql__accept(p, MSOC_KQL_TOK_DOT)) {
+            const msoc_kql_tok *lb = msoc_kql__peek(p, 0);
+            if (!msoc_kql__expect(p, MSOC_KQL_TOK_LBRACKET, "before the rule's path value"))
+                return false;
+            if ((rule->b = msoc_kql__expr(p)) == NULL || !expect_close(p, lb, MSOC_KQL_TOK_RBRACKET, "["))
+                return false;
+        }
+        if (!msoc_kql__expect(p, MSOC_KQL_TOK_ASSIGN, "after the rule's values"))
+            return false;
+        if ((rule->a = msoc_kql__block(p)) == NULL)
+            return false;
+        msoc_kql__finish(p, rule);
+        if (!msoc_kql__list_push(p, &nd->args, rule, &cap))
+            return false;
+        if (!msoc_kql__accept(p, MSOC_KQL_TOK_SEMI))
+            break;
+    }
+    return !p->failed && expect_close(p, open, MSOC_KQL_TOK_RBRACE, "{");
+}
+
 static msoc_kql_node *declare_stmt(kp *p)
 {
     const msoc_kql_tok *kw = msoc_kql__peek(p, 0);
@@ -1563,20 +1626,10 @@ static msoc_kql_node *declare_stmt(kp *p)
         if (!nd || !nm)
             return NULL;
         nd->name = nm->name;
-        /* The body is skipped: patterns are parsed for acceptance only. */
-        int depth = 0;
-        while (!p->failed && !msoc_kql__is(p, MSOC_KQL_TOK_EOF)) {
-            msoc_kql_tok_kind k = (msoc_kql_tok_kind)p->t[p->pos].kind;
-            if (depth == 0 && k == MSOC_KQL_TOK_SEMI)
-                break;
-            if (k == MSOC_KQL_TOK_LPAREN || k == MSOC_KQL_TOK_LBRACE || k == MSOC_KQL_TOK_LBRACKET)
-                depth++;
-            if (k == MSOC_KQL_TOK_RPAREN || k == MSOC_KQL_TOK_RBRACE || k == MSOC_KQL_TOK_RBRACKET)
-                depth--;
-            p->pos++;
-        }
+        if (msoc_kql__accept(p, MSOC_KQL_TOK_ASSIGN) && !pattern_body(p, nd))
+            return NULL;
         msoc_kql__finish(p, nd);
-        return nd;
+        return p->failed ? NULL : nd;
     }
     msoc_kql__fail(p, NULL, MSOC_KQL_DIAG_EXPECTED,
                    "expected 'query_parameters' or 'pattern' after 'declare'");

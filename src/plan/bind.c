@@ -1449,13 +1449,20 @@ msoc_status msoc_plan__bind_tabular(binder *b, const msoc_kql_node *e, msoc_plan
     case MSOC_KQL_OP_PRINT: st = bind_print(b, e, &cur); break;
     case MSOC_KQL_OP_RANGE: st = bind_range(b, e, &cur); break;
     case MSOC_KQL_OP_UNION: st = bind_union(b, e, NULL, &cur); break;
-    case MSOC_KQL_CALL: st = bind_tabular_call(b, e, &cur); break;
+    case MSOC_KQL_CALL:
+        st = msoc_plan__is_pattern_ref(b, e) ? msoc_plan__bind_pattern_ref(b, e, &cur)
+                                             : bind_tabular_call(b, e, &cur);
+        break;
     case MSOC_KQL_OP_EXTERNALDATA:
         st = fail_at(b, e, MSOC_UNSUPPORTED, "not supported: externaldata (no network access from queries)");
         break;
     case MSOC_KQL_MEMBER: {
         /* workspace("w").T, database("d").T, cluster(...).database(...).T */
         const msoc_kql_node *r = e->a;
+        if (msoc_plan__is_pattern_ref(b, e)) {
+            st = msoc_plan__bind_pattern_ref(b, e, &cur);
+            break;
+        }
         msoc_str ws = MSOC_STR_NULL;
         if (r && r->kind == MSOC_KQL_CALL && msoc_str_eq_c(r->name, "workspace") && r->args.n == 1 &&
             r->args.items[0]->kind == MSOC_KQL_LIT)
@@ -1557,10 +1564,20 @@ static msoc_status bind_script(binder *b, const msoc_kql_node *script, msoc_plan
             b->syms = sym;
             break;
         }
+        case MSOC_KQL_PATTERN: {
+            bind_sym *sym = msoc_plan__alloc(b, sizeof *sym);
+            if (sym == NULL)
+                return err->code;
+            sym->name = s->name;
+            sym->kind = SYM_PATTERN;
+            sym->func = s;
+            sym->next = b->syms;
+            b->syms = sym;
+            break;
+        }
         case MSOC_KQL_SET:
         case MSOC_KQL_DECLARE:
-        case MSOC_KQL_ALIAS:
-        case MSOC_KQL_PATTERN: break;
+        case MSOC_KQL_ALIAS: break;
         default:
             if (query == NULL)
                 query = s;
@@ -1583,7 +1600,8 @@ static const struct {
     const char *note;
 } op_support[] = {
     {"as", true, ""}, {"consume", false, ""}, {"count", true, ""},
-    {"datatable", true, ""}, {"distinct", true, ""},
+    {"datatable", true, ""}, {"declare pattern", true, "rules with constant arguments and an optional path (p(\"a\").b); no path wildcard"},
+    {"distinct", true, ""},
     {"evaluate", true, "plugins: bag_unpack, pivot, narrow, rows_near, ipv4_lookup, ipv6_lookup, activity_counts_metrics, sliding_window_counts, active_users_count, rolling_percentile, dcount_intersect; network and external-code plugins refused; others not supported"},
     {"extend", true, ""}, {"externaldata", false, "refused: no network access from queries"},
     {"facet", false, ""}, {"find", false, ""}, {"fork", false, ""}, {"getschema", true, ""},

@@ -389,6 +389,8 @@ bool msoc_plan__is_tabular(binder *b, const msoc_kql_node *e)
         return t != NULL;
     }
     case MSOC_KQL_CALL: {
+        if (msoc_plan__is_pattern_ref(b, e))
+            return true;
         if (msoc_str_eq_c(e->name, "materialize") || msoc_str_eq_c(e->name, "table") ||
             msoc_str_eq_c(e->name, "view") || msoc_plan__is_builtin_source(e->name))
             return true;

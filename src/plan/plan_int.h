@@ -12,6 +12,7 @@ typedef enum bind_sym_kind {
     SYM_TABLE,    /* a tabular plan */
     SYM_FUNC,     /* a user function: AST FUNC node */
     SYM_COLEXPR,  /* a function parameter bound to an expression over the current input */
+    SYM_PATTERN,  /* a pattern statement: AST PATTERN node in func */
 } bind_sym_kind;
 
 typedef struct bind_sym {
@@ -49,6 +50,11 @@ msoc_plan_expr *msoc_plan__lit_null(binder *b, msoc_type t);
 msoc_plan_expr *msoc_plan__call(binder *b, msoc_plan_fn fn, msoc_plan_expr **args, size_t n_args,
                                 const msoc_kql_node *pos);
 int msoc_plan__find_col(const msoc_plan_node *in, msoc_str name);
+
+/* Pattern statements (bind_pattern.c): `p(args)` / `p(args).path` when p names a
+ * declared pattern; the matching rule's query is bound like any other. */
+bool msoc_plan__is_pattern_ref(binder *b, const msoc_kql_node *e);
+msoc_status msoc_plan__bind_pattern_ref(binder *b, const msoc_kql_node *e, msoc_plan_node **out);
 
 /* Expressions (bind_expr.c). in may be NULL (no columns). */
 msoc_status msoc_plan__bind_expr(binder *b, const msoc_kql_node *e, const msoc_plan_node *in,

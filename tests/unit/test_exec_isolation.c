@@ -117,6 +117,7 @@ static const char *templates[] = {
     "DeviceProcessEvents | join (DeviceNetworkEvents | project TenantId, DeviceId) on TenantId | where TenantId != '%s' | project TenantId",
     "DeviceProcessEvents | summarize h = hll(DeviceId) by TenantId | extend h2 = h | evaluate dcount_intersect(h, h2) | project TenantId",
     "DeviceProcessEvents | where * has '%s' | project TenantId",
+    "declare pattern p = (x:string) { ('%s') = { DeviceProcessEvents | union (workspace('%s').SecurityEvent) }; }; p('%s') | project TenantId",
 };
 
 static void test_isolation_property(void **state)
