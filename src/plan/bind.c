@@ -1397,8 +1397,7 @@ static msoc_status bind_tabular_call(binder *b, const msoc_kql_node *e, msoc_pla
     }
     if (msoc_plan__is_builtin_source(name))
         return msoc_plan__bind_builtin_source(b, e, out);
-    return msoc_fail_pos(b->err, MSOC_UNSUPPORTED, e->line, e->col, "not supported: %.*s() as a table",
-                         (int)name.len, name.ptr);
+    return msoc_plan__unknown_tabular_fn(b, e, "", " as a table");
 }
 
 msoc_status msoc_plan__bind_tabular(binder *b, const msoc_kql_node *e, msoc_plan_node **out)
@@ -1586,8 +1585,11 @@ static msoc_status bind_script(binder *b, const msoc_kql_node *script, msoc_plan
         if (st != MSOC_OK)
             return st;
     }
+    /* Kusto: "at least one of these query statements must be a tabular expression
+     * statement"; it refuses such a script with "No tabular expression statement found" */
     if (query == NULL)
-        return msoc_fail(err, MSOC_SEMANTIC, "the script has no query (only let statements)");
+        return msoc_fail(err, MSOC_SEMANTIC,
+                         "no tabular expression statement found (the script has only let, set or declare statements)");
     msoc_status st = msoc_plan__bind_tabular(b, query, out);
     return st != MSOC_OK ? st : err->code; /* a failed stored-function lookup */
 }

@@ -418,6 +418,48 @@ msoc_status msoc_plan__bind_builtin_source(binder *b, const msoc_kql_node *call,
     return unsupported(b, call, "", call->name);
 }
 
+/* ---- functions nobody defines ---- */
+
+/* Tabular functions Kusto, Defender or Sentinel provide that the engine does not
+ * implement (or not in the form called): cross-cluster and cross-workspace
+ * references, views, Defender's SeenBy(), and Sentinel's ASIM parsers, which a
+ * Sentinel workspace deploys as built-in functions. */
+static bool is_known_tabular_fn(msoc_str name)
+{
+    static const char *const known[] = {"table",        "cluster",           "database",           "workspace",
+                                        "app",          "adx",               "arg",                "resource",
+                                        "materialized_view", "external_table", "stored_query_result", "SeenBy"};
+    for (size_t i = 0; i < sizeof known / sizeof *known; i++)
+        if (msoc_str_eq_c(name, known[i]))
+            return true;
+    static const char *const prefixes[] = {"_Im_", "_ASim_", "ASim", "vim", "_GetWatchlist"};
+    for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes; i++) {
+        size_t n = strlen(prefixes[i]);
+        if (name.len > n && memcmp(name.ptr, prefixes[i], n) == 0)
+            return true;
+    }
+    /* the ASIM unifying parsers: im + schema name (imDns, imNetworkSession, ...) */
+    return name.len > 2 && name.ptr[0] == 'i' && name.ptr[1] == 'm' && name.ptr[2] >= 'A' && name.ptr[2] <= 'Z';
+}
+
+msoc_status msoc_plan__unknown_tabular_fn(binder *b, const msoc_kql_node *call, const char *what,
+                                          const char *suffix)
+{
+    /* a pattern the script declares (declare pattern) is defined, just not implemented */
+    for (uint32_t i = 0; b->script && b->script->kind == MSOC_KQL_SCRIPT && i < b->script->args.n; i++) {
+        const msoc_kql_node *st = b->script->args.items[i];
+        if (st->kind == MSOC_KQL_PATTERN && msoc_str_eq(st->name, call->name))
+            return msoc_fail_pos(b->err, MSOC_UNSUPPORTED, call->line, call->col,
+                                 "not supported: declare pattern (%.*s)", (int)call->name.len, call->name.ptr);
+    }
+    if (is_known_tabular_fn(call->name))
+        return msoc_fail_pos(b->err, MSOC_UNSUPPORTED, call->line, call->col, "not supported: %s%.*s()%s", what,
+                             (int)call->name.len, call->name.ptr, suffix);
+    return msoc_fail_pos(b->err, MSOC_SEMANTIC, call->line, call->col,
+                         "unknown function '%.*s' (neither built in, nor defined with let, nor stored)",
+                         (int)call->name.len, call->name.ptr);
+}
+
 /* ---- stored functions ---- */
 
 bind_sym *msoc_plan__stored_function(binder *b, msoc_str name)

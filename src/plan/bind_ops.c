@@ -1412,9 +1412,8 @@ static msoc_status bind_invoke(binder *b, const msoc_kql_node *op, msoc_plan_nod
         return msoc_plan__bind_builtin_invoke(b, op, in, out);
     bind_sym *f = msoc_plan__lookup(b, call->name);
     if (f == NULL || f->kind != SYM_FUNC)
-        return msoc_fail_pos(b->err, MSOC_UNSUPPORTED, call->line, call->col,
-                             "not supported: invoke %.*s() (only functions defined with let or stored, FileProfile and DeviceFromIP)",
-                             (int)call->name.len, call->name.ptr);
+        return msoc_plan__unknown_tabular_fn(b, call, "invoke ",
+                                             " (only functions defined with let or stored, FileProfile and DeviceFromIP)");
     /* f(T, args...) with T bound to the piped input under a name no query can spell */
     bind_sym *s = msoc_plan__alloc(b, sizeof *s);
     msoc_kql_node *c2 = ast(b, MSOC_KQL_CALL, call);

@@ -92,5 +92,11 @@ msoc_status msoc_plan__bind_builtin_invoke(binder *b, const msoc_kql_node *op, m
 /* The stored function name of the catalog's partitions as a SYM_FUNC symbol (not
  * linked into b->syms), or NULL. A lookup failure is left in b->err. */
 bind_sym *msoc_plan__stored_function(binder *b, msoc_str name);
+/* The failure for a call to a function nobody defines: a name the engine does not
+ * implement but Kusto, Defender or Sentinel provide is `not supported: <what>X()`
+ * (MSOC_UNSUPPORTED); any other name is Kusto's semantic error `unknown function
+ * 'X'` (MSOC_SEMANTIC, like an unknown table). */
+msoc_status msoc_plan__unknown_tabular_fn(binder *b, const msoc_kql_node *call, const char *what,
+                                          const char *suffix);
 
 #endif

@@ -101,7 +101,22 @@ static void test_refusals(void **state)
     expect_refused("datatable(a:long, d:dynamic)[1, dynamic({\"a\":2})] | evaluate bag_unpack(d)",
                    MSOC_SEMANTIC, "columnsConflict");
     expect_refused("print x = 1 | partition by nosuch (take 1)", MSOC_SEMANTIC, "unknown column");
-    expect_refused("print x = 1 | invoke nosuch()", MSOC_UNSUPPORTED, "invoke nosuch");
+    /* a function nobody defines is Kusto's semantic error; one Kusto, Defender or
+     * Sentinel provides but the engine lacks is refused by name */
+    expect_refused("print x = 1 | invoke nosuch()", MSOC_SEMANTIC, "unknown function 'nosuch'");
+    expect_refused("nosuch() | take 1", MSOC_SEMANTIC, "unknown function 'nosuch'");
+    expect_refused("print x = 1 | join (nosuch(1)) on x", MSOC_SEMANTIC, "unknown function 'nosuch'");
+    expect_refused("let f = (t:(x:long)) { t }; print x = 1 | invoke g()", MSOC_SEMANTIC, "unknown function 'g'");
+    {
+        counting_src ctx = {0};
+        msoc_error err;
+        assert_int_equal(run("let a = 1;\nlet b = a + 1;", &ctx, NULL, &err), MSOC_SEMANTIC);
+        assert_non_null(strstr(err.msg, "no tabular expression statement found"));
+    }
+    expect_refused("print x = 1 | invoke SeenBy()", MSOC_UNSUPPORTED, "not supported: invoke SeenBy()");
+    expect_refused("imAuthentication() | take 1", MSOC_UNSUPPORTED, "not supported: imAuthentication() as a table");
+    expect_refused("_Im_Dns(starttime=ago(1d)) | take 1", MSOC_UNSUPPORTED, "not supported: _Im_Dns()");
+    expect_refused("table(strcat('Device', 'Info')) | take 1", MSOC_UNSUPPORTED, "not supported: table() as a table");
     expect_refused("print x = 1 | fork (take 1) (count)", MSOC_UNSUPPORTED, "not supported: fork");
     expect_refused("print x = 1 | scan with (step a: x > 0 => y = 1;)", MSOC_SEMANTIC, "not declared");
     expect_refused("print x = 1 | make-series count() on x step 0", MSOC_SEMANTIC, "step must be positive");
