@@ -59,6 +59,7 @@ static msoc_str default_agg_name(binder *b, msoc_plan_fn fn, const msoc_kql_node
     case MSOC_PLAN_FN_MAKE_BAG_IF: return fmt_name(b, "bag_", x);
     case MSOC_PLAN_FN_TAKE_ANY:
     case MSOC_PLAN_FN_ANY: return fmt_name(b, "any_", x);
+    case MSOC_PLAN_FN_TAKE_ANYIF: return x.len ? x : MSOC_STR("take_anyif_"); /* take_anyif(x, p) keeps x's name */
     case MSOC_PLAN_FN_BUILDSCHEMA: return fmt_name(b, "schema_", x);
     case MSOC_PLAN_FN_PERCENTILES_ARRAY:
     case MSOC_PLAN_FN_PERCENTILESW_ARRAY: return fmt_name(b, "percentiles_", x);
@@ -104,6 +105,7 @@ static msoc_status add_agg(binder *b, agg_build *ab, const msoc_kql_node *call, 
         return msoc_fail_pos(b->err, MSOC_SEMANTIC, call->line, call->col,
                              "%s() takes %d argument%s, not %u", info->name, info->min_args,
                              info->min_args == 1 ? "" : "s", na);
+    bool deprecated_any = fn == MSOC_PLAN_FN_ANY; /* named any_x, unlike take_any */
     fn = msoc_plan_fn_canonical(fn);
     msoc_plan_agg *agg = &n->aggs[n->n_aggs];
     agg->fn = fn;
@@ -191,7 +193,8 @@ static msoc_status add_agg(binder *b, agg_build *ab, const msoc_kql_node *call, 
             t = MSOC_TYPE_DYNAMIC;
         if (name.ptr == NULL) {
             if (o == 0 && !(is_arg && has_star && n_names == 0 && false)) {
-                if (is_any && out_names[0].len)
+                /* take_any(x) keeps x's name; the deprecated any(x) is any_x */
+                if (is_any && !deprecated_any && out_names[0].len)
                     name = out_names[0];
                 else
                     name = default_agg_name(b, fn, call);
@@ -214,6 +217,8 @@ static msoc_status add_agg(binder *b, agg_build *ab, const msoc_kql_node *call, 
                     len = snprintf(buf, sizeof buf, "percentile_%.*s_%lld", (int)x.len, x.ptr, (long long)p->lit.i);
                 }
                 name = msoc_plan__str(b, buf, (size_t)(len < 0 ? 0 : len));
+            } else if (deprecated_any) {
+                name = fmt_name(b, "any_", out_names[o]);
             } else {
                 name = out_names[o];
             }

@@ -409,12 +409,58 @@ bool msoc_plan__is_tabular(binder *b, const msoc_kql_node *e)
     }
 }
 
+/* How Kusto names the column of an unnamed call (Kusto.Language's ResultNameKind):
+ * FIRST_ARG functions take their first argument's name (tostring(x) -> x,
+ * bin(Timestamp, 1h) -> Timestamp), NAME_AND_FIRST prefix it with their own name
+ * (strlen(x) -> strlen_x), ONLY_ARG do so with a single argument only. */
+typedef enum { NAME_NONE, NAME_FIRST_ARG, NAME_AND_FIRST, NAME_ONLY_ARG } call_name_kind;
+
+/* The prefix of NAME_AND_FIRST: the function's own name, or the one Kusto gives it. */
+static const char *call_name_prefix(msoc_str fn)
+{
+    static const char *const renamed[][2] = {{"gettype", "type"},
+                                             {"treepath", "tree"},
+                                             {"repeat", "repeat"},
+                                             {"percentiles_array_tdigest", "percentile_tdigest"}};
+    for (size_t i = 0; i < sizeof renamed / sizeof *renamed; i++)
+        if (msoc_str_eq_c(fn, renamed[i][0]))
+            return renamed[i][1];
+    return NULL;
+}
+
+static call_name_kind call_name_rule(msoc_str fn)
+{
+    if (call_name_prefix(fn))
+        return NAME_AND_FIRST;
+    static const char *const first_arg[] = {
+        "split", "tostring", "tohex", "todynamic", "toobject", "tolong", "toint", "toreal", "todouble",
+        "todatetime", "totimespan", "totime", "tobool", "toboolean", "todecimal", "toguid", "parse_csv",
+        "parsejson", "parse_json", "parse_xml", "format_datetime", "format_timespan", "startofday", "bin",
+        "floor", "bin_at", "bin_auto", "binary_and", "binary_or", "binary_xor", "binary_not",
+        "binary_shift_right", "binary_shift_left", "bitset_count_ones", "series_fir", "series_outliers",
+        "series_iir", "series_fill_backward", "series_fill_forward", "series_fill_const", "series_fill_linear",
+        "round", "ceiling", "pow", "sqrt", "log", "log2", "log10", "exp", "exp2", "exp10", "cos", "sin", "tan",
+        "acos", "asin", "atan", "atan2", "abs", "rand", "gamma", "loggamma", "erf", "erfc", "format_bytes"};
+    static const char *const name_and_first[] = {"strlen", "string_size", "percentile_tdigest", "dcount_hll"};
+    for (size_t i = 0; i < sizeof first_arg / sizeof *first_arg; i++)
+        if (msoc_str_eq_c(fn, first_arg[i]))
+            return NAME_FIRST_ARG;
+    for (size_t i = 0; i < sizeof name_and_first / sizeof *name_and_first; i++)
+        if (msoc_str_eq_c(fn, name_and_first[i]))
+            return NAME_AND_FIRST;
+    if (msoc_str_eq_c(fn, "make_datetime") || msoc_str_eq_c(fn, "make_timespan"))
+        return NAME_ONLY_ARG;
+    return NAME_NONE;
+}
+
 msoc_str msoc_plan__expr_name(binder *b, const msoc_kql_node *e)
 {
-    (void)b;
     if (e == NULL)
         return MSOC_STR_NULL;
     if (e->kind == MSOC_KQL_NAME)
+        return e->name;
+    /* f(Name = x, ...): the argument's declared name (bin(5Minutebin = Timestamp, 5m)) */
+    if (e->kind == MSOC_KQL_NAMED_ARG)
         return e->name;
     if (e->kind == MSOC_KQL_MEMBER || e->kind == MSOC_KQL_INDEX) {
         msoc_str base = msoc_plan__expr_name(b, e->a);
@@ -433,14 +479,22 @@ msoc_str msoc_plan__expr_name(binder *b, const msoc_kql_node *e)
             return MSOC_STR_NULL;
         return msoc_plan__str(b, buf, (size_t)n);
     }
-    /* percentile_tdigest(d, ...) is named percentile_tdigest_d, as Kusto does */
-    if (e->kind == MSOC_KQL_CALL && e->args.n > 0 &&
-        (msoc_str_eq_c(e->name, "percentile_tdigest") || msoc_str_eq_c(e->name, "percentiles_array_tdigest"))) {
+    if (e->kind == MSOC_KQL_CALL && e->args.n > 0) {
+        call_name_kind k = call_name_rule(e->name);
+        if (k == NAME_NONE || (k == NAME_ONLY_ARG && e->args.n != 1))
+            return MSOC_STR_NULL;
+        /* a let-defined or stored function of the same name is the user's, not Kusto's */
+        for (bind_sym *s = b->syms; s; s = s->next)
+            if (msoc_str_eq(s->name, e->name))
+                return MSOC_STR_NULL;
         msoc_str base = msoc_plan__expr_name(b, e->args.items[0]);
+        if (base.ptr == NULL || k != NAME_AND_FIRST)
+            return base;
+        /* percentile_tdigest(d, ...) is named percentile_tdigest_d, gettype(x) type_x */
+        const char *pre = call_name_prefix(e->name);
+        msoc_str prefix = pre ? msoc_str_c(pre) : e->name;
         char buf[512];
-        int n = base.ptr ? snprintf(buf, sizeof buf, "%.*s_%.*s", (int)e->name.len, e->name.ptr,
-                                    (int)base.len, base.ptr)
-                         : -1;
+        int n = snprintf(buf, sizeof buf, "%.*s_%.*s", (int)prefix.len, prefix.ptr, (int)base.len, base.ptr);
         if (n > 0 && (size_t)n < sizeof buf)
             return msoc_plan__str(b, buf, (size_t)n);
     }

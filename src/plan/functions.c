@@ -68,6 +68,18 @@ static msoc_type common_type(const msoc_type *types, size_t n)
     return t;
 }
 
+/* The result of iff/case branches: their common type, where a dynamic branch
+ * takes the type of the others (Kusto converts it: iff(c, d[0], "x") is a string). */
+static msoc_type branch_type(const msoc_type *types, size_t n)
+{
+    msoc_type concrete[64];
+    size_t k = 0;
+    for (size_t i = 0; i < n && k < 64; i++)
+        if (types[i] != MSOC_TYPE_DYNAMIC && types[i] != MSOC_TYPE_NULL)
+            concrete[k++] = types[i];
+    return k > 0 ? common_type(concrete, k) : common_type(types, n);
+}
+
 static msoc_type arith_type(msoc_plan_fn fn, msoc_type a, msoc_type b)
 {
     if (a == MSOC_TYPE_DYNAMIC || b == MSOC_TYPE_DYNAMIC)
@@ -118,7 +130,7 @@ msoc_type msoc_plan_fn_result(msoc_plan_fn fn, const msoc_type *arg_types, size_
     case MSOC_PLAN_R_ARG1: {
         if (n_args < 3)
             return n_args > 1 ? arg_types[1] : MSOC_TYPE_NULL;
-        return common_type(arg_types + 1, 2);
+        return branch_type(arg_types + 1, 2);
     }
     case MSOC_PLAN_R_COMMON: return common_type(arg_types, n_args);
     case MSOC_PLAN_R_ARITH:
@@ -136,7 +148,7 @@ msoc_type msoc_plan_fn_result(msoc_plan_fn fn, const msoc_type *arg_types, size_
             vals[n++] = arg_types[i];
         if (n_args % 2 == 1 && n < 64)
             vals[n++] = arg_types[n_args - 1];
-        return common_type(vals, n);
+        return branch_type(vals, n);
     }
     case MSOC_PLAN_R_BIN:
         if (a0 == MSOC_TYPE_INT)
