@@ -150,7 +150,8 @@ static msoc_status add_agg(binder *b, agg_build *ab, const msoc_kql_node *call, 
             k++;
             continue;
         }
-        msoc_status st = msoc_plan__bind_expr(b, a, in, &agg->args[k]);
+        /* other aggregates: percentiles(D = expr, 50) binds expr and is named percentile_D_50 */
+        msoc_status st = msoc_plan__bind_expr(b, a->kind == MSOC_KQL_NAMED_ARG ? a->a : a, in, &agg->args[k]);
         if (st != MSOC_OK)
             return st;
         msoc_str an = msoc_plan__expr_name(b, a);
