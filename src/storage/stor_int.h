@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "core/arena.h"
 #include "core/hashmap.h"
@@ -78,6 +79,18 @@ static inline void stor_append(msoc_buf *b, const void *p, size_t len)
 {
     if (len > 0)
         msoc_buf_append(b, p, len);
+}
+/* stor_append with the common case (room left) inlined: the row-at-a-time paths
+ * append a few bytes per value. Keeps msoc_buf's NUL after len. */
+static inline void stor_append_fast(msoc_buf *b, const void *p, size_t len)
+{
+    if (b->data != NULL && len <= b->cap - b->len) {
+        memcpy(b->data + b->len, p, len);
+        b->len += len;
+        b->data[b->len] = '\0';
+    } else {
+        stor_append(b, p, len);
+    }
 }
 static inline bool stor_bit(const uint8_t *bm, size_t i)
 {
