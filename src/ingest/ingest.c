@@ -52,6 +52,11 @@ typedef struct worker {
     job *job;
     msoc_hashmap groups;
     msoc_vec fields;
+    msoc_vec prev_fields;      /* the previous JSON row's members: key hints for the next */
+    group *hint_group;         /* non-NULL: hint_cols resolve prev_fields' keys for it */
+    const msoc_stor_table_def *hint_def;
+    int *hint_cols;            /* member position -> column (-1: ignored key) */
+    size_t n_hint_cols, cap_hint_cols;
     msoc_buf scratch, keybuf, tmp;
     msoc_stor_value *vals;
     size_t *scr_off;
@@ -687,10 +692,18 @@ static msoc_status commit_group(worker *w, group *g, msoc_error *err)
 
 /* Binds the fields in w->fields to g's columns and appends the row. Returns
  * false with w->reason for a rejected row; *st holds a storage failure. */
-static bool bind_row(worker *w, group *g, const route *r, msoc_status *st, msoc_error *err)
+static bool bind_row(worker *w, group *g, const route *r, group *hint, msoc_status *st,
+                     msoc_error *err)
 {
+    if (w->fields.n > w->cap_hint_cols) {
+        w->hint_cols = msoc_realloc(w->hint_cols, w->fields.n * sizeof *w->hint_cols);
+        w->cap_hint_cols = w->fields.n;
+    }
     for (int attempt = 0; attempt < 2; attempt++) {
         const msoc_stor_table_def *def = g->def;
+        /* Rows of one file usually repeat their keys in the same order: a member whose
+         * key bytes equal the previous row's (is_same_key) takes its column from it. */
+        bool can_hint = attempt == 0 && hint == g && w->hint_def == def;
         worker_vals(w, def->n_cols + 1);
         for (size_t i = 0; i < def->n_cols; i++) {
             w->vals[i].is_null = true;
@@ -705,7 +718,9 @@ static bool bind_row(worker *w, group *g, const route *r, msoc_status *st, msoc_
         bool has_unknown = false;
         for (size_t i = 0; i < w->fields.n; i++) {
             const field *f = &MSOC_VEC_AT(&w->fields, field, i);
-            int c = lookup_col(w, g, i, &f->key);
+            int c = can_hint && f->is_same_key && i < w->n_hint_cols ? w->hint_cols[i]
+                                                                      : lookup_col(w, g, i, &f->key);
+            w->hint_cols[i] = c;
             if (c < 0) {
                 if (g->is_custom && f->val.kind != ING_J_NULL)
                     has_unknown = true;
@@ -738,6 +753,9 @@ static bool bind_row(worker *w, group *g, const route *r, msoc_status *st, msoc_
                 continue;
             }
         }
+        w->hint_group = g;
+        w->hint_def = def;
+        w->n_hint_cols = w->fields.n;
         if (g->ts_col >= 0 && w->vals[g->ts_col].is_null) {
             if (r->fallback_time != MSOC_TIME_NULL) {
                 w->vals[g->ts_col].is_null = false;
@@ -796,9 +814,26 @@ static bool do_json_record(worker *w, const char *p, size_t len, msoc_status *st
 {
     ing_jval obj;
     const char *why = NULL;
-    const char *e = msoc_ingest__json_object(p, p + len, &w->fields, &obj, &why);
-    if (e == NULL)
+    /* The hint columns belong to the previous row only if it was bound in full. */
+    group *hint = w->hint_group;
+    w->hint_group = NULL;
+    const ing_field *hint_keys = NULL;
+    size_t n_hint = 0;
+    if (w->job->fmt != MSOC_INGEST_DEFENDER) {
+        msoc_vec t = w->prev_fields;
+        w->prev_fields = w->fields;
+        w->fields = t;
+        hint_keys = w->prev_fields.data;
+        n_hint = w->prev_fields.n;
+    } else {
+        hint = NULL;
+    }
+    const char *e = msoc_ingest__json_object(p, p + len, &w->fields, hint_keys, n_hint, &obj,
+                                             &why);
+    if (e == NULL) {
+        msoc_vec_clear(&w->fields);  /* partly filled: no hints from it */
         return reject(w, "malformed JSON: %s", why);
+    }
     if (!msoc_ingest__json_only_ws(e, p + len))
         return reject(w, "malformed JSON: text after the object");
     route r = {MSOC_STR_NULL, MSOC_STR_NULL, MSOC_STR_NULL, MSOC_TIME_NULL};
@@ -839,7 +874,7 @@ static bool do_json_record(worker *w, const char *p, size_t len, msoc_status *st
     group *g;
     if (!get_group(w, &r, &g))
         return false;
-    return bind_row(w, g, &r, st, err);
+    return bind_row(w, g, &r, hint, st, err);
 }
 
 /* ---- CSV ---- */
@@ -954,7 +989,7 @@ static bool do_csv_record(worker *w, const char *p, const char *e, msoc_status *
         route r = {MSOC_STR_NULL, MSOC_STR_NULL, MSOC_STR_NULL, MSOC_TIME_NULL};
         route_from_fields(w, &r);
         group *g;
-        is_ok = get_group(w, &r, &g) && bind_row(w, g, &r, st, err);
+        is_ok = get_group(w, &r, &g) && bind_row(w, g, &r, NULL, st, err);
     }
     msoc_vec_fini(&vals);
     return is_ok;
@@ -1286,6 +1321,7 @@ msoc_status msoc_ingest_buffer(msoc_stor_db *db, const msoc_ingest_opts *opts, c
         w->job = &j;
         msoc_hashmap_init(&w->groups, NULL, 0);
         msoc_vec_init(&w->fields, sizeof(field), MAX_FIELDS);
+        msoc_vec_init(&w->prev_fields, sizeof(field), MAX_FIELDS);
         msoc_buf_init(&w->scratch, (size_t)256 << 20);
         msoc_buf_init(&w->keybuf, (size_t)1 << 20);
         msoc_buf_init(&w->tmp, (size_t)256 << 20);
@@ -1309,6 +1345,8 @@ msoc_status msoc_ingest_buffer(msoc_stor_db *db, const msoc_ingest_opts *opts, c
             group_free(v);
         msoc_hashmap_fini(&w->groups);
         msoc_vec_fini(&w->fields);
+        msoc_vec_fini(&w->prev_fields);
+        msoc_free(w->hint_cols);
         msoc_buf_fini(&w->scratch);
         msoc_buf_fini(&w->keybuf);
         msoc_buf_fini(&w->tmp);

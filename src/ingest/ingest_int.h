@@ -24,6 +24,7 @@ typedef struct ing_jval {
 typedef struct ing_field {
     ing_jval key;
     ing_jval val;
+    bool is_same_key;  /* the key's bytes equal the hint's key at this position */
 } ing_field;
 
 typedef struct ing_objit {
@@ -37,9 +38,12 @@ const char *msoc_ingest__json_value(const char *p, const char *end, ing_jval *v,
                                     const char **why);
 /* Scans an object at p (leading whitespace skipped) in one validating pass,
  * replacing the contents of fields (ing_field) with its members; obj gets the
- * object's span. Returns the end or NULL with *why. */
+ * object's span. Returns the end or NULL with *why. hint (n_hint fields, may be
+ * NULL) is usually the previous row: where the input holds hint[i]'s key bytes
+ * at member i, the key is taken without scanning it and is_same_key is set. */
 const char *msoc_ingest__json_object(const char *p, const char *end, msoc_vec *fields,
-                                     ing_jval *obj, const char **why);
+                                     const ing_field *hint, size_t n_hint, ing_jval *obj,
+                                     const char **why);
 bool msoc_ingest__json_only_ws(const char *p, const char *end);
 msoc_status msoc_ingest__obj_begin(ing_objit *it, const ing_jval *obj);
 bool msoc_ingest__obj_next(ing_objit *it, ing_jval *key, ing_jval *val);

@@ -5,6 +5,9 @@
  * hold escapes, and nested values are re-emitted as compact JSON. */
 #include <stdint.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "ingest_int.h"
 
@@ -24,6 +27,23 @@ static const char *scan_string(const char *p, const char *end, bool *has_esc, co
     *has_esc = false;
     for (;;) {
         const char *q = p;
+#if defined(__SSE2__)
+        /* Sixteen bytes at a time (SSE2 is part of x86-64): stop at the first '"',
+         * '\\' or control character (<= 0x1f, unsigned). */
+        const __m128i v_qt = _mm_set1_epi8('"'), v_bs = _mm_set1_epi8('\\');
+        const __m128i v_ctl = _mm_set1_epi8(0x1f);
+        while (end - q >= 16) {
+            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)q);
+            __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, v_qt), _mm_cmpeq_epi8(x, v_bs)),
+                                       _mm_cmpeq_epi8(_mm_max_epu8(x, v_ctl), v_ctl));
+            unsigned m = (unsigned)_mm_movemask_epi8(hit);
+            if (m != 0) {
+                q += __builtin_ctz(m);
+                break;
+            }
+            q += 16;
+        }
+#endif
         /* Eight bytes at a time until one may be '"', '\\' or a control character. */
         while (end - q >= 8) {
             uint64_t x;
@@ -353,8 +373,30 @@ void msoc_ingest__json_compact(const char *p, size_t len, msoc_buf *out)
     }
 }
 
+/* n bytes at a equal n bytes at b (short keys: no libc call). */
+static inline bool same_bytes(const char *a, const char *b, size_t n)
+{
+    if (n >= 8) {
+        uint64_t x, y;
+        for (size_t i = 0; i + 8 <= n; i += 8) {
+            memcpy(&x, a + i, 8);
+            memcpy(&y, b + i, 8);
+            if (x != y)
+                return false;
+        }
+        memcpy(&x, a + n - 8, 8);
+        memcpy(&y, b + n - 8, 8);
+        return x == y;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return false;
+    return true;
+}
+
 const char *msoc_ingest__json_object(const char *p, const char *end, msoc_vec *fields,
-                                     ing_jval *obj, const char **why)
+                                     const ing_field *hint, size_t n_hint, ing_jval *obj,
+                                     const char **why)
 {
     msoc_vec_clear(fields);
     p = skip_ws(p, end);
@@ -371,7 +413,13 @@ const char *msoc_ingest__json_object(const char *p, const char *end, msoc_vec *f
         return q + 1;
     }
     for (;;) {
-        ing_field *f = msoc_vec_push(fields);
+        ing_field *f;
+        if (fields->n < fields->cap) {
+            f = (ing_field *)fields->data + fields->n++;
+            f->is_same_key = false;
+        } else {
+            f = msoc_vec_push(fields);
+        }
         if (f == NULL) {
             *why = "too many fields";
             return NULL;
@@ -381,9 +429,24 @@ const char *msoc_ingest__json_object(const char *p, const char *end, msoc_vec *f
             *why = "expected a member name";
             return NULL;
         }
-        q = scan_value(q, end, 1, &f->key, why);
-        if (q == NULL)
-            return NULL;
+        size_t i = fields->n - 1;
+        if (i < n_hint) {
+            /* The hint's key is a valid string body, so '"' body '"' here is
+             * exactly that string (same value, same escapes). */
+            const ing_jval *hk = &hint[i].key;
+            size_t kl = hk->len;
+            if ((size_t)(end - q) > kl + 1 && q[kl + 1] == '"' && same_bytes(q + 1, hk->p, kl)) {
+                f->key = *hk;
+                f->key.p = q + 1;
+                f->is_same_key = true;
+                q += kl + 2;
+            }
+        }
+        if (!f->is_same_key) {
+            q = scan_value(q, end, 1, &f->key, why);
+            if (q == NULL)
+                return NULL;
+        }
         q = skip_ws(q, end);
         if (q >= end || *q != ':') {
             *why = "expected ':'";
