@@ -48,11 +48,20 @@ typedef struct batch {
 
 typedef struct job job;
 
+/* The routing fields of the last row get_group resolved, and its answer. */
+typedef struct route_memo {
+    bool is_valid;
+    size_t table_len, tenant_len, ws_len;
+    char table[256], tenant[256], ws[256];
+    group *g;
+} route_memo;
+
 typedef struct worker {
     job *job;
     msoc_hashmap groups;
     msoc_vec fields;
     msoc_vec prev_fields;      /* the previous JSON row's members: key hints for the next */
+    route_memo memo;
     group *hint_group;         /* non-NULL: hint_cols resolve prev_fields' keys for it */
     const msoc_stor_table_def *hint_def;
     int *hint_cols;            /* member position -> column (-1: ignored key) */
@@ -573,7 +582,44 @@ static bool reject(worker *w, const char *fmt, ...)
     return false;
 }
 
+static bool span_is(msoc_str s, const char *p, size_t len)
+{
+    return s.len == len && (len == 0 || memcmp(s.ptr, p, len) == 0);
+}
+
+static void memo_put(msoc_str s, char *dst, size_t *len)
+{
+    *len = s.len;
+    if (s.len > 0)
+        memcpy(dst, s.ptr, s.len);
+}
+
+static bool get_group_slow(worker *w, const route *r, group **out);
+
+/* The row's tenant/workspace/table appender. Consecutive rows usually route alike:
+ * the answer for the same routing fields is remembered (it depends on nothing else). */
 static bool get_group(worker *w, const route *r, group **out)
+{
+    route_memo *m = &w->memo;
+    if (m->is_valid && span_is(r->tenant, m->tenant, m->tenant_len) &&
+        span_is(r->table, m->table, m->table_len) && span_is(r->workspace, m->ws, m->ws_len)) {
+        *out = m->g;
+        return true;
+    }
+    if (!get_group_slow(w, r, out))
+        return false;
+    m->is_valid = r->table.len < sizeof m->table && r->tenant.len < sizeof m->tenant &&
+                  r->workspace.len < sizeof m->ws;
+    if (m->is_valid) {
+        memo_put(r->table, m->table, &m->table_len);
+        memo_put(r->tenant, m->tenant, &m->tenant_len);
+        memo_put(r->workspace, m->ws, &m->ws_len);
+        m->g = *out;
+    }
+    return true;
+}
+
+static bool get_group_slow(worker *w, const route *r, group **out)
 {
     job *j = w->job;
     const msoc_ingest_opts *o = j->o;
@@ -782,7 +828,8 @@ static void route_from_fields(worker *w, route *r)
 {
     for (size_t i = 0; i < w->fields.n; i++) {
         const field *f = &MSOC_VEC_AT(&w->fields, field, i);
-        if (!is_stringish(&f->val) || f->val.has_esc)
+        size_t kl = f->key.len;
+        if ((kl != 8 && kl != 11 && kl != 4) || !is_stringish(&f->val) || f->val.has_esc)
             continue;
         if (str_is(&f->key, "TenantId") && r->tenant.len == 0)
             r->tenant = msoc_str_make(f->val.p, f->val.len);

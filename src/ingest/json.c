@@ -5,7 +5,7 @@
  * hold escapes, and nested values are re-emitted as compact JSON. */
 #include <stdint.h>
 #include <string.h>
-#if defined(__SSE2__)
+#if defined(__SSE2__) && !defined(MSOC_INGEST_PORTABLE_SCAN)
 #include <emmintrin.h>
 #endif
 
@@ -21,18 +21,24 @@ static const char *skip_ws(const char *p, const char *end)
 }
 
 /* p at the opening quote; returns past the closing quote or NULL. */
-static const char *scan_string(const char *p, const char *end, bool *has_esc, const char **why)
+static inline __attribute__((always_inline)) const char *
+scan_string(const char *p, const char *end, bool *has_esc, const char **why)
 {
     p++;
     *has_esc = false;
     for (;;) {
         const char *q = p;
-#if defined(__SSE2__)
+#if defined(__SSE2__) && !defined(MSOC_INGEST_PORTABLE_SCAN)
         /* Sixteen bytes at a time (SSE2 is part of x86-64): stop at the first '"',
          * '\\' or control character (<= 0x1f, unsigned). */
         const __m128i v_qt = _mm_set1_epi8('"'), v_bs = _mm_set1_epi8('\\');
         const __m128i v_ctl = _mm_set1_epi8(0x1f);
-        while (end - q >= 16) {
+        for (;;) {
+            if (end - q < 16) {
+                while (q < end && *q != '"' && *q != '\\' && (unsigned char)*q >= 0x20)
+                    q++;
+                break;
+            }
             __m128i x = _mm_loadu_si128((const __m128i *)(const void *)q);
             __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, v_qt), _mm_cmpeq_epi8(x, v_bs)),
                                        _mm_cmpeq_epi8(_mm_max_epu8(x, v_ctl), v_ctl));
@@ -43,7 +49,7 @@ static const char *scan_string(const char *p, const char *end, bool *has_esc, co
             }
             q += 16;
         }
-#endif
+#else
         /* Eight bytes at a time until one may be '"', '\\' or a control character. */
         while (end - q >= 8) {
             uint64_t x;
@@ -58,6 +64,7 @@ static const char *scan_string(const char *p, const char *end, bool *has_esc, co
         }
         while (q < end && *q != '"' && *q != '\\' && (unsigned char)*q >= 0x20)
             q++;
+#endif
         if (q >= end) {
             *why = "unterminated string";
             return NULL;
