@@ -60,11 +60,26 @@ static bool dict_try(const stor_colvec *c, size_t r0, size_t n, dict_build *d)
     d->lens = msoc_malloc((limit + 1) * sizeof *d->lens);
     d->n_dict = 0;
     size_t sample = n < 2048 ? n : 2048;
+    const char *base = c->data.data != NULL ? c->data.data : "";
+    if (offs[r0 + n] == offs[r0]) {
+        /* Every value is "" (a column the source leaves empty): one entry. */
+        d->ptrs[0] = base;
+        d->lens[0] = 0;
+        d->n_dict = 1;
+        memset(d->codes, 0, n * sizeof *d->codes);
+        return true;
+    }
     for (size_t i = 0; i < n; i++) {
         if (i == sample && d->n_dict * 4 > sample)
             return false;
-        const char *p = (c->data.data != NULL ? c->data.data : "") + offs[r0 + i];
+        const char *p = base + offs[r0 + i];
         uint32_t len = offs[r0 + i + 1] - offs[r0 + i];
+        if (i > 0 && len == offs[r0 + i] - offs[r0 + i - 1] &&
+            (len == 0 || memcmp(p - len, p, len) == 0)) {
+            /* The same value as the row before (runs are common): its code. */
+            d->codes[i] = d->codes[i - 1];
+            continue;
+        }
         uint64_t h = XXH3_64bits(p, len);
         size_t s = (size_t)h & (cap - 1);
         for (;;) {
