@@ -30,6 +30,7 @@ typedef struct group {
     msoc_hashmap cols;    /* column name -> index + 1 */
     size_t *name_lens;
     int *pos_cache;       /* field position -> column index (-2 unknown) */
+    msoc_stor_value *blank; /* a row before its fields: null, "" for strings */
     size_t n_pos;
     bool is_custom;
     int ts_col, tenant_col, ws_col;
@@ -62,6 +63,9 @@ typedef struct worker {
     msoc_vec fields;
     msoc_vec prev_fields;      /* the previous JSON row's members: key hints for the next */
     route_memo memo;
+    char dt_text[40];          /* the last datetime text converted, and its value */
+    size_t dt_len;
+    msoc_datetime dt_val;
     group *hint_group;         /* non-NULL: hint_cols resolve prev_fields' keys for it */
     const msoc_stor_table_def *hint_def;
     int *hint_cols;            /* member position -> column (-1: ignored key) */
@@ -369,9 +373,24 @@ static bool convert(worker *w, const msoc_stor_column *col, size_t idx, const in
         msoc_str s = msoc_str_trim(text_of(v, &w->tmp));
         if (s.len == 0)
             return true;
-        bool is_ok = t == MSOC_TYPE_DATETIME ? parse_datetime(s, &out->v.i64)
-                                             : msoc_timespan_parse_fast(s.ptr, s.len, &out->v.i64);
-        if (!is_ok || out->v.i64 == MSOC_TIME_NULL)
+        if (t == MSOC_TYPE_DATETIME) {
+            /* A row's times often repeat (Timestamp, TimeGenerated, creation times). */
+            if (s.len == w->dt_len && memcmp(s.ptr, w->dt_text, s.len) == 0) {
+                out->is_null = false;
+                out->v.i64 = w->dt_val;
+                return true;
+            }
+            if (!parse_datetime(s, &out->v.i64) || out->v.i64 == MSOC_TIME_NULL)
+                return reject_type(w, col->name, t, v);
+            if (s.len <= sizeof w->dt_text) {
+                memcpy(w->dt_text, s.ptr, s.len);
+                w->dt_len = s.len;
+                w->dt_val = out->v.i64;
+            }
+            out->is_null = false;
+            return true;
+        }
+        if (!msoc_timespan_parse_fast(s.ptr, s.len, &out->v.i64) || out->v.i64 == MSOC_TIME_NULL)
             return reject_type(w, col->name, t, v);
         out->is_null = false;
         return true;
@@ -446,6 +465,7 @@ static void group_free(group *g)
     msoc_hashmap_fini(&g->cols);
     msoc_free(g->name_lens);
     msoc_free(g->pos_cache);
+    msoc_free(g->blank);
     msoc_free(g->tenant);
     msoc_free(g->workspace);
     msoc_free(g->table);
@@ -473,6 +493,13 @@ static void group_bind_def(group *g, const msoc_stor_table_def *def)
     for (size_t i = 0; i < g->n_pos; i++)
         g->pos_cache[i] = -2;
     g->is_custom = def->source == MSOC_STOR_SRC_CUSTOM;
+    msoc_free(g->blank);
+    g->blank = msoc_calloc(def->n_cols + 1, sizeof *g->blank);
+    for (size_t i = 0; i < def->n_cols; i++) {
+        g->blank[i].is_null = def->cols[i].type != MSOC_TYPE_STRING;
+        if (!g->blank[i].is_null)
+            g->blank[i].v.s.ptr = "";
+    }
 }
 
 static void worker_vals(worker *w, size_t n)
@@ -751,15 +778,8 @@ static bool bind_row(worker *w, group *g, const route *r, group *hint, msoc_stat
          * key bytes equal the previous row's (is_same_key) takes its column from it. */
         bool can_hint = attempt == 0 && hint == g && w->hint_def == def;
         worker_vals(w, def->n_cols + 1);
-        for (size_t i = 0; i < def->n_cols; i++) {
-            w->vals[i].is_null = true;
-            w->scr_off[i] = SIZE_MAX;
-            if (def->cols[i].type == MSOC_TYPE_STRING) {
-                w->vals[i].is_null = false;
-                w->vals[i].v.s.ptr = "";
-                w->vals[i].v.s.len = 0;
-            }
-        }
+        memcpy(w->vals, g->blank, def->n_cols * sizeof *w->vals);
+        memset(w->scr_off, 0xff, def->n_cols * sizeof *w->scr_off); /* SIZE_MAX */
         w->scratch.len = 0;
         bool has_unknown = false;
         for (size_t i = 0; i < w->fields.n; i++) {
@@ -774,6 +794,14 @@ static bool bind_row(worker *w, group *g, const route *r, group *hint, msoc_stat
             }
             if (c == g->tenant_col || c == g->ws_col)
                 continue;
+            if (f->val.kind == ING_J_STR && !f->val.has_esc && def->cols[c].type == MSOC_TYPE_STRING) {
+                /* convert()'s plain-string case, inline: a view of the input. */
+                w->vals[c].is_null = false;
+                w->vals[c].v.s.ptr = f->val.p;
+                w->vals[c].v.s.len = f->val.len;
+                w->scr_off[c] = SIZE_MAX;
+                continue;
+            }
             if (!convert(w, &def->cols[c], (size_t)c, &f->val))
                 return false;
         }
