@@ -459,9 +459,21 @@ const char *msoc_ingest__json_object(const char *p, const char *end, msoc_vec *f
             *why = "expected ':'";
             return NULL;
         }
-        q = scan_value(q + 1, end, 1, &f->val, why);
-        if (q == NULL)
-            return NULL;
+        q++;
+        if (q < end && *q == '"') {
+            /* A string member (most of them): scanned here, without the call. */
+            f->val.kind = ING_J_STR;
+            const char *e = scan_string(q, end, &f->val.has_esc, why);
+            if (e == NULL)
+                return NULL;
+            f->val.p = q + 1;
+            f->val.len = (size_t)(e - q - 2);
+            q = e;
+        } else {
+            q = scan_value(q, end, 1, &f->val, why);
+            if (q == NULL)
+                return NULL;
+        }
         q = skip_ws(q, end);
         if (q < end && *q == ',') {
             q++;

@@ -384,9 +384,9 @@ static void synthetic_key_orders(size_t *n_rows, size_t *n_rej)
     for (int i = 0; i < 400; i++) {
         switch (i % 10) {
         case 0:
-            fprintf(f, "{\"Timestamp\":\"2026-10-30T00:00:%02d.5Z\",\"FileName\":\"a%d.exe\","
+            fprintf(f, "{\"Timestamp\":\"2026-%02d-%02dT%02d:00:%02d.5Z\",\"FileName\":\"a%d.exe\","
                        "\"FolderPath\":\"C:\\\\x\\\\a%d.exe\",\"ProcessId\":%d,\"TenantId\":\"t1\"}\n",
-                    i % 60, i, i, i);
+                    1 + i % 12, 1 + (i / 10) % 31 % (i % 12 == 1 ? 28 : 30), i % 24, i % 60, i, i, i);
             break;
         case 1: /* same keys, another order */
             fprintf(f, "{\"ProcessId\":%d,\"FileName\":\"b%d\",\"Timestamp\":\"2026-10-30T01:00:00Z\","
