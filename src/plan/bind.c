@@ -112,6 +112,152 @@ static bool wildcard_match(msoc_str pat, msoc_str s)
     return p == pat.len;
 }
 
+/* ---- functions whose result is several columns (R_COLUMNS) ----
+ * At the top of a project/extend/print item, such a call is computed once into a
+ * hidden column holding the array of its results; a PROJECT above spreads that
+ * array into one typed column per result, named as the item says ((a, b) = f(x))
+ * and otherwise as Kusto does (f_x_suffix, or x_sorted for array_sort_*). */
+typedef struct spread {
+    bool on;           /* this column spreads into n columns */
+    size_t n;
+    msoc_str *names;
+    msoc_type *types;
+} spread;
+
+static msoc_str join3(binder *b, msoc_str a, msoc_str m, const char *c)
+{
+    char buf[512];
+    int len = m.ptr ? snprintf(buf, sizeof buf, "%.*s_%.*s_%s", (int)a.len, a.ptr, (int)m.len, m.ptr, c)
+                    : snprintf(buf, sizeof buf, "%.*s_%s", (int)a.len, a.ptr, c);
+    if (len < 0 || (size_t)len >= sizeof buf)
+        len = (int)sizeof buf - 1;
+    return msoc_plan__str(b, buf, (size_t)len);
+}
+
+/* Fills *sp for item value ex bound to x (sp->on stays false when it gives one
+ * column). extend keeps only the named columns when names are given; project and
+ * print name the rest as Kusto does. */
+static msoc_status spread_of(binder *b, const msoc_kql_node *ex, const msoc_plan_expr *x,
+                             const msoc_str *given, size_t n_given, bool is_extend, spread *sp)
+{
+    sp->on = false;
+    sp->n = 1;
+    if (x->kind != MSOC_PLAN_X_CALL || msoc_plan_fn_get(x->fn)->ret != MSOC_PLAN_R_COLUMNS)
+        return MSOC_OK;
+    msoc_type types[64];
+    size_t na = x->n_args < 64 ? x->n_args : 64;
+    for (size_t i = 0; i < na; i++)
+        types[i] = x->args[i]->type;
+    msoc_plan_fn_cols fc = msoc_plan_fn_columns(x->fn, types, na);
+    if (fc.n <= 1)
+        return MSOC_OK;
+    if (n_given > fc.n)
+        return msoc_fail_pos(b->err, MSOC_SEMANTIC, ex->line, ex->col,
+                             "%s() gives %zu columns, %zu names given", msoc_plan_fn_get(x->fn)->name,
+                             fc.n, n_given);
+    sp->names = msoc_plan__alloc(b, fc.n * sizeof *sp->names);
+    sp->types = msoc_plan__alloc(b, fc.n * sizeof *sp->types);
+    if (sp->names == NULL || sp->types == NULL)
+        return b->err->code;
+    const char *fname = msoc_plan_fn_get(x->fn)->name;
+    msoc_str fn = {fname, strlen(fname)};
+    for (size_t k = 0; k < fc.n; k++) {
+        sp->types[k] = fc.per_arg ? fc.cols[0].type : fc.cols[k].type;
+        if (k < n_given) {
+            sp->names[k] = given[k];
+            continue;
+        }
+        size_t ai = fc.per_arg ? k : 0;
+        msoc_str arg = MSOC_STR_NULL;
+        if (ex->kind == MSOC_KQL_CALL && ai < ex->args.n && ex->args.items[ai]->kind != MSOC_KQL_NAMED_ARG)
+            arg = msoc_plan__expr_name(b, ex->args.items[ai]);
+        if (fc.per_arg) {
+            char buf[32];
+            int len = snprintf(buf, sizeof buf, "array%zu", k + 1);
+            sp->names[k] = join3(b, arg.ptr ? arg : msoc_plan__str(b, buf, (size_t)len), MSOC_STR_NULL,
+                                 fc.cols[0].suffix);
+        } else {
+            sp->names[k] = join3(b, fn, arg, fc.cols[k].suffix);
+        }
+        if (sp->names[k].ptr == NULL)
+            return b->err->code;
+    }
+    sp->n = is_extend && n_given > 0 ? n_given : fc.n;
+    sp->on = true;
+    return MSOC_OK;
+}
+
+/* Part k of a spread column: the k-th element converted to its type. */
+static msoc_plan_expr *spread_part(binder *b, const msoc_plan_node *in, int col, size_t k, msoc_type t)
+{
+    msoc_plan_expr *idx = msoc_plan__alloc(b, sizeof *idx);
+    msoc_plan_expr *args[2] = {msoc_plan__col_ref(b, in, col), idx};
+    if (idx == NULL || args[0] == NULL)
+        return NULL;
+    idx->kind = MSOC_PLAN_X_LIT;
+    idx->type = idx->lit.type = MSOC_TYPE_LONG;
+    idx->lit.i = (int64_t)k;
+    idx->lit.s = MSOC_STR("");
+    msoc_plan_expr *e = msoc_plan__call(b, MSOC_PLAN_FN_INDEX, args, 2, NULL);
+    if (e == NULL || t == MSOC_TYPE_DYNAMIC)
+        return e;
+    msoc_plan_expr *cast = msoc_plan__alloc(b, sizeof *cast);
+    if (cast == NULL || (cast->args = msoc_plan__alloc(b, sizeof *cast->args)) == NULL)
+        return NULL;
+    cast->kind = MSOC_PLAN_X_CAST;
+    cast->type = t;
+    cast->args[0] = e;
+    cast->n_args = 1;
+    return cast;
+}
+
+/* A PROJECT over in where each column with sps[c].n > 1 becomes its parts: in
+ * place (project, print), or, for extend, replacing same-named columns or
+ * appended. in itself when nothing spreads. */
+static msoc_status spread_cols(binder *b, msoc_plan_node *in, const spread *sps, bool is_extend,
+                               msoc_plan_node **out)
+{
+    size_t total = 0;
+    bool any = false;
+    for (size_t c = 0; c < in->n_cols; c++) {
+        total += sps[c].on ? sps[c].n : 1;
+        any |= sps[c].on;
+    }
+    if (!any) {
+        *out = in;
+        return MSOC_OK;
+    }
+    msoc_plan_node *n = project_node(b, in, total + 1);
+    if (n == NULL)
+        return b->err->code;
+    n->n_cols = 0;
+    for (size_t c = 0; c < in->n_cols; c++)
+        if (!sps[c].on || !is_extend)
+            for (size_t k = 0; k < (sps[c].on ? sps[c].n : 1); k++) {
+                msoc_plan_expr *e = !sps[c].on ? msoc_plan__col_ref(b, in, (int)c)
+                                               : spread_part(b, in, (int)c, k, sps[c].types[k]);
+                if (e == NULL)
+                    return b->err->code;
+                add_col(n, !sps[c].on ? in->cols[c].name : sps[c].names[k], e->type, e);
+            }
+    if (is_extend)
+        for (size_t c = 0; c < in->n_cols; c++)
+            for (size_t k = 0; sps[c].on && k < sps[c].n; k++) {
+                msoc_plan_expr *e = spread_part(b, in, (int)c, k, sps[c].types[k]);
+                if (e == NULL)
+                    return b->err->code;
+                int existing = msoc_plan__find_col(n, sps[c].names[k]);
+                if (existing >= 0) {
+                    n->exprs[existing] = e;
+                    n->cols[existing].type = e->type;
+                } else {
+                    add_col(n, sps[c].names[k], e->type, e);
+                }
+            }
+    *out = n;
+    return MSOC_OK;
+}
+
 /* ---- sources ---- */
 
 static const msoc_stor_table_def *find_table(binder *b, msoc_str name)
@@ -208,7 +354,8 @@ static msoc_status bind_print(binder *b, const msoc_kql_node *op, msoc_plan_node
     n->n_rows = 1;
     n->n_exprs = nc;
     n->exprs = msoc_plan__alloc(b, (nc + 1) * sizeof *n->exprs);
-    if (n->exprs == NULL)
+    spread *sps = msoc_plan__alloc(b, (nc + 1) * sizeof *sps);
+    if (n->exprs == NULL || sps == NULL)
         return b->err->code;
     size_t unnamed = 0;
     for (size_t i = 0; i < nc; i++) {
@@ -221,17 +368,26 @@ static msoc_status bind_print(binder *b, const msoc_kql_node *op, msoc_plan_node
         msoc_status st = msoc_plan__bind_expr(b, item, NULL, &n->exprs[i]);
         if (st != MSOC_OK)
             return st;
+        const msoc_kql_node *orig = op->args.items[i];
+        size_t n_given = orig->kind == MSOC_KQL_ASSIGN ? orig->args.n : 0;
+        msoc_str *given = msoc_plan__alloc(b, (n_given + 1) * sizeof *given);
+        if (given == NULL)
+            return b->err->code;
+        for (size_t k = 0; k < n_given; k++)
+            given[k] = orig->args.items[k]->name;
+        st = spread_of(b, item, n->exprs[i], given, n_given, false, &sps[i]);
+        if (st != MSOC_OK)
+            return st;
         if (name.ptr == NULL) {
             char buf[32];
             int len = snprintf(buf, sizeof buf, "print_%zu", unnamed);
             name = msoc_plan__str(b, buf, (size_t)len);
         }
         unnamed++;
-        n->cols[i].name = name;
+        n->cols[i].name = sps[i].on ? MSOC_STR("$spread") : name;
         n->cols[i].type = n->exprs[i]->type == MSOC_TYPE_NULL ? MSOC_TYPE_STRING : n->exprs[i]->type;
     }
-    *out = n;
-    return MSOC_OK;
+    return spread_cols(b, n, sps, false, out);
 }
 
 static msoc_status bind_range(binder *b, const msoc_kql_node *op, msoc_plan_node **out)
@@ -431,34 +587,47 @@ static msoc_status bind_project(binder *b, const msoc_kql_node *op, msoc_plan_no
     if (n == NULL)
         return b->err->code;
     n->n_cols = 0;
+    spread *sps = msoc_plan__alloc(b, (in->n_cols + op->args.n + 1) * sizeof *sps);
+    if (sps == NULL)
+        return b->err->code;
     size_t unnamed = 0;
     for (uint32_t i = 0; i < op->args.n; i++) {
         const msoc_kql_node *item = op->args.items[i];
         if (item->kind == MSOC_KQL_WILDCARD || item->kind == MSOC_KQL_STAR) {
             for (size_t c = 0; c < in->n_cols; c++)
                 if (!msoc_plan_col_is_hidden(in->cols[c].name) &&
-                    (item->kind == MSOC_KQL_STAR || wildcard_match(item->name, in->cols[c].name)))
+                    (item->kind == MSOC_KQL_STAR || wildcard_match(item->name, in->cols[c].name))) {
+                    sps[n->n_cols].on = false;
                     add_col(n, in->cols[c].name, in->cols[c].type, msoc_plan__col_ref(b, in, (int)c));
+                }
             continue;
         }
         msoc_str name = MSOC_STR_NULL;
+        msoc_str given[16];
+        size_t n_given = 0;
         const msoc_kql_node *ex = item;
         if (item->kind == MSOC_KQL_ASSIGN) {
-            name = item->args.items[0]->name;
+            for (uint32_t k = 0; k < item->args.n && k < 16; k++)
+                given[n_given++] = item->args.items[k]->name;
+            name = given[0];
             ex = item->a;
         }
         msoc_plan_expr *e;
         msoc_status st = msoc_plan__bind_expr(b, ex, in, &e);
         if (st != MSOC_OK)
             return st;
+        st = spread_of(b, ex, e, given, n_given, false, &sps[n->n_cols]);
+        if (st != MSOC_OK)
+            return st;
+        if (sps[n->n_cols].on)
+            name = MSOC_STR("$spread");
         if (name.ptr == NULL)
             name = msoc_plan__expr_name(b, ex);
         if (name.ptr == NULL)
             name = column_n(b, ++unnamed);
         add_col(n, name, e->type == MSOC_TYPE_NULL ? MSOC_TYPE_STRING : e->type, e);
     }
-    *out = n;
-    return MSOC_OK;
+    return spread_cols(b, n, sps, false, out);
 }
 
 static msoc_status bind_extend(binder *b, const msoc_kql_node *op, msoc_plan_node *in,
@@ -480,6 +649,24 @@ static msoc_status bind_extend(binder *b, const msoc_kql_node *op, msoc_plan_nod
         msoc_status st = msoc_plan__bind_expr(b, ex, cur, &e);
         if (st != MSOC_OK)
             return st;
+        spread sp;
+        st = spread_of(b, ex, e, names, n_names, true, &sp);
+        if (st != MSOC_OK)
+            return st;
+        if (sp.on) {
+            msoc_plan_node *n = identity_project(b, cur, 1);
+            spread *sps = msoc_plan__alloc(b, (cur->n_cols + 2) * sizeof *sps);
+            if (n == NULL || sps == NULL)
+                return b->err->code;
+            for (size_t c = 0; c < cur->n_cols; c++)
+                sps[c].on = false;
+            sps[cur->n_cols] = sp;
+            add_col(n, MSOC_STR("$spread"), MSOC_TYPE_DYNAMIC, e);
+            st = spread_cols(b, n, sps, true, &cur);
+            if (st != MSOC_OK)
+                return st;
+            continue;
+        }
         if (n_names == 0) {
             msoc_str nm = msoc_plan__expr_name(b, ex);
             names[n_names++] = nm.ptr ? nm : column_n(b, ++unnamed);

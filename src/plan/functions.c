@@ -155,6 +155,7 @@ msoc_type msoc_plan_fn_result(msoc_plan_fn fn, const msoc_type *arg_types, size_
             return MSOC_TYPE_LONG;
         return a0;
     case MSOC_PLAN_R_NUMARG0: return a0 == MSOC_TYPE_NULL ? MSOC_TYPE_LONG : a0;
+    case MSOC_PLAN_R_COLUMNS: return MSOC_TYPE_DYNAMIC;
     }
     return MSOC_TYPE_NULL;
 }
@@ -169,4 +170,55 @@ msoc_plan_fn msoc_plan_fn_canonical(msoc_plan_fn fn)
     case MSOC_PLAN_FN_ANY: return MSOC_PLAN_FN_TAKE_ANY;
     default: return fn;
     }
+}
+
+/* ---- functions whose result is several columns (R_COLUMNS) ---- */
+
+#define R MSOC_TYPE_REAL
+#define L MSOC_TYPE_LONG
+#define D MSOC_TYPE_DYNAMIC
+static const msoc_plan_fn_col cols_stats[] = {
+    {"min", R}, {"min_idx", L}, {"max", R}, {"max_idx", L}, {"avg", R}, {"stdev", R}, {"variance", R},
+};
+static const msoc_plan_fn_col cols_fit_line[] = {
+    {"rsquare", R}, {"slope", R}, {"variance", R}, {"rvariance", R}, {"interception", R}, {"line_fit", D},
+};
+static const msoc_plan_fn_col cols_fit_2lines[] = {
+    {"rsquare", R}, {"split_idx", L}, {"variance", R}, {"rvariance", R}, {"line_fit", D},
+    {"right_rsquare", R}, {"right_slope", R}, {"right_interception", R}, {"right_variance", R},
+    {"right_rvariance", R}, {"left_rsquare", R}, {"left_slope", R}, {"left_interception", R},
+    {"left_variance", R}, {"left_rvariance", R},
+};
+static const msoc_plan_fn_col cols_decompose[] = {
+    {"baseline", D}, {"seasonal", D}, {"trend", D}, {"residual", D},
+};
+static const msoc_plan_fn_col cols_anomalies[] = {{"ad_flag", D}, {"ad_score", D}, {"baseline", D}};
+static const msoc_plan_fn_col cols_periods[] = {{"periods", D}, {"scores", D}};
+static const msoc_plan_fn_col cols_sorted[] = {{"sorted", D}};
+#undef R
+#undef L
+#undef D
+
+msoc_plan_fn_cols msoc_plan_fn_columns(msoc_plan_fn fn, const msoc_type *arg_types, size_t n_args)
+{
+#define SPEC(arr) (msoc_plan_fn_cols){arr, sizeof arr / sizeof arr[0], false}
+    switch (fn) {
+    case MSOC_PLAN_FN_SERIES_STATS: return SPEC(cols_stats);
+    case MSOC_PLAN_FN_SERIES_FIT_LINE: return SPEC(cols_fit_line);
+    case MSOC_PLAN_FN_SERIES_FIT_2LINES: return SPEC(cols_fit_2lines);
+    case MSOC_PLAN_FN_SERIES_DECOMPOSE: return SPEC(cols_decompose);
+    case MSOC_PLAN_FN_SERIES_DECOMPOSE_ANOMALIES: return SPEC(cols_anomalies);
+    case MSOC_PLAN_FN_SERIES_PERIODS_DETECT:
+    case MSOC_PLAN_FN_SERIES_PERIODS_VALIDATE: return SPEC(cols_periods);
+    case MSOC_PLAN_FN_ARRAY_SORT_ASC:
+    case MSOC_PLAN_FN_ARRAY_SORT_DESC: {
+        /* one column per array; a trailing non-array argument is nulls_last */
+        size_t n = n_args;
+        if (n > 1 && arg_types[n - 1] != MSOC_TYPE_DYNAMIC)
+            n--;
+        return (msoc_plan_fn_cols){cols_sorted, n, true};
+    }
+    default: return (msoc_plan_fn_cols){NULL, 1, false};
+    }
+#undef SPEC
 }

@@ -42,6 +42,8 @@ typedef enum msoc_plan_ret {
     MSOC_PLAN_R_CASE,      /* case(): the common type of the values */
     MSOC_PLAN_R_BIN,       /* bin(): the first argument's type, int -> long */
     MSOC_PLAN_R_NUMARG0,   /* abs, -x: arg0, int stays int */
+    MSOC_PLAN_R_COLUMNS,   /* several columns at the top of project/extend/print
+                            * (msoc_plan_fn_columns); a dynamic array of them elsewhere */
 } msoc_plan_ret;
 
 typedef struct msoc_plan_fn_info {
@@ -58,6 +60,20 @@ bool msoc_plan_fn_find(const char *name, size_t len, msoc_plan_fn_kind want, mso
 msoc_plan_fn msoc_plan_fn_canonical(msoc_plan_fn fn);
 /* The result type of fn over arguments of the given types. */
 msoc_type msoc_plan_fn_result(msoc_plan_fn fn, const msoc_type *arg_types, size_t n_args);
+/* The columns an R_COLUMNS function spreads into. Names are Kusto's defaults:
+ * per_arg: "<arg>_<suffix>" for each array argument (array_sort_*); otherwise
+ * "<function>_<arg>_<suffix>" for each of cols. */
+typedef struct msoc_plan_fn_col {
+    const char *suffix;
+    msoc_type type;
+} msoc_plan_fn_col;
+typedef struct msoc_plan_fn_cols {
+    const msoc_plan_fn_col *cols;
+    size_t n;
+    bool per_arg;
+} msoc_plan_fn_cols;
+/* The columns of fn over arguments of these types; n == 1 when it gives one column. */
+msoc_plan_fn_cols msoc_plan_fn_columns(msoc_plan_fn fn, const msoc_type *arg_types, size_t n_args);
 /* int < long < real < decimal promotion; MSOC_TYPE_NULL when not both numeric. */
 msoc_type msoc_plan_promote(msoc_type a, msoc_type b);
 
