@@ -195,6 +195,7 @@ void msoc_exec__fn_register_geo_h3(xfn_impl *t);
 void msoc_exec__fn_register_text(xfn_impl *t);
 void msoc_exec__fn_register_series_more(xfn_impl *t);
 void msoc_exec__fn_register_series_fit(xfn_impl *t);
+void msoc_exec__fn_register_series_decompose(xfn_impl *t);
 void msoc_exec__fn_register_tz(xfn_impl *t);
 void msoc_exec__fn_register_sketch(xfn_impl *t);
 void msoc_exec__fn_register_inset(xfn_impl *t);

@@ -34,6 +34,7 @@ static void impl_init(void)
     msoc_exec__fn_register_text(impl_table);
     msoc_exec__fn_register_series_more(impl_table);
     msoc_exec__fn_register_series_fit(impl_table);
+    msoc_exec__fn_register_series_decompose(impl_table);
     msoc_exec__fn_register_tz(impl_table);
     msoc_exec__fn_register_sketch(impl_table);
     msoc_exec__fn_register_inset(impl_table);

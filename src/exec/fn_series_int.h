@@ -22,5 +22,8 @@ void msoc_exec__series_fit(const double *v, size_t lo, size_t hi, msoc_series_li
 double msoc_exec__series_percentile(const double *s, size_t n, double p);
 /* Tukey outlier scores over the [p_lo, p_hi] percentile range; false on no memory. */
 bool msoc_exec__series_outliers(xq *q, const double *v, size_t n, double p_lo, double p_hi, double *score);
+/* The dominant period of arr (series_seasonal without a period), 0 when none
+ * scores 0.7; false on no memory. */
+bool msoc_exec__series_auto_period(xq *q, json_t *arr, size_t *period);
 
 #endif

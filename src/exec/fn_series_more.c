@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "exec_int.h"
+#include "fn_series_int.h"
 
 #define ROW(name) static void name(xq *q, const xval *a, size_t n_args, xval *out)
 
@@ -52,9 +53,9 @@ static int cmp_double(const void *x, const void *y)
     return (a > b) - (a < b);
 }
 
-/* series_seasonal(series, period): each point is the median of the points at
- * the same phase. Automatic period detection (no period, or a negative one)
- * needs series_periods_detect, which is not built: it fails by name. */
+/* series_seasonal(series[, period]): each point is the median of the points at
+ * the same phase. No period (or -1) detects it (fn_series_decompose.c); zeros
+ * when there is none. */
 ROW(f_series_seasonal)
 {
     json_t *s = arr_of(a[0]);
@@ -64,9 +65,10 @@ ROW(f_series_seasonal)
     if (n_args > 1 && !a[1].is_null)
         period = msoc_exec__convert(q, a[1], MSOC_TYPE_LONG).i;
     if (period < 0) {
-        msoc_fail(q->err, MSOC_UNSUPPORTED,
-                  "not supported: series_seasonal() without a period (automatic period detection)");
-        return;
+        size_t detected;
+        if (!msoc_exec__series_auto_period(q, s, &detected))
+            return;
+        period = (int64_t)detected;
     }
     size_t n = json_array_size(s);
     json_t *r = msoc_exec__own(q, json_array());
