@@ -1,5 +1,6 @@
 /* Series statistics, line fits and outlier scores: series_stats, series_fit_line,
- * series_fit_2lines (and their _dynamic bag forms), series_outliers.
+ * series_fit_2lines (and their _dynamic bag forms), series_fit_poly, series_outliers,
+ * series_fir, series_pearson_correlation, series_cosine_similarity.
  *
  * series_stats, series_fit_line and series_fit_2lines are R_COLUMNS functions:
  * they return a dynamic array of their results in the order msoc_plan_fn_columns
@@ -403,6 +404,213 @@ ROW(f_series_outliers)
     *out = r ? xv_dyn(r) : *out;
 }
 
+/* ---- polynomial fit, FIR filter, similarity ---- */
+
+#define MAX_POLY_DEGREE 16
+
+/* series_fit_poly(y[, x, degree]): least squares by modified Gram-Schmidt over
+ * the columns x^degree .. x^0 (finite pairs only); coefficients highest power
+ * first. */
+ROW(f_series_fit_poly)
+{
+    json_t *ya = msoc_exec__series_arr(a[0]);
+    if (ya == NULL)
+        return;
+    size_t n, nx = 0;
+    double *yv = msoc_exec__series_values(q, ya, &n);
+    double *xv = NULL;
+    if (n_args > 1 && !a[1].is_null) {
+        json_t *xa = msoc_exec__series_arr(a[1]);
+        if (xa == NULL)
+            return;
+        xv = msoc_exec__series_values(q, xa, &nx);
+        if (xv == NULL || nx != n)
+            return;
+    }
+    int64_t deg = 1;
+    if (n_args > 2 && !a[2].is_null)
+        deg = msoc_exec__convert(q, a[2], MSOC_TYPE_LONG).i;
+    if (deg < 1 || deg > MAX_POLY_DEGREE) {
+        msoc_fail(q->err, MSOC_INVALID, "series_fit_poly(): degree must be in [1, %d]", MAX_POLY_DEGREE);
+        return;
+    }
+    size_t m = (size_t)deg + 1, k = 0;
+    if (yv == NULL)
+        return;
+    double *xs = msoc_exec__calloc(q, n + 1, sizeof *xs), *ys = msoc_exec__calloc(q, n + 1, sizeof *ys);
+    if (xs == NULL || ys == NULL)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        double x = xv ? xv[i] : (double)(i + 1);
+        if (isfinite(x) && isfinite(yv[i])) {
+            xs[k] = x;
+            ys[k++] = yv[i];
+        }
+    }
+    if (k < m)
+        return;
+    /* A = [x^deg ... x^0] (k x m), column-major; Q overwrites A */
+    double *qa = msoc_exec__calloc(q, k * m + 1, sizeof *qa), *r = msoc_exec__calloc(q, m * m + 1, sizeof *r);
+    double *c = msoc_exec__calloc(q, m + 1, sizeof *c);
+    if (qa == NULL || r == NULL || c == NULL)
+        return;
+    for (size_t j = 0; j < m; j++)
+        for (size_t i = 0; i < k; i++)
+            qa[j * k + i] = pow(xs[i], (double)(m - 1 - j));
+    for (size_t j = 0; j < m; j++) {
+        double *qj = qa + j * k;
+        for (size_t l = 0; l < j; l++) {
+            double dot = 0, *ql = qa + l * k;
+            for (size_t i = 0; i < k; i++)
+                dot += ql[i] * qj[i];
+            r[l * m + j] = dot;
+            for (size_t i = 0; i < k; i++)
+                qj[i] -= dot * ql[i];
+        }
+        double norm = 0;
+        for (size_t i = 0; i < k; i++)
+            norm += qj[i] * qj[i];
+        norm = sqrt(norm);
+        r[j * m + j] = norm;
+        for (size_t i = 0; norm > 0 && i < k; i++)
+            qj[i] /= norm;
+    }
+    for (size_t jj = m; jj-- > 0;) {
+        double dot = 0, *qj = qa + jj * k;
+        for (size_t i = 0; i < k; i++)
+            dot += qj[i] * ys[i];
+        for (size_t l = jj + 1; l < m; l++)
+            dot -= r[jj * m + l] * c[l];
+        c[jj] = r[jj * m + jj] > 0 ? dot / r[jj * m + jj] : 0;
+    }
+    double my = 0, sst = 0, ssr = 0;
+    for (size_t i = 0; i < k; i++)
+        my += ys[i] / (double)k;
+    json_t *fit = msoc_exec__own(q, json_array()), *coef = msoc_exec__own(q, json_array());
+    json_t *res = msoc_exec__own(q, json_array());
+    if (fit == NULL || coef == NULL || res == NULL)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        double x = xv ? xv[i] : (double)(i + 1), f = 0;
+        for (size_t j = 0; j < m; j++)
+            f = f * x + c[j];
+        json_array_append_new(fit, isfinite(f) ? json_real(f) : json_null());
+        if (isfinite(f) && isfinite(yv[i])) {
+            sst += (yv[i] - my) * (yv[i] - my);
+            ssr += (yv[i] - f) * (yv[i] - f);
+        }
+    }
+    for (size_t j = 0; j < m; j++)
+        json_array_append_new(coef, real_or_null(c[j]));
+    json_array_append_new(res, real_or_null(sst > 0 ? 1 - ssr / sst : 1));
+    json_array_append(res, coef);
+    json_array_append_new(res, real_or_null(k > 1 ? sst / (double)(k - 1) : 0));
+    json_array_append_new(res, real_or_null(k > 1 ? ssr / (double)(k - 1) : 0));
+    json_array_append(res, fit);
+    *out = xv_dyn(res);
+}
+
+/* series_fir(x, filter[, normalize = true, center = false]):
+ * y[i] = sum_k f[k] x[i + off - k], off = (len - 1) / 2 when centred, else 0;
+ * points outside the series and non-numbers count as 0. */
+ROW(f_series_fir)
+{
+    json_t *xa = msoc_exec__series_arr(a[0]), *fa = msoc_exec__series_arr(a[1]);
+    if (xa == NULL || fa == NULL || json_array_size(fa) == 0)
+        return;
+    bool is_norm = n_args <= 2 || a[2].is_null || msoc_exec__convert(q, a[2], MSOC_TYPE_BOOL).i != 0;
+    bool is_center = n_args > 3 && !a[3].is_null && msoc_exec__convert(q, a[3], MSOC_TYPE_BOOL).i != 0;
+    size_t n, nf;
+    double *x = msoc_exec__series_values(q, xa, &n), *f = msoc_exec__series_values(q, fa, &nf);
+    if (x == NULL || f == NULL)
+        return;
+    double sum = 0;
+    for (size_t k = 0; k < nf; k++) {
+        if (!isfinite(f[k]))
+            f[k] = 0;
+        sum += f[k];
+    }
+    if (is_norm && sum == 0)
+        return;
+    size_t off = is_center ? (nf - 1) / 2 : 0;
+    double *y = msoc_exec__calloc(q, n + 1, sizeof *y);
+    if (y == NULL)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        double acc = 0;
+        for (size_t k = 0; k < nf; k++) {
+            if (i + off < k || i + off - k >= n)
+                continue;
+            double v = x[i + off - k];
+            acc += f[k] * (isfinite(v) ? v : 0);
+        }
+        y[i] = is_norm ? acc / sum : acc;
+    }
+    json_t *r = msoc_exec__series_json(q, y, n);
+    if (r)
+        *out = xv_dyn(r);
+}
+
+/* Finite pairs of two equal-length series; false when they differ in length. */
+static bool pairs(xq *q, xval a, xval b, double **x, double **y, size_t *n)
+{
+    json_t *aa = msoc_exec__series_arr(a), *ba = msoc_exec__series_arr(b);
+    size_t na, nb;
+    if (aa == NULL || ba == NULL || (*x = msoc_exec__series_values(q, aa, &na)) == NULL ||
+        (*y = msoc_exec__series_values(q, ba, &nb)) == NULL || na != nb)
+        return false;
+    size_t k = 0;
+    for (size_t i = 0; i < na; i++)
+        if (isfinite((*x)[i]) && isfinite((*y)[i])) {
+            (*x)[k] = (*x)[i];
+            (*y)[k++] = (*y)[i];
+        }
+    *n = k;
+    return true;
+}
+
+ROW(f_series_pearson_correlation)
+{
+    (void)n_args;
+    double *x, *y;
+    size_t n;
+    if (!pairs(q, a[0], a[1], &x, &y, &n) || n == 0)
+        return;
+    double mx = 0, my = 0, sxy = 0, sxx = 0, syy = 0;
+    for (size_t i = 0; i < n; i++) {
+        mx += x[i] / (double)n;
+        my += y[i] / (double)n;
+    }
+    for (size_t i = 0; i < n; i++) {
+        sxy += (x[i] - mx) * (y[i] - my);
+        sxx += (x[i] - mx) * (x[i] - mx);
+        syy += (y[i] - my) * (y[i] - my);
+    }
+    double r = sxy / sqrt(sxx * syy);
+    if (isfinite(r))
+        *out = xv_real(r);
+}
+
+/* series_cosine_similarity(a, b[, |a|, |b|]) */
+ROW(f_series_cosine_similarity)
+{
+    double *x, *y;
+    size_t n;
+    if (!pairs(q, a[0], a[1], &x, &y, &n))
+        return;
+    double dot = 0, xx = 0, yy = 0;
+    for (size_t i = 0; i < n; i++) {
+        dot += x[i] * y[i];
+        xx += x[i] * x[i];
+        yy += y[i] * y[i];
+    }
+    double m1 = n_args > 2 && !a[2].is_null ? msoc_exec__convert(q, a[2], MSOC_TYPE_REAL).r : sqrt(xx);
+    double m2 = n_args > 3 && !a[3].is_null ? msoc_exec__convert(q, a[3], MSOC_TYPE_REAL).r : sqrt(yy);
+    double r = dot / (m1 * m2);
+    if (isfinite(r))
+        *out = xv_real(r);
+}
+
 void msoc_exec__fn_register_series_fit(xfn_impl *t)
 {
 #define REG(id, fn) t[MSOC_PLAN_FN_##id] = (xfn_impl){fn, NULL, false}
@@ -412,5 +620,9 @@ void msoc_exec__fn_register_series_fit(xfn_impl *t)
     REG(SERIES_FIT_2LINES, f_series_fit_2lines);
     REG(SERIES_FIT_2LINES_DYNAMIC, f_series_fit_2lines_dynamic);
     REG(SERIES_OUTLIERS, f_series_outliers);
+    REG(SERIES_FIT_POLY, f_series_fit_poly);
+    REG(SERIES_FIR, f_series_fir);
+    REG(SERIES_PEARSON_CORRELATION, f_series_pearson_correlation);
+    REG(SERIES_COSINE_SIMILARITY, f_series_cosine_similarity);
 #undef REG
 }

@@ -194,6 +194,9 @@ static const msoc_plan_fn_col cols_decompose[] = {
 };
 static const msoc_plan_fn_col cols_anomalies[] = {{"ad_flag", D}, {"ad_score", D}, {"baseline", D}};
 static const msoc_plan_fn_col cols_periods[] = {{"periods", D}, {"scores", D}};
+static const msoc_plan_fn_col cols_fit_poly[] = {
+    {"rsquare", R}, {"coefficients", D}, {"variance", R}, {"rvariance", R}, {"poly_fit", D},
+};
 static const msoc_plan_fn_col cols_sorted[] = {{"sorted", D}};
 #undef R
 #undef L
@@ -206,6 +209,7 @@ msoc_plan_fn_cols msoc_plan_fn_columns(msoc_plan_fn fn, const msoc_type *arg_typ
     case MSOC_PLAN_FN_SERIES_STATS: return SPEC(cols_stats);
     case MSOC_PLAN_FN_SERIES_FIT_LINE: return SPEC(cols_fit_line);
     case MSOC_PLAN_FN_SERIES_FIT_2LINES: return SPEC(cols_fit_2lines);
+    case MSOC_PLAN_FN_SERIES_FIT_POLY: return SPEC(cols_fit_poly);
     case MSOC_PLAN_FN_SERIES_DECOMPOSE: return SPEC(cols_decompose);
     case MSOC_PLAN_FN_SERIES_DECOMPOSE_ANOMALIES: return SPEC(cols_anomalies);
     case MSOC_PLAN_FN_SERIES_PERIODS_DETECT:
