@@ -88,4 +88,46 @@ size_t msoc_geo__h3_token(uint64_t h, char *buf);
 /* The ancestor at res (res <= the cell's resolution). */
 uint64_t msoc_geo__h3_parent(uint64_t h, int res);
 
+/* ---- H3 grid geometry (fn_geo_h3_grid.c) ---- */
+typedef struct h3_ijk {
+    int64_t i, j, k;
+} h3_ijk;
+/* A lattice point of resolution res in face's (extended) plane. */
+typedef struct h3_fpos {
+    int face, res;
+    h3_ijk c;
+} h3_fpos;
+typedef enum msoc_geo_h3_status {
+    MSOC_GEO_H3_OK,
+    MSOC_GEO_H3_UNSUPPORTED, /* pentagon base cell, or the grid failed its self-checks */
+} msoc_geo_h3_status;
+
+/* Unit vectors of digits 0..6: centre, K, J, JK, I, IK, IJ. */
+extern const h3_ijk MSOC_GEO_H3_UNIT[7];
+void msoc_geo__h3_ijk_normalize(h3_ijk *c);
+h3_ijk msoc_geo__h3_ijk_add(h3_ijk a, h3_ijk b);
+h3_ijk msoc_geo__h3_ijk_sub(h3_ijk a, h3_ijk b);
+/* The centre of the same cell on the next finer lattice (counter-clockwise for class
+ * III resolutions), and its inverse (the coarser cell containing c). */
+h3_ijk msoc_geo__h3_ijk_down(h3_ijk c, bool is_ccw);
+h3_ijk msoc_geo__h3_ijk_up(h3_ijk c, bool is_ccw);
+/* The digit whose unit vector is c, or -1. */
+int msoc_geo__h3_unit_digit(h3_ijk c);
+/* Digit d turned n_ccw times by 60 degrees counter-clockwise (0 stays 0). */
+int msoc_geo__h3_rotate_digit(int d, int n_ccw);
+/* Builds the grid tables once; false when the derivation failed its checks. */
+bool msoc_geo__h3_grid_ready(void);
+bool msoc_geo__h3_base_is_pentagon(int bc);
+/* The cell of (lng, lat) degrees at res. */
+msoc_geo_h3_status msoc_geo__h3_from_ll(double lng, double lat, int res, uint64_t *out);
+/* A valid cell's position in its base cell's home-face frame; false for pentagon base cells. */
+bool msoc_geo__h3_home_pos(uint64_t h, h3_fpos *out);
+/* The cell at a lattice position (the position may lie beyond its face's edge). */
+msoc_geo_h3_status msoc_geo__h3_fpos_cell(h3_fpos p, uint64_t *out);
+/* Centre and boundary (6 vertices counter-clockwise, as H3 orders them) of a valid
+ * cell; false / 0 when not supported (pentagon base cells, class III cells across
+ * an icosahedron edge). */
+bool msoc_geo__h3_center(uint64_t h, double *lng, double *lat);
+size_t msoc_geo__h3_boundary(uint64_t h, double lng[6], double lat[6]);
+
 #endif

@@ -1,12 +1,9 @@
-/* H3 cells as indexes: parsing and validating a token (the 64-bit cell index in hex,
- * bit layout per h3geo.org "Cell mode"), level, parent and children. These need no
- * geometry; neither do neighbours and rings that stay inside the cell's base cell:
- * the digits are positions on nested aperture-7 hexagonal lattices (odd resolutions
- * rotated counter-clockwise, even ones clockwise), so a walk in (i, j, k) lattice
- * coordinates converts back to digits. Everything that needs H3's icosahedron and
- * base-cell tables (point to cell, centre, boundary, crossing into another base cell,
- * pentagon base cells, polyfill) is not built: those return null for invalid input,
- * as Kusto does, and refuse valid input by name rather than answer wrongly. */
+/* H3 cells: parsing and validating a token (the 64-bit cell index in hex, bit layout
+ * per h3geo.org "Cell mode"), level, parent and children (pure index arithmetic), and
+ * the functions that need the grid's geometry (fn_geo_h3_grid.c): point to cell,
+ * centre, boundary, neighbours and rings (a walk on the IJK lattice in the origin's
+ * frame, H3's ring order). Invalid input gives null, as in Kusto; cells in or next to
+ * the 12 pentagon base cells are refused by name rather than answered wrongly. */
 #include <math.h>
 #include <string.h>
 
@@ -195,142 +192,31 @@ ROW(f_h3cell_children)
     *out = xv_dyn(arr);
 }
 
-/* ---- lattice coordinates inside a base cell ---- */
-
-typedef struct h3_ijk {
-    int64_t i, j, k;
-} h3_ijk;
-
-/* Unit vectors of digits 0..6: centre, K, J, JK, I, IK, IJ. */
-static const h3_ijk H3_UNIT[7] = {{0, 0, 0}, {0, 0, 1}, {0, 1, 0}, {0, 1, 1}, {1, 0, 0}, {1, 0, 1}, {1, 1, 0}};
-
-static void ijk_normalize(h3_ijk *c)
-{
-    if (c->i < 0) {
-        c->j -= c->i;
-        c->k -= c->i;
-        c->i = 0;
-    }
-    if (c->j < 0) {
-        c->i -= c->j;
-        c->k -= c->j;
-        c->j = 0;
-    }
-    if (c->k < 0) {
-        c->i -= c->k;
-        c->j -= c->k;
-        c->k = 0;
-    }
-    int64_t m = c->i < c->j ? c->i : c->j;
-    m = m < c->k ? m : c->k;
-    c->i -= m;
-    c->j -= m;
-    c->k -= m;
-}
-
-static h3_ijk ijk_add(h3_ijk a, h3_ijk b)
-{
-    h3_ijk c = {a.i + b.i, a.j + b.j, a.k + b.k};
-    ijk_normalize(&c);
-    return c;
-}
-
-static h3_ijk ijk_sub(h3_ijk a, h3_ijk b)
-{
-    h3_ijk c = {a.i - b.i, a.j - b.j, a.k - b.k};
-    ijk_normalize(&c);
-    return c;
-}
-
-/* The centre of the same cell on the next finer lattice: counter-clockwise (odd,
- * "class III" resolutions) or clockwise. */
-static h3_ijk ijk_down(h3_ijk c, bool is_ccw)
-{
-    h3_ijk iv = is_ccw ? (h3_ijk){3, 0, 1} : (h3_ijk){3, 1, 0};
-    h3_ijk jv = is_ccw ? (h3_ijk){1, 3, 0} : (h3_ijk){0, 3, 1};
-    h3_ijk kv = is_ccw ? (h3_ijk){0, 1, 3} : (h3_ijk){1, 0, 3};
-    h3_ijk r = {c.i * iv.i + c.j * jv.i + c.k * kv.i, c.i * iv.j + c.j * jv.j + c.k * kv.j,
-                c.i * iv.k + c.j * jv.k + c.k * kv.k};
-    ijk_normalize(&r);
-    return r;
-}
-
-/* The cell of the next coarser lattice containing c (inverse of ijk_down). */
-static h3_ijk ijk_up(h3_ijk c, bool is_ccw)
-{
-    double i = (double)(c.i - c.k), j = (double)(c.j - c.k);
-    h3_ijk r;
-    if (is_ccw) {
-        r.i = llround((3 * i - j) / 7.0);
-        r.j = llround((i + 2 * j) / 7.0);
-    } else {
-        r.i = llround((2 * i + j) / 7.0);
-        r.j = llround((3 * j - i) / 7.0);
-    }
-    r.k = 0;
-    ijk_normalize(&r);
-    return r;
-}
-
-static bool ijk_is_zero(h3_ijk c)
-{
-    return c.i == 0 && c.j == 0 && c.k == 0;
-}
-
-/* The cell's position relative to its base cell's centre. */
-static h3_ijk h3_to_local(uint64_t h)
-{
-    h3_ijk c = {0, 0, 0};
-    for (int r = 1; r <= h3_res(h); r++)
-        c = ijk_add(ijk_down(c, r & 1), H3_UNIT[h3_digit(h, r)]);
-    return c;
-}
-
-/* The index of local position c in h's base cell at h's resolution; false when c
- * lies outside that base cell. */
-static bool h3_from_local(uint64_t h, h3_ijk c, uint64_t *out)
-{
-    uint64_t r_idx = h;
-    for (int r = h3_res(h); r >= 1; r--) {
-        bool is_ccw = r & 1;
-        h3_ijk up = ijk_up(c, is_ccw);
-        h3_ijk diff = ijk_sub(c, ijk_down(up, is_ccw));
-        int digit = -1;
-        for (int d = 0; d < 7; d++)
-            if (diff.i == H3_UNIT[d].i && diff.j == H3_UNIT[d].j && diff.k == H3_UNIT[d].k)
-                digit = d;
-        if (digit < 0)
-            return false;
-        r_idx = h3_set_digit(r_idx, r, digit);
-        c = up;
-    }
-    if (!ijk_is_zero(c))
-        return false;
-    *out = r_idx;
-    return true;
-}
+/* ---- walks on the lattice (neighbours, rings) ---- */
 
 /* Ring walk order (H3's): start k steps along I, then k steps each along J, JK, K,
- * IK, I, IJ. */
+ * IK, I, IJ, in the origin's frame. */
 static const int H3_RING_DIRS[6] = {2, 3, 1, 5, 4, 6};
 
-/* Appends ring k around h to arr; false when a cell leaves h's base cell. */
+/* Appends ring k around h to arr; false when a cell of the ring is not supported. */
 static bool h3_ring(uint64_t h, int64_t k, json_t *arr)
 {
-    h3_ijk c = h3_to_local(h);
     char buf[20];
     if (k == 0) {
         msoc_geo__h3_token(h, buf);
         json_array_append_new(arr, json_string(buf));
         return true;
     }
+    h3_fpos p;
+    if (!msoc_geo__h3_home_pos(h, &p))
+        return false;
     for (int64_t s = 0; s < k; s++)
-        c = ijk_add(c, H3_UNIT[4]);
+        p.c = msoc_geo__h3_ijk_add(p.c, MSOC_GEO_H3_UNIT[4]);
     for (int side = 0; side < 6; side++)
         for (int64_t s = 0; s < k; s++) {
-            c = ijk_add(c, H3_UNIT[H3_RING_DIRS[side]]);
+            p.c = msoc_geo__h3_ijk_add(p.c, MSOC_GEO_H3_UNIT[H3_RING_DIRS[side]]);
             uint64_t cell;
-            if (!h3_from_local(h, c, &cell))
+            if (msoc_geo__h3_fpos_cell(p, &cell) != MSOC_GEO_H3_OK)
                 return false;
             msoc_geo__h3_token(cell, buf);
             json_array_append_new(arr, json_string(buf));
@@ -338,12 +224,12 @@ static bool h3_ring(uint64_t h, int64_t k, json_t *arr)
     return true;
 }
 
-/* ---- functions that need H3's geometry: null on invalid input, refused otherwise ---- */
+/* ---- geometry: null on invalid input; pentagon base cells refused by name ---- */
 
 static void refuse(xq *q, const char *fn)
 {
     msoc_fail(q->err, MSOC_UNSUPPORTED,
-              "not supported: %s() on a valid cell or point (H3 cell geometry is not implemented)", fn);
+              "not supported: %s() near an H3 pentagon (pentagon base cells are not implemented)", fn);
 }
 
 ROW(f_point_to_h3cell)
@@ -354,21 +240,55 @@ ROW(f_point_to_h3cell)
     if (!msoc_geo__real(q, a[0], &lng) || !msoc_geo__real(q, a[1], &lat) || !msoc_geo__valid(lng, lat) ||
         !opt_int(q, a, n_args, 2, 6, &res) || res < 0 || res > H3_MAX_RES)
         return;
-    refuse(q, "geo_point_to_h3cell");
+    uint64_t h;
+    if (msoc_geo__h3_from_ll(lng, lat, (int)res, &h) != MSOC_GEO_H3_OK) {
+        refuse(q, "geo_point_to_h3cell");
+        return;
+    }
+    *out = token_value(q, h);
 }
 
-#define H3_CELL_REFUSED(fname, kql)               \
-    ROW(fname)                                    \
-    {                                             \
-        (void)n_args;                             \
-        (void)out;                                \
-        uint64_t h;                               \
-        if (!msoc_geo__h3_parse(a[0].s, &h))      \
-            return;                               \
-        refuse(q, kql);                           \
+ROW(f_h3cell_to_central_point)
+{
+    (void)n_args;
+    uint64_t h;
+    double lng, lat;
+    if (!msoc_geo__h3_parse(a[0].s, &h))
+        return;
+    if (!msoc_geo__h3_center(h, &lng, &lat)) {
+        refuse(q, "geo_h3cell_to_central_point");
+        return;
     }
-H3_CELL_REFUSED(f_h3cell_to_central_point, "geo_h3cell_to_central_point")
-H3_CELL_REFUSED(f_h3cell_to_polygon, "geo_h3cell_to_polygon")
+    json_t *pt = msoc_exec__own(q, msoc_geo__point_json(lng, lat));
+    if (pt != NULL)
+        *out = xv_dyn(pt);
+}
+
+ROW(f_h3cell_to_polygon)
+{
+    (void)n_args;
+    uint64_t h;
+    double lng[6], lat[6];
+    if (!msoc_geo__h3_parse(a[0].s, &h))
+        return;
+    size_t n = msoc_geo__h3_boundary(h, lng, lat);
+    if (n == 0) {
+        msoc_fail(q->err, MSOC_UNSUPPORTED,
+                  "not supported: geo_h3cell_to_polygon() of a pentagon cell or of an odd-resolution cell "
+                  "across an icosahedron edge");
+        return;
+    }
+    json_t *poly = msoc_exec__own(q, json_object());
+    if (poly == NULL)
+        return;
+    json_t *ring = json_array(), *rings = json_array();
+    for (size_t k = 0; k <= n; k++)
+        json_array_append_new(ring, msoc_geo__coord_json(lng[k % n], lat[k % n]));
+    json_array_append_new(rings, ring);
+    json_object_set_new(poly, "type", json_string("Polygon"));
+    json_object_set_new(poly, "coordinates", rings);
+    *out = xv_dyn(poly);
+}
 
 ROW(f_h3cell_neighbors)
 {
@@ -379,7 +299,7 @@ ROW(f_h3cell_neighbors)
     json_t *arr = msoc_exec__own(q, json_array());
     if (arr == NULL)
         return;
-    if (h3_is_pentagon_base(h3_base_cell(h)) || !h3_ring(h, 1, arr)) {
+    if (!h3_ring(h, 1, arr)) {
         refuse(q, "geo_h3cell_neighbors");
         return;
     }
@@ -395,11 +315,10 @@ ROW(f_h3cell_rings)
     json_t *rings = msoc_exec__own(q, json_array());
     if (rings == NULL)
         return;
-    bool is_pent = h3_is_pentagon_base(h3_base_cell(h));
     for (int64_t k = 0; k <= dist; k++) {
         json_t *ring = json_array();
         json_array_append_new(rings, ring);
-        if ((is_pent && k > 0) || !h3_ring(h, k, ring)) {
+        if (!h3_ring(h, k, ring)) {
             refuse(q, "geo_h3cell_rings");
             return;
         }

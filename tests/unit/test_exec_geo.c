@@ -407,8 +407,122 @@ static void test_h3_indexes(void **state)
     assert_non_null(strstr(got, "ERR not_supported"));
     expect("print isnull(geo_h3cell_neighbors('zz'))", "true");
     expect("print geo_point_to_h3cell(200, 0, 5)", "");
-    run1("print geo_point_to_h3cell(10, 10, 5)", got, sizeof got);
+    /* a point in a pentagon base cell (here the vertex at 64.7 N) is refused by name */
+    run1("print geo_point_to_h3cell(10.5362, 64.7, 5)", got, sizeof got);
     assert_non_null(strstr(got, "ERR not_supported"));
+}
+
+/* Great-circle angle between two (lng, lat) points. */
+static double ang_ll(double lng1, double lat1, double lng2, double lat2)
+{
+    return msoc_geo__angle(msoc_geo__to_xyz(lng1, lat1), msoc_geo__to_xyz(lng2, lat2));
+}
+
+static void test_h3_geometry(void **state)
+{
+    (void)state;
+    assert_true(msoc_geo__h3_grid_ready());
+    /* the derived grid puts the 12 pentagons on the base cells the standard names */
+    static const int PENT[12] = {4, 14, 24, 38, 49, 58, 63, 72, 83, 97, 107, 117};
+    int n_pent = 0;
+    for (int bc = 0; bc < 122; bc++) {
+        bool is_listed = false;
+        for (int k = 0; k < 12; k++)
+            is_listed = is_listed || PENT[k] == bc;
+        assert_int_equal(msoc_geo__h3_base_is_pentagon(bc), is_listed);
+        n_pent += is_listed;
+    }
+    assert_int_equal(n_pent, 12);
+    /* published examples: the H3 README's point, and Kusto's documentation example */
+    expect("print geo_point_to_h3cell(-122.0553238, 37.3615593, 7)", "87283472bffffff");
+    expect("print geo_point_to_h3cell(-74.04450446039874, 40.689250859314974, 6)", "862a1072fffffff");
+    expect_near("print geo_h3cell_to_central_point('862a1072fffffff').coordinates[1]", 40.704167908350385, 1e-9);
+    expect("print geo_h3cell_level(geo_point_to_h3cell(0, 51.5, 15))", "15");
+    expect("print geo_h3cell_level(geo_point_to_h3cell(-60, -60, 0))", "0");
+    expect("print geo_h3cell_parent(geo_point_to_h3cell(-74.0445, 40.6893, 6), 0)", "802bfffffffffff");
+
+    msoc_rng r;
+    msoc_rng_seed(&r, 11);
+    char tok[20];
+    int n_ok = 0, n_refused = 0;
+    for (int k = 0; k < 3000; k++) {
+        double lng = rnd(&r, -180, 180), lat = asin(rnd(&r, -1, 1)) * 180 / MSOC_GEO_PI;
+        int res = (int)msoc_rng_below(&r, 16);
+        uint64_t h;
+        if (msoc_geo__h3_from_ll(lng, lat, res, &h) != MSOC_GEO_H3_OK) {
+            n_refused++;
+            continue;
+        }
+        n_ok++;
+        /* a valid index that parses back to itself, at the asked resolution */
+        assert_true(msoc_geo__h3_valid(h));
+        size_t n = msoc_geo__h3_token(h, tok);
+        uint64_t back;
+        assert_true(msoc_geo__h3_parse((msoc_str){tok, n}, &back));
+        assert_true(back == h);
+        assert_int_equal((int)((h >> 52) & 0xf), res);
+        /* point -> cell -> centre -> cell */
+        double clng, clat;
+        assert_true(msoc_geo__h3_center(h, &clng, &clat));
+        uint64_t again;
+        assert_int_equal(msoc_geo__h3_from_ll(clng, clat, res, &again), MSOC_GEO_H3_OK);
+        assert_true(again == h);
+        /* the boundary: 6 vertices counter-clockwise around the centre, all about
+         * equally far, and the point no farther from the centre than the farthest vertex */
+        double vlng[6], vlat[6];
+        if (msoc_geo__h3_boundary(h, vlng, vlat) == 6) {
+            double dmin = INFINITY, dmax = 0;
+            for (int v = 0; v < 6; v++) {
+                double d = ang_ll(clng, clat, vlng[v], vlat[v]);
+                dmin = d < dmin ? d : dmin;
+                dmax = d > dmax ? d : dmax;
+                geo_xyz c = msoc_geo__to_xyz(clng, clat), a = msoc_geo__to_xyz(vlng[v], vlat[v]),
+                        b = msoc_geo__to_xyz(vlng[(v + 1) % 6], vlat[(v + 1) % 6]);
+                /* (a - c) x (b - c) points outwards for a counter-clockwise turn */
+                geo_xyz u = {a.x - c.x, a.y - c.y, a.z - c.z}, w = {b.x - c.x, b.y - c.y, b.z - c.z};
+                geo_xyz x = {u.y * w.z - u.z * w.y, u.z * w.x - u.x * w.z, u.x * w.y - u.y * w.x};
+                assert_true(x.x * c.x + x.y * c.y + x.z * c.z > 0);
+            }
+            assert_true(dmax < 1.5 * dmin);
+            assert_true(ang_ll(lng, lat, clng, clat) <= dmax * 1.0000001);
+        }
+        /* every child's centre lies in the parent */
+        if (res < 15) {
+            for (int d = 0; d < 7; d++) {
+                uint64_t ch = (h & ~((uint64_t)0xf << 52)) | ((uint64_t)(res + 1) << 52);
+                ch = (ch & ~((uint64_t)7 << ((14 - res) * 3))) | ((uint64_t)d << ((14 - res) * 3));
+                assert_true(msoc_geo__h3_valid(ch));
+                assert_true(msoc_geo__h3_center(ch, &clng, &clat));
+                assert_int_equal(msoc_geo__h3_from_ll(clng, clat, res, &again), MSOC_GEO_H3_OK);
+                assert_true(again == h);
+            }
+        }
+    }
+    /* pentagon base cells cover 12 of 122 cells: most points are answered */
+    assert_true(n_ok > 2400);
+    assert_true(n_refused > 0);
+
+    /* neighbours are symmetric, also across base cells and faces (res 0 and 1 cross them all the time) */
+    int n_checked = 0;
+    for (int k = 0; k < 300; k++) {
+        double lng = rnd(&r, -180, 180), lat = asin(rnd(&r, -1, 1)) * 180 / MSOC_GEO_PI;
+        char q[400], got[2000];
+        snprintf(q, sizeof q,
+                 "print h = geo_point_to_h3cell(%.6f, %.6f, %d) | extend n = geo_h3cell_neighbors(h)"
+                 " | mv-expand n to typeof(string)"
+                 " | summarize countif(set_has_element(geo_h3cell_neighbors(n), h)), count(), dcount(n)",
+                 lng, lat, (int)(k % 3));
+        run1(q, got, sizeof got);
+        if (strstr(got, "ERR not_supported") != NULL)
+            continue;
+        assert_string_equal(got, "6");
+        n_checked++;
+    }
+    assert_true(n_checked > 100);
+    /* Kusto's polygon: a closed ring of the 6 vertices */
+    expect("print array_length(geo_h3cell_to_polygon('862a1072fffffff').coordinates[0])", "7");
+    expect("print isnull(geo_h3cell_to_polygon('zz'))", "true");
+    expect("print isnull(geo_h3cell_to_central_point('862a1072ffffff0'))", "true");
 }
 
 static void test_lookup_plugins(void **state)
@@ -458,6 +572,7 @@ int main(void)
         cmocka_unit_test(test_wkt_and_geojson),
         cmocka_unit_test(test_lines_and_polygons),
         cmocka_unit_test(test_h3_indexes),
+        cmocka_unit_test(test_h3_geometry),
         cmocka_unit_test(test_lookup_plugins),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
