@@ -296,6 +296,12 @@ static msoc_status run_agg(xq *q, const msoc_plan_agg *agg, msoc_exec_col **args
                 }
                 continue;
             }
+            /* Kusto's make_list flattens an array input one level, as make_set does */
+            if (json_is_array(jv) && agg->fn != MSOC_PLAN_FN_MAKE_LIST_WITH_NULLS) {
+                for (size_t e = 0; e < json_array_size(jv) && (int64_t)json_array_size(acc) < max; e++)
+                    json_array_append(acc, json_array_get(jv, e));
+                continue;
+            }
             json_array_append(acc, jv);
         }
         return q->err->code;
