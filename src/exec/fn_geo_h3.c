@@ -2,8 +2,9 @@
  * per h3geo.org "Cell mode"), level, parent and children (pure index arithmetic), and
  * the functions that need the grid's geometry (fn_geo_h3_grid.c): point to cell,
  * centre, boundary, neighbours and rings (a walk on the IJK lattice in the origin's
- * frame, H3's ring order). Invalid input gives null, as in Kusto; cells in or next to
- * the 12 pentagon base cells are refused by name rather than answered wrongly. */
+ * frame, H3's ring order). Invalid input gives null, as in Kusto; the centre, boundary
+ * and neighbours of cells in (or walks into) the 12 pentagon base cells are refused by
+ * name rather than answered wrongly. */
 #include <math.h>
 #include <string.h>
 

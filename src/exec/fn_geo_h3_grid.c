@@ -20,10 +20,15 @@
  *     cap and a band, otherwise to the face further east; its digits are read in its
  *     home face's frame, and a cell reached from another face's frame is rotated by the
  *     60-degree turn between the two frames (measured, not tabulated).
+ *   - a pentagon base cell's home face has the vertex on its I axis (at the poles, face
+ *     0 and face 19); the five faces around it see its five children (K is missing)
+ *     in counter-clockwise order, which fixes each face's turns and whether a leading
+ *     K digit turns clockwise or counter-clockwise out of the gap.
  * The derivation is checked at init (122 distinct base cells, 12 pentagons, every
- * edge unfolding a lattice isometry); if a check fails the grid reports itself unready
- * and the H3 geometry functions refuse. Cells in pentagon base cells are not handled
- * (their missing K sub-sequence and face rotations): callers refuse them by name. */
+ * edge unfolding a lattice isometry, every pentagon face resolvable); if a check
+ * fails the grid reports itself unready and the H3 geometry functions refuse. Point
+ * to cell handles pentagon base cells; the inverse (centre, boundary, lattice walks)
+ * does not yet, and callers refuse those cells by name. */
 #include <math.h>
 #include <pthread.h>
 #include <string.h>
@@ -263,7 +268,9 @@ typedef struct base_cell {
 
 typedef struct fijk_entry {
     int8_t bc;
-    int8_t rot; /* counter-clockwise 60-degree turns from the face frame to the home frame */
+    int8_t rot;   /* counter-clockwise 60-degree turns from the face frame to the home frame
+                   * (for a pentagon: turns that skip its missing K sub-sequence) */
+    bool is_cw;   /* pentagon: a leading K digit turns clockwise out of the gap */
 } fijk_entry;
 
 static struct {
@@ -535,6 +542,82 @@ static bool pos_ll(int f, v2 p, ll *out)
     return true;
 }
 
+
+/* One turn of a pentagon cell's digits (H3's rule): all digits counter-clockwise, and
+ * once more whenever the leading non-zero digit would be K, which does not exist. */
+static void pent_turn(int *d, int res)
+{
+    bool is_found = false;
+    for (int r = 1; r <= res; r++) {
+        d[r] = msoc_geo__h3_rotate_digit(d[r], 1);
+        if (!is_found && d[r] != 0) {
+            is_found = true;
+            if (d[r] == 1)
+                for (int t = 1; t <= res; t++)
+                    d[t] = msoc_geo__h3_rotate_digit(d[t], 1);
+        }
+    }
+}
+
+/* The pentagon base cell on a vertex, seen from face f where the vertex is at
+ * resolution-0 IJK c (one of (2,0,0), (0,2,0), (0,0,2)). The five faces around the
+ * vertex, counter-clockwise from the home face, each see one child straight into
+ * their interior (JK, IK or IJ in their own frame); in the home frame those children
+ * are JK, IK, I, IJ, J (counter-clockwise, K missing). rot maps the face's interior
+ * digit onto its child; a face-frame K digit straddles the edge towards the
+ * neighbouring face on K's side, and is_cw says which single turn reaches that child. */
+static bool pent_entry(int f, h3_ijk c, fijk_entry *ent)
+{
+    static const int SEQ[5] = {3, 5, 4, 6, 2};
+    int role = c.i == 2 ? 0 : c.j == 2 ? 1 : 2;
+    int v = G.f[f].vert[role];
+    geo_xyz vx = G.vert[v];
+    /* home face: the vertex on its I axis; at the poles (all five) face 0 and face 19 */
+    int home = -1;
+    for (int g = 0; g < N_FACES; g++)
+        if (G.f[g].vert[0] == v && (home < 0 || v == 11))
+            home = g;
+    if (home < 0)
+        return false;
+    /* counter-clockwise position of f around the vertex, from the home face */
+    geo_xyz ref = G.f[home].c;
+    double ang_f = atan2(dot3(vx, cross3(ref, G.f[f].c)), dot3(ref, G.f[f].c) - dot3(ref, vx) * dot3(G.f[f].c, vx));
+    if (ang_f < -1e-9)
+        ang_f += 2 * PI;
+    int pos = (int)lround(ang_f / (2 * PI / 5));
+    if (fabs(ang_f - pos * 2 * PI / 5) > 1e-6 || pos < 0 || pos > 4)
+        return false;
+    pos %= 5;
+    int interior = role == 0 ? 3 : role == 1 ? 5 : 6;
+    int d[2];
+    int rot = 0;
+    for (;; rot++) {
+        if (rot == 5)
+            return false;
+        d[1] = interior;
+        for (int t = 0; t < rot; t++)
+            pent_turn(d, 1);
+        if (d[1] == SEQ[pos])
+            break;
+    }
+    ent->rot = (int8_t)rot;
+    ent->is_cw = false;
+    if (role == 2)
+        return true; /* K points out of this face: a leading K never comes from it */
+    int target = SEQ[role == 0 ? (pos + 1) % 5 : (pos + 4) % 5];
+    bool hits[2];
+    for (int is_cw = 0; is_cw <= 1; is_cw++) {
+        d[1] = msoc_geo__h3_rotate_digit(1, is_cw ? -1 : 1);
+        for (int t = 0; t < rot; t++)
+            pent_turn(d, 1);
+        hits[is_cw] = d[1] == target;
+    }
+    if (hits[0] == hits[1])
+        return false;
+    ent->is_cw = hits[1];
+    return true;
+}
+
 static bool build_fijk(void)
 {
     for (int f = 0; f < N_FACES; f++)
@@ -558,8 +641,11 @@ static bool build_fijk(void)
                     if (bc < 0)
                         return false;
                     ent->bc = (int8_t)bc;
-                    if (G.bc[bc].is_pent)
+                    if (G.bc[bc].is_pent) {
+                        if (!pent_entry(f, c, ent))
+                            return false;
                         continue;
+                    }
                     /* where this frame's I child lands among the home frame's children */
                     ll q;
                     if (!pos_ll(f, child_pos(c, 4), &q))
@@ -644,11 +730,24 @@ msoc_geo_h3_status msoc_geo__h3_from_ll(double lng, double lat, int res, uint64_
     if (c.i > 2 || c.j > 2 || c.k > 2)
         return MSOC_GEO_H3_UNSUPPORTED;
     fijk_entry ent = G.fijk[f][c.i][c.j][c.k];
-    if (ent.bc < 0 || G.bc[ent.bc].is_pent)
+    if (ent.bc < 0)
         return MSOC_GEO_H3_UNSUPPORTED;
+    if (G.bc[ent.bc].is_pent) {
+        int lead = 0;
+        for (int r = 1; r <= res && lead == 0; r++)
+            lead = digits[r];
+        if (lead == 1)
+            for (int r = 1; r <= res; r++)
+                digits[r] = msoc_geo__h3_rotate_digit(digits[r], ent.is_cw ? -1 : 1);
+        for (int t = 0; t < ent.rot; t++)
+            pent_turn(digits, res);
+    } else {
+        for (int r = 1; r <= res; r++)
+            digits[r] = msoc_geo__h3_rotate_digit(digits[r], ent.rot);
+    }
     uint64_t h = ((uint64_t)1 << 59) | ((uint64_t)res << 52) | ((uint64_t)ent.bc << 45);
     for (int r = 1; r <= H3_MAX_RES; r++) {
-        uint64_t d = r <= res ? (uint64_t)msoc_geo__h3_rotate_digit(digits[r], ent.rot) : 7;
+        uint64_t d = r <= res ? (uint64_t)digits[r] : 7;
         h |= d << ((H3_MAX_RES - r) * 3);
     }
     *out = h;

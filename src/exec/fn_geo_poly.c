@@ -985,7 +985,7 @@ ROW(f_polygon_to_h3cells)
     (void)n_args;
     geo_shape s;
     if (get_shape(q, a[0], &s) && is_polys(&s))
-        refuse(q, "geo_polygon_to_h3cells", "of a valid polygon (H3 cell geometry is not implemented)");
+        refuse(q, "geo_polygon_to_h3cells", "of a valid polygon (H3 polyfill is not implemented)");
 }
 
 /* ---- S2 covering ---- */
