@@ -96,6 +96,7 @@ typedef struct h3_ijk {
 typedef struct h3_fpos {
     int face, res;
     h3_ijk c;
+    int turn; /* counter-clockwise 60-degree turns from the face frame to the index's digits */
 } h3_fpos;
 typedef enum msoc_geo_h3_status {
     MSOC_GEO_H3_OK,
@@ -120,7 +121,9 @@ bool msoc_geo__h3_grid_ready(void);
 bool msoc_geo__h3_base_is_pentagon(int bc);
 /* The cell of (lng, lat) degrees at res. */
 msoc_geo_h3_status msoc_geo__h3_from_ll(double lng, double lat, int res, uint64_t *out);
-/* A valid cell's position in its base cell's home-face frame; false for pentagon base cells. */
+/* A valid cell's position: in its base cell's home-face frame, or for a pentagon base
+ * cell in the frame of the face its leading digit's sector faces; false for the
+ * pentagon cells themselves (all digits 0). */
 bool msoc_geo__h3_home_pos(uint64_t h, h3_fpos *out);
 /* The cell at a lattice position (the position may lie beyond its face's edge). */
 msoc_geo_h3_status msoc_geo__h3_fpos_cell(h3_fpos p, uint64_t *out);

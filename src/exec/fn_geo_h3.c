@@ -2,9 +2,10 @@
  * per h3geo.org "Cell mode"), level, parent and children (pure index arithmetic), and
  * the functions that need the grid's geometry (fn_geo_h3_grid.c): point to cell,
  * centre, boundary, neighbours and rings (a walk on the IJK lattice in the origin's
- * frame, H3's ring order). Invalid input gives null, as in Kusto; the centre, boundary
- * and neighbours of cells in (or walks into) the 12 pentagon base cells are refused by
- * name rather than answered wrongly. */
+ * frame, H3's ring order). Invalid input gives null, as in Kusto. Near the 12
+ * pentagons H3's walks turn or fall back to another order: walks that leave a pentagon
+ * base cell's sector or enter a pentagon base cell, the pentagon cells themselves and
+ * boundaries in pentagon base cells are refused by name rather than answered wrongly. */
 #include <math.h>
 #include <string.h>
 
@@ -199,6 +200,26 @@ ROW(f_h3cell_children)
  * IK, I, IJ, in the origin's frame. */
 static const int H3_RING_DIRS[6] = {2, 3, 1, 5, 4, 6};
 
+static int leading_digit(uint64_t h)
+{
+    for (int r = 1; r <= h3_res(h); r++)
+        if (h3_digit(h, r) != 0)
+            return h3_digit(h, r);
+    return 0;
+}
+
+/* Whether a walk step to cell is one H3's lattice walk takes as it is: near pentagons
+ * H3 turns or falls back to another order, which is not built. From a cell of a
+ * pentagon base cell the walk must stay in its leading digit's sector; from any
+ * other cell it must not enter a pentagon base cell. */
+static bool plain_step(uint64_t origin, uint64_t cell)
+{
+    int bc = h3_base_cell(origin);
+    if (h3_is_pentagon_base(bc))
+        return h3_base_cell(cell) == bc && leading_digit(cell) == leading_digit(origin);
+    return !h3_is_pentagon_base(h3_base_cell(cell));
+}
+
 /* Appends ring k around h to arr; false when a cell of the ring is not supported. */
 static bool h3_ring(uint64_t h, int64_t k, json_t *arr)
 {
@@ -211,13 +232,15 @@ static bool h3_ring(uint64_t h, int64_t k, json_t *arr)
     h3_fpos p;
     if (!msoc_geo__h3_home_pos(h, &p))
         return false;
+    /* directions are the index's; the position is in p's face frame */
     for (int64_t s = 0; s < k; s++)
-        p.c = msoc_geo__h3_ijk_add(p.c, MSOC_GEO_H3_UNIT[4]);
+        p.c = msoc_geo__h3_ijk_add(p.c, MSOC_GEO_H3_UNIT[msoc_geo__h3_rotate_digit(4, -p.turn)]);
     for (int side = 0; side < 6; side++)
         for (int64_t s = 0; s < k; s++) {
-            p.c = msoc_geo__h3_ijk_add(p.c, MSOC_GEO_H3_UNIT[H3_RING_DIRS[side]]);
+            int dir = msoc_geo__h3_rotate_digit(H3_RING_DIRS[side], -p.turn);
+            p.c = msoc_geo__h3_ijk_add(p.c, MSOC_GEO_H3_UNIT[dir]);
             uint64_t cell;
-            if (msoc_geo__h3_fpos_cell(p, &cell) != MSOC_GEO_H3_OK)
+            if (msoc_geo__h3_fpos_cell(p, &cell) != MSOC_GEO_H3_OK || !plain_step(h, cell))
                 return false;
             msoc_geo__h3_token(cell, buf);
             json_array_append_new(arr, json_string(buf));
@@ -230,7 +253,7 @@ static bool h3_ring(uint64_t h, int64_t k, json_t *arr)
 static void refuse(xq *q, const char *fn)
 {
     msoc_fail(q->err, MSOC_UNSUPPORTED,
-              "not supported: %s() near an H3 pentagon (pentagon base cells are not implemented)", fn);
+              "not supported: %s() near an H3 pentagon (walks across a pentagon's sectors are not implemented)", fn);
 }
 
 ROW(f_point_to_h3cell)
@@ -275,8 +298,8 @@ ROW(f_h3cell_to_polygon)
     size_t n = msoc_geo__h3_boundary(h, lng, lat);
     if (n == 0) {
         msoc_fail(q->err, MSOC_UNSUPPORTED,
-                  "not supported: geo_h3cell_to_polygon() of a pentagon cell or of an odd-resolution cell "
-                  "across an icosahedron edge");
+                  "not supported: geo_h3cell_to_polygon() of a cell in a pentagon base cell or of an "
+                  "odd-resolution cell across an icosahedron edge");
         return;
     }
     json_t *poly = msoc_exec__own(q, json_object());

@@ -26,9 +26,11 @@
  *     K digit turns clockwise or counter-clockwise out of the gap.
  * The derivation is checked at init (122 distinct base cells, 12 pentagons, every
  * edge unfolding a lattice isometry, every pentagon face resolvable); if a check
- * fails the grid reports itself unready and the H3 geometry functions refuse. Point
- * to cell handles pentagon base cells; the inverse (centre, boundary, lattice walks)
- * does not yet, and callers refuse those cells by name. */
+ * fails the grid reports itself unready and the H3 geometry functions refuse. In a
+ * pentagon base cell, a cell's leading digit names the face its sector faces, so its
+ * centre and lattice walks are read in that face's frame; the pentagon cells
+ * themselves and the boundaries of pentagon base cells are not built (callers refuse
+ * them by name). */
 #include <math.h>
 #include <pthread.h>
 #include <string.h>
@@ -281,6 +283,12 @@ static struct {
     double ap7;
     base_cell bc[N_BASE];
     fijk_entry fijk[N_FACES][3][3][3];
+    /* pentagon base cells: for a leading digit, the face straight ahead, the vertex's
+     * resolution-0 IJK on it and the turns from that face's frame to the digits */
+    struct {
+        int8_t face, turn;
+        h3_ijk c;
+    } psec[N_BASE][7];
 } G;
 
 static pthread_once_t g_once = PTHREAD_ONCE_INIT;
@@ -602,6 +610,14 @@ static bool pent_entry(int f, h3_ijk c, fijk_entry *ent)
     }
     ent->rot = (int8_t)rot;
     ent->is_cw = false;
+    int pos_d = 0, pos_l = 0;
+    while (CCW_ORDER[pos_d] != interior)
+        pos_d++;
+    while (CCW_ORDER[pos_l] != SEQ[pos])
+        pos_l++;
+    G.psec[ent->bc][SEQ[pos]].face = (int8_t)f;
+    G.psec[ent->bc][SEQ[pos]].c = c;
+    G.psec[ent->bc][SEQ[pos]].turn = (int8_t)((pos_l - pos_d + 6) % 6);
     if (role == 2)
         return true; /* K points out of this face: a leading K never comes from it */
     int target = SEQ[role == 0 ? (pos + 1) % 5 : (pos + 4) % 5];
@@ -758,13 +774,26 @@ bool msoc_geo__h3_home_pos(uint64_t h, h3_fpos *out)
 {
     if (!msoc_geo__h3_grid_ready())
         return false;
-    int bc = cell_bc(h);
-    if (bc >= N_BASE || G.bc[bc].is_pent)
+    int bc = cell_bc(h), res = cell_res(h);
+    if (bc >= N_BASE)
         return false;
+    int fc = G.bc[bc].home, turn = 0;
     h3_ijk c = G.bc[bc].home_ijk;
-    for (int r = 1; r <= cell_res(h); r++)
-        c = msoc_geo__h3_ijk_add(msoc_geo__h3_ijk_down(c, r & 1), MSOC_GEO_H3_UNIT[cell_digit(h, r)]);
-    *out = (h3_fpos){G.bc[bc].home, cell_res(h), c};
+    if (G.bc[bc].is_pent) {
+        int lead = 0;
+        for (int r = 1; r <= res && lead == 0; r++)
+            lead = cell_digit(h, r);
+        if (lead < 2 || lead > 6)
+            return false;
+        fc = G.psec[bc][lead].face;
+        c = G.psec[bc][lead].c;
+        turn = G.psec[bc][lead].turn;
+    }
+    for (int r = 1; r <= res; r++) {
+        int d = msoc_geo__h3_rotate_digit(cell_digit(h, r), -turn);
+        c = msoc_geo__h3_ijk_add(msoc_geo__h3_ijk_down(c, r & 1), MSOC_GEO_H3_UNIT[d]);
+    }
+    *out = (h3_fpos){fc, res, c, turn};
     return true;
 }
 
@@ -804,7 +833,8 @@ size_t msoc_geo__h3_boundary(uint64_t h, double lng[6], double lat[6])
     h3_fpos p;
     int f;
     v2 at;
-    if (!msoc_geo__h3_home_pos(h, &p) || !fpos_face(p, &f, &at))
+    /* in pentagon base cells H3 starts even-resolution boundaries elsewhere: not built */
+    if (!msoc_geo__h3_home_pos(h, &p) || G.bc[cell_bc(h)].is_pent || !fpos_face(p, &f, &at))
         return 0;
     /* vertices counter-clockwise from 30 degrees in the cell's resolution frame, on the
      * face holding the centre */
