@@ -798,6 +798,124 @@ static bool opt_real(xq *q, const xval *a, size_t n_args, size_t idx, double dfl
     return n_args <= idx || msoc_geo__real(q, a[idx], out);
 }
 
+
+/* ---- edge sets: the overlay of lines whose edges meet only at shared vertices ---- */
+
+typedef struct geo_edge {
+    geo_xyz a, b;
+} geo_edge;
+
+static bool xyz_eq(geo_xyz p, geo_xyz r)
+{
+    return p.x == r.x && p.y == r.y && p.z == r.z;
+}
+
+typedef struct edge_set {
+    geo_edge *e;
+    size_t n, cap;
+} edge_set;
+
+/* Adds the lines' directed edges, once each (zero-length edges dropped); false when
+ * an edge also comes reversed or memory runs out. */
+static bool edges_add(xq *q, edge_set *set, const geo_line *lines, size_t n_lines)
+{
+    for (size_t l = 0; l < n_lines; l++)
+        for (size_t k = 0; k + 1 < lines[l].n; k++) {
+            geo_edge e = {P(lines[l].p[k]), P(lines[l].p[k + 1])};
+            if (xyz_eq(e.a, e.b))
+                continue;
+            bool is_dup = false;
+            for (size_t m = 0; m < set->n && !is_dup; m++) {
+                if (xyz_eq(set->e[m].a, e.b) && xyz_eq(set->e[m].b, e.a))
+                    return false;
+                is_dup = xyz_eq(set->e[m].a, e.a) && xyz_eq(set->e[m].b, e.b);
+            }
+            if (is_dup)
+                continue;
+            if (set->n == set->cap) {
+                size_t cap = set->cap ? set->cap * 2 : 16;
+                geo_edge *ne = msoc_exec__alloc(q, cap * sizeof *ne);
+                if (ne == NULL)
+                    return false;
+                if (set->n)
+                    memcpy(ne, set->e, set->n * sizeof *ne);
+                set->e = ne;
+                set->cap = cap;
+            }
+            set->e[set->n++] = e;
+        }
+    return true;
+}
+
+/* Whether distinct edges meet at most at a shared end point. */
+static bool edges_simple(const edge_set *set)
+{
+    for (size_t i = 0; i < set->n; i++)
+        for (size_t j = i + 1; j < set->n; j++) {
+            geo_edge e = set->e[i], f = set->e[j];
+            if (!arcs_intersect(e.a, e.b, f.a, f.b))
+                continue;
+            geo_xyz eo, fo;
+            if (xyz_eq(e.a, f.a))
+                eo = e.b, fo = f.b;
+            else if (xyz_eq(e.a, f.b))
+                eo = e.b, fo = f.a;
+            else if (xyz_eq(e.b, f.a))
+                eo = e.a, fo = f.b;
+            else if (xyz_eq(e.b, f.b))
+                eo = e.a, fo = f.a;
+            else
+                return false; /* they cross */
+            if (on_arc(eo, f.a, f.b) || on_arc(fo, e.a, e.b))
+                return false; /* they overlap */
+        }
+    return true;
+}
+
+/* The edges as one LineString walked from its only start; NULL when they do not form
+ * a single open chain. */
+static json_t *edges_chain(const edge_set *set)
+{
+    if (set->n == 0)
+        return NULL;
+    size_t start = set->n;
+    for (size_t i = 0; i < set->n; i++) {
+        size_t n_in = 0, n_out = 0;
+        for (size_t j = 0; j < set->n; j++) {
+            n_in += xyz_eq(set->e[j].b, set->e[i].a);
+            n_out += xyz_eq(set->e[j].a, set->e[i].a);
+        }
+        if (n_out > 1 || n_in > 1)
+            return NULL;
+        if (n_in == 0) {
+            if (start != set->n)
+                return NULL;
+            start = i;
+        }
+    }
+    if (start == set->n)
+        return NULL; /* a closed loop */
+    json_t *coords = json_array();
+    json_array_append_new(coords, coord_xyz(set->e[start].a));
+    size_t cur = start, n_walked = 0;
+    while (cur != set->n) {
+        json_array_append_new(coords, coord_xyz(set->e[cur].b));
+        n_walked++;
+        size_t next = set->n;
+        for (size_t j = 0; j < set->n && next == set->n; j++)
+            if (xyz_eq(set->e[j].a, set->e[cur].b))
+                next = j;
+        cur = next;
+        if (n_walked > set->n)
+            break;
+    }
+    if (n_walked != set->n) {
+        json_decref(coords);
+        return NULL;
+    }
+    return geometry("LineString", coords);
+}
+
 ROW(f_intersection_2lines)
 {
     (void)n_args;
@@ -808,7 +926,27 @@ ROW(f_intersection_2lines)
         *out = xv_dyn(msoc_exec__own(q, empty_collection()));
         return;
     }
-    refuse(q, "geo_intersection_2lines", "of lines that meet (line overlay is not implemented)");
+    /* lines with the same edges (and no crossings): their intersection is that chain */
+    edge_set e1 = {0}, e2 = {0};
+    if (edges_add(q, &e1, s1.lines, s1.n_lines) && edges_add(q, &e2, s2.lines, s2.n_lines) && e1.n == e2.n &&
+        edges_simple(&e1)) {
+        bool is_same = true;
+        for (size_t i = 0; i < e1.n && is_same; i++) {
+            bool is_found = false;
+            for (size_t j = 0; j < e2.n && !is_found; j++)
+                is_found = xyz_eq(e1.e[i].a, e2.e[j].a) && xyz_eq(e1.e[i].b, e2.e[j].b);
+            is_same = is_found;
+        }
+        json_t *chain = is_same ? edges_chain(&e1) : NULL;
+        if (chain != NULL) {
+            *out = xv_dyn(msoc_exec__own(q, chain));
+            return;
+        }
+    }
+    if (q->err->code != MSOC_OK)
+        return;
+    refuse(q, "geo_intersection_2lines",
+           "of lines that meet other than along identical edges (line overlay is not implemented)");
 }
 
 ROW(f_intersection_line_with_polygon)
@@ -855,12 +993,29 @@ static bool shape_array(xq *q, xval v, bool (*want)(const geo_shape *))
     return true;
 }
 
+/* The union of lines whose edges meet only at shared vertices (repeated edges merge)
+ * and form one chain; anything else is refused by name. */
 ROW(f_union_lines_array)
 {
     (void)n_args;
-    (void)out;
-    if (shape_array(q, a[0], is_lines))
-        refuse(q, "geo_union_lines_array", "of valid lines (line overlay is not implemented)");
+    if (!shape_array(q, a[0], is_lines))
+        return;
+    edge_set set = {0};
+    bool is_ok = true;
+    for (size_t k = 0; k < json_array_size(a[0].d) && is_ok; k++) {
+        geo_shape s;
+        is_ok = msoc_geo__shape_parse(q->arena, json_array_get(a[0].d, k), &s) &&
+                edges_add(q, &set, s.lines, s.n_lines);
+    }
+    json_t *chain = is_ok && edges_simple(&set) ? edges_chain(&set) : NULL;
+    if (chain != NULL) {
+        *out = xv_dyn(msoc_exec__own(q, chain));
+        return;
+    }
+    if (q->err->code != MSOC_OK)
+        return;
+    refuse(q, "geo_union_lines_array",
+           "of lines that cross, overlap or do not form one chain (line overlay is not implemented)");
 }
 
 ROW(f_union_polygons_array)

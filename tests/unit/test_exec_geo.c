@@ -566,6 +566,50 @@ static void test_h3_geometry(void **state)
     expect("print isnull(geo_h3cell_to_central_point('862a1072ffffff0'))", "true");
 }
 
+static void test_line_overlay(void **state)
+{
+    (void)state;
+    char got[400];
+    /* chains that share whole edges merge into one chain, in the edges' direction
+     * (coordinates come back through unit vectors, so compare them as reals) */
+    const char *u2 = "print u = geo_union_lines_array(dynamic([{'type':'LineString','coordinates':[[0,0],[1,0],[2,0]]},"
+                     "{'type':'LineString','coordinates':[[1,0],[2,0],[3,0]]}]))";
+    char qbuf[600];
+    snprintf(qbuf, sizeof qbuf, "%s | project array_length(u.coordinates)", u2);
+    expect(qbuf, "4");
+    snprintf(qbuf, sizeof qbuf, "%s | project tostring(u.type)", u2);
+    expect(qbuf, "LineString");
+    for (int k = 0; k < 4; k++) {
+        snprintf(qbuf, sizeof qbuf, "%s | project todouble(u.coordinates[%d][0])", u2, k);
+        expect_near(qbuf, k, 1e-12);
+    }
+    expect("print array_length(geo_union_lines_array(dynamic([{'type':'LineString','coordinates':[[5,5],[6,6]]}]))"
+           ".coordinates)",
+           "2");
+    /* a line meets itself everywhere */
+    expect("print array_length(geo_intersection_2lines(dynamic({'type':'LineString','coordinates':[[0,0],[1,1],[2,1]]}),"
+           "dynamic({'type':'LineString','coordinates':[[0,0],[1,1],[2,1]]})).coordinates)",
+           "3");
+    /* crossing lines, two separate chains, a reversed twin and a partial overlap are refused by name */
+    static const char *const REFUSED[] = {
+        "print geo_union_lines_array(dynamic([{'type':'LineString','coordinates':[[0,0],[2,2]]},"
+        "{'type':'LineString','coordinates':[[0,2],[2,0]]}]))",
+        "print geo_union_lines_array(dynamic([{'type':'LineString','coordinates':[[0,0],[1,0]]},"
+        "{'type':'LineString','coordinates':[[5,5],[6,5]]}]))",
+        "print geo_union_lines_array(dynamic([{'type':'LineString','coordinates':[[0,0],[1,0]]},"
+        "{'type':'LineString','coordinates':[[1,0],[0,0]]}]))",
+        "print geo_union_lines_array(dynamic([{'type':'LineString','coordinates':[[0,0],[2,0]]},"
+        "{'type':'LineString','coordinates':[[0,0],[1,0]]}]))",
+        "print geo_intersection_2lines(dynamic({'type':'LineString','coordinates':[[0,0],[2,2]]}),"
+        "dynamic({'type':'LineString','coordinates':[[0,2],[2,0]]}))",
+    };
+    for (size_t k = 0; k < sizeof REFUSED / sizeof REFUSED[0]; k++) {
+        run1(REFUSED[k], got, sizeof got);
+        assert_non_null(strstr(got, "ERR not_supported"));
+    }
+    expect("print isnull(geo_union_lines_array(dynamic([1])))", "true");
+}
+
 static void test_lookup_plugins(void **state)
 {
     (void)state;
@@ -614,6 +658,7 @@ int main(void)
         cmocka_unit_test(test_lines_and_polygons),
         cmocka_unit_test(test_h3_indexes),
         cmocka_unit_test(test_h3_geometry),
+        cmocka_unit_test(test_line_overlay),
         cmocka_unit_test(test_lookup_plugins),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
