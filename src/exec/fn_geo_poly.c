@@ -949,6 +949,94 @@ ROW(f_intersection_2lines)
            "of lines that meet other than along identical edges (line overlay is not implemented)");
 }
 
+
+/* ---- a line clipped by polygons, where every crossing is proper ---- */
+
+typedef struct clip_hit {
+    double t; /* angle from the edge's start */
+    geo_xyz x;
+} clip_hit;
+
+/* The point where arcs (a, b) and (c, d), known to cross properly, meet. */
+static geo_xyz arc_crossing(geo_xyz a, geo_xyz b, geo_xyz c, geo_xyz d)
+{
+    geo_xyz n1 = v_cross(v_add(b, a), v_sub(b, a)), n2 = v_cross(v_add(d, c), v_sub(d, c));
+    geo_xyz x = v_unit(v_cross(n1, n2));
+    return v_dot(x, v_add(a, b)) < 0 ? v_scale(x, -1) : x;
+}
+
+/* The pieces of line ln inside the polygons of s as one LineString; NULL when the line
+ * touches a boundary without crossing it, or when the inside part is not one piece
+ * (refused by the caller: the order and form of several pieces is not built). */
+static json_t *clip_line(xq *q, const geo_line *ln, const geo_shape *s, bool *is_empty)
+{
+    json_t *piece = NULL;
+    size_t n_pieces = 0;
+    bool is_inside = shape_contains(s, P(ln->p[0]));
+    *is_empty = false;
+    if (is_inside) {
+        piece = json_array();
+        json_array_append_new(piece, coord_xyz(P(ln->p[0])));
+        n_pieces = 1;
+    }
+    for (size_t k = 0; k + 1 < ln->n; k++) {
+        geo_xyz a = P(ln->p[k]), b = P(ln->p[k + 1]);
+        size_t n_hits = 0, cap = 8;
+        clip_hit *hits = msoc_exec__alloc(q, cap * sizeof *hits);
+        if (hits == NULL)
+            goto fail;
+        for (size_t pi = 0; pi < s->n_polys; pi++)
+            for (size_t r = 0; r < s->polys[pi].n_rings; r++) {
+                const geo_line *ring = &s->polys[pi].rings[r];
+                for (size_t m = 0; m + 1 < ring->n; m++) {
+                    geo_xyz c = P(ring->p[m]), d = P(ring->p[m + 1]);
+                    if (on_arc(a, c, d) || on_arc(b, c, d) || on_arc(c, a, b) || on_arc(d, a, b))
+                        goto fail; /* a touch, not a crossing */
+                    if (!arcs_intersect(a, b, c, d))
+                        continue;
+                    if (n_hits == cap) {
+                        clip_hit *nh = msoc_exec__alloc(q, 2 * cap * sizeof *nh);
+                        if (nh == NULL)
+                            goto fail;
+                        memcpy(nh, hits, n_hits * sizeof *nh);
+                        hits = nh;
+                        cap *= 2;
+                    }
+                    geo_xyz x = arc_crossing(a, b, c, d);
+                    hits[n_hits++] = (clip_hit){msoc_geo__angle(a, x), x};
+                }
+            }
+        for (size_t i = 1; i < n_hits; i++) /* insertion sort along the edge */
+            for (size_t j = i; j > 0 && hits[j].t < hits[j - 1].t; j--) {
+                clip_hit t = hits[j];
+                hits[j] = hits[j - 1];
+                hits[j - 1] = t;
+            }
+        for (size_t i = 0; i < n_hits; i++) {
+            if (is_inside) {
+                json_array_append_new(piece, coord_xyz(hits[i].x));
+            } else {
+                if (++n_pieces > 1)
+                    goto fail;
+                piece = json_array();
+                json_array_append_new(piece, coord_xyz(hits[i].x));
+            }
+            is_inside = !is_inside;
+        }
+        if (is_inside)
+            json_array_append_new(piece, coord_xyz(b));
+    }
+    if (n_pieces == 0) {
+        *is_empty = true;
+        return NULL;
+    }
+    return geometry("LineString", piece);
+fail:
+    if (piece != NULL)
+        json_decref(piece);
+    return NULL;
+}
+
 ROW(f_intersection_line_with_polygon)
 {
     (void)n_args;
@@ -959,7 +1047,18 @@ ROW(f_intersection_line_with_polygon)
         *out = xv_dyn(msoc_exec__own(q, empty_collection()));
         return;
     }
-    refuse(q, "geo_intersection_line_with_polygon", "of shapes that meet (overlay is not implemented)");
+    if (s1.kind == GEO_K_LINE) {
+        bool is_empty;
+        json_t *clip = clip_line(q, &s1.lines[0], &s2, &is_empty);
+        if (clip != NULL || is_empty) {
+            *out = xv_dyn(msoc_exec__own(q, clip != NULL ? clip : empty_collection()));
+            return;
+        }
+        if (q->err->code != MSOC_OK)
+            return;
+    }
+    refuse(q, "geo_intersection_line_with_polygon",
+           "of shapes that touch, or whose intersection is not one line (overlay is not implemented)");
 }
 
 ROW(f_intersection_2polygons)

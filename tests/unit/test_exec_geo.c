@@ -608,6 +608,45 @@ static void test_line_overlay(void **state)
         assert_non_null(strstr(got, "ERR not_supported"));
     }
     expect("print isnull(geo_union_lines_array(dynamic([1])))", "true");
+
+    /* a line clipped by the square [0,2]x[0,2]: the crossings lie on its meridian edges */
+    const char *sq = "dynamic({'type':'Polygon','coordinates':[[[0,0],[2,0],[2,2],[0,2],[0,0]]]})";
+    snprintf(qbuf, sizeof qbuf,
+             "print c = geo_intersection_line_with_polygon(dynamic({'type':'LineString','coordinates':[[1,1],[3,1]]}), %s)"
+             " | project array_length(c.coordinates), todouble(c.coordinates[0][0]), todouble(c.coordinates[0][1]) > 1,"
+             " todouble(c.coordinates[1][0])",
+             sq);
+    run1(qbuf, got, sizeof got);
+    assert_string_equal(got, "2");
+    snprintf(qbuf, sizeof qbuf,
+             "print c = geo_intersection_line_with_polygon(dynamic({'type':'LineString','coordinates':[[1,1],[3,1]]}), %s)"
+             " | project todouble(c.coordinates[1][0])",
+             sq);
+    expect_near(qbuf, 2, 1e-12);
+    snprintf(qbuf, sizeof qbuf,
+             "print c = geo_intersection_line_with_polygon(dynamic({'type':'LineString','coordinates':[[-1,1],[3,1]]}), %s)"
+             " | project todouble(c.coordinates[0][0])",
+             sq);
+    expect_near(qbuf, 0, 1e-12);
+    snprintf(qbuf, sizeof qbuf,
+             "print c = geo_intersection_line_with_polygon(dynamic({'type':'LineString','coordinates':"
+             "[[-1,0.5],[1,0.5],[1,3]]}), %s) | project array_length(c.coordinates)",
+             sq);
+    expect(qbuf, "3");
+    snprintf(qbuf, sizeof qbuf,
+             "print geo_intersection_line_with_polygon(dynamic({'type':'LineString','coordinates':"
+             "[[0.5,0.5],[1.5,1.5]]}), %s).type",
+             sq);
+    expect(qbuf, "LineString");
+    /* two pieces, or a touch at a vertex, are refused by name */
+    static const char *const LINES[] = {"[[-1,0.5],[1,0.5],[1,3],[1.5,3],[1.5,1]]", "[[2,2],[3,3],[1,1.5]]"};
+    for (size_t k = 0; k < 2; k++) {
+        snprintf(qbuf, sizeof qbuf,
+                 "print geo_intersection_line_with_polygon(dynamic({'type':'LineString','coordinates':%s}), %s)",
+                 LINES[k], sq);
+        run1(qbuf, got, sizeof got);
+        assert_non_null(strstr(got, "ERR not_supported"));
+    }
 }
 
 static void test_lookup_plugins(void **state)
