@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
@@ -240,9 +241,90 @@ static msoc_status stored_function(void *ctx, const char *name, size_t len, msoc
     return MSOC_OK;
 }
 
+/* ---- tables held (search / find over every table) ---- */
+
+typedef struct held_acc {
+    const msoc_plan_catalog *cat;
+    msoc_stor_db *db;
+    msoc_arena *arena;
+    msoc_str *names;
+    size_t n, cap;
+    bool is_oom;
+} held_acc;
+
+static bool part_is_authorised(const msoc_plan_catalog *cat, const char *tenant, const char *ws)
+{
+    for (size_t i = 0; i < cat->n_parts; i++) {
+        const msoc_plan_part *p = &cat->parts[i];
+        if (!msoc_str_eq_c(p->tenant, tenant))
+            continue;
+        if (p->workspace.ptr == NULL || p->workspace.len == 0 || (ws && msoc_str_eq_c(p->workspace, ws)))
+            return true;
+    }
+    return false;
+}
+
+static void held_one(void *arg, const char *tenant, const char *workspace, const char *table)
+{
+    held_acc *h = arg;
+    if (h->is_oom || table == NULL || !part_is_authorised(h->cat, tenant, workspace))
+        return;
+    for (size_t i = 0; i < h->n; i++)
+        if (msoc_str_eq_c(h->names[i], table))
+            return;
+    if (msoc_stor_table_find(h->db, table, strlen(table)) == NULL)
+        return;
+    if (h->n == h->cap) {
+        size_t cap = h->cap ? 2 * h->cap : 64;
+        msoc_str *nn = msoc_arena_realloc(h->arena, h->names, h->cap * sizeof *nn, cap * sizeof *nn);
+        if (nn == NULL) {
+            h->is_oom = true;
+            return;
+        }
+        h->names = nn;
+        h->cap = cap;
+    }
+    char *copy = msoc_arena_strndup(h->arena, table, strlen(table));
+    if (copy == NULL) {
+        h->is_oom = true;
+        return;
+    }
+    h->names[h->n++] = msoc_str_c(copy);
+}
+
+static int str_cmp(const void *a, const void *b)
+{
+    const msoc_str *x = a, *y = b;
+    size_t n = x->len < y->len ? x->len : y->len;
+    int c = memcmp(x->ptr, y->ptr, n);
+    return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+static msoc_status tables_held(void *ctx, msoc_arena *arena, msoc_str **names_out, size_t *n_out,
+                               msoc_error *err)
+{
+    msoc_exec_objects *o = ctx;
+    *names_out = NULL;
+    *n_out = 0;
+    if (o->db == NULL || o->cat == NULL)
+        return MSOC_OK;
+    held_acc h = {o->cat, o->db, arena, NULL, 0, 0, false};
+    msoc_status st = msoc_stor_list_partitions(o->db, NULL, held_one, &h, err);
+    if (st != MSOC_OK)
+        return st;
+    if (h.is_oom)
+        return msoc_arena_fail(arena, err);
+    if (h.n > 1)
+        qsort(h.names, h.n, sizeof *h.names, str_cmp);
+    *names_out = h.names;
+    *n_out = h.n;
+    return MSOC_OK;
+}
+
 void msoc_exec_objects_attach(msoc_plan_catalog *cat, msoc_exec_objects *o)
 {
     o->cat = cat;
+    cat->tables_held = tables_held;
     cat->watchlist_columns = watchlist_columns;
     cat->stored_function = stored_function;
     cat->objects_ctx = o;

@@ -181,7 +181,8 @@ typedef struct msoc_kql_value {
     X(OP_SEARCH)     /* params (kind=...); args = tables from `in (...)` or empty;           \
                       * a = predicate. */                                                   \
     X(OP_FIND)       /* params; args = tables from `in (...)`; a = predicate;              \
-                      * keys = `project` columns; flags & MSOC_KQL_F_PROJECT_SMART. */     \
+                      * keys = `project` columns (NAME, COLDEF, CALL pack_all());          \
+                      * flags & MSOC_KQL_F_PROJECT_SMART. */                               \
     X(OP_REDUCE)     /* a = `by` expression; params = with(...) options. */                \
     X(OP_CONSUME)    /* params. */                                                          \
     X(OP_EXECUTE_AND_CACHE) /* no slots. */                                                 \

@@ -959,6 +959,12 @@ static msoc_kql_node *op_find(kp *p, msoc_kql_node *op)
         p->pos += nt;
         uint32_t c2 = 0;
         do {
+            if (WORD("pack_all") && PEEK(1)->kind == MSOC_KQL_TOK_LPAREN) {
+                /* find ... project Cols, pack_all(): a CALL in keys */
+                if (!PUSH(&op->keys, msoc_kql__expr(p), &c2))
+                    break;
+                continue;
+            }
             msoc_kql_node *col = msoc_kql__name_or_wildcard(p, false);
             if (col && col->kind == MSOC_KQL_NAME && ACCEPT(MSOC_KQL_TOK_COLON)) {
                 msoc_kql_node *cd = msoc_kql__node(p, MSOC_KQL_COLDEF, NULL);

@@ -1442,6 +1442,7 @@ static msoc_status bind_operator(binder *b, const msoc_kql_node *op, msoc_plan_n
     case MSOC_KQL_OP_JOIN: return bind_join(b, op, in, false, out);
     case MSOC_KQL_OP_LOOKUP: return bind_join(b, op, in, true, out);
     case MSOC_KQL_OP_UNION: return bind_union(b, op, in, out);
+    case MSOC_KQL_OP_SEARCH: return msoc_plan__bind_search(b, op, in, out);
     case MSOC_KQL_OP_MV_EXPAND: return bind_mv_expand(b, op, in, out);
     case MSOC_KQL_OP_PARSE: return bind_parse(b, op, in, false, out);
     case MSOC_KQL_OP_PARSE_WHERE: return bind_parse(b, op, in, true, out);
@@ -1635,6 +1636,8 @@ msoc_status msoc_plan__bind_tabular(binder *b, const msoc_kql_node *e, msoc_plan
     case MSOC_KQL_OP_PRINT: st = bind_print(b, e, &cur); break;
     case MSOC_KQL_OP_RANGE: st = bind_range(b, e, &cur); break;
     case MSOC_KQL_OP_UNION: st = bind_union(b, e, NULL, &cur); break;
+    case MSOC_KQL_OP_SEARCH: st = msoc_plan__bind_search(b, e, NULL, &cur); break;
+    case MSOC_KQL_OP_FIND: st = msoc_plan__bind_find(b, e, &cur); break;
     case MSOC_KQL_CALL:
         st = msoc_plan__is_pattern_ref(b, e) ? msoc_plan__bind_pattern_ref(b, e, &cur)
                                              : bind_tabular_call(b, e, &cur);
@@ -1793,7 +1796,7 @@ static const struct {
     {"distinct", true, ""},
     {"evaluate", true, "plugins: bag_unpack, pivot, narrow, rows_near, ipv4_lookup, ipv6_lookup, activity_counts_metrics, sliding_window_counts, active_users_count, rolling_percentile, dcount_intersect; network and external-code plugins refused; others not supported"},
     {"extend", true, ""}, {"externaldata", false, "refused: no network access from queries"},
-    {"facet", false, ""}, {"find", false, ""}, {"fork", false, ""}, {"getschema", true, ""},
+    {"facet", false, ""}, {"find", true, "withsource, project-smart (predicate columns, common columns, pack_), project Col[:type], pack_all()"}, {"fork", false, ""}, {"getschema", true, ""},
     {"invoke", true, "functions defined with let or stored (.create function); FileProfile(), DeviceFromIP() (see below)"},
     {"join", true, "innerunique (default), inner, leftouter, rightouter, fullouter, leftanti, rightanti, leftsemi, rightsemi; on keys, $left.a == $right.b (and ...); a where on left columns right after an innerunique join filters before the de-duplication, as Kusto pushes it down"},
     {"bin_auto()", true, "bin size and start from set query_bin_auto_size / query_bin_auto_at"},
@@ -1806,7 +1809,7 @@ static const struct {
     {"reduce", true, "simpler clustering than Kusto (same count of terms and first term)"}, {"render", true, "kept as result metadata; the table is unchanged"},
     {"sample", true, ""}, {"sample-distinct", true, ""},
     {"scan", true, "declare, with_match_id, output=all/last/none, optional steps"},
-    {"search", false, ""}, {"serialize", true, ""}, {"sort / order", true, ""},
+    {"search", true, "terms with * wildcards, Col:term, kind=case_sensitive, $table; every table = those the caller's partitions hold"}, {"serialize", true, ""}, {"sort / order", true, ""},
     {"summarize", true, "hash aggregation; aggregates nested in expressions"},
     {"take / limit", true, "stops the scan early"}, {"toscalar()", true, ""}, {"top", true, ""},
     {"top-hitters", true, "exact counts"}, {"top-nested", true, "with others (sum/count/min/max), asc/desc"},
@@ -1833,6 +1836,22 @@ const char *msoc_plan_operator_at(size_t idx, bool *is_supported, const char **n
 const msoc_kql_node *msoc_plan__param(const msoc_kql_node *op, const char *name)
 {
     return param_of(op, name);
+}
+
+msoc_status msoc_plan__scan(binder *b, const msoc_kql_node *pos, msoc_str name, msoc_plan_node **out)
+{
+    return scan_node(b, pos, name, MSOC_STR_NULL, out);
+}
+
+bool msoc_plan__wildcard_match(msoc_str pat, msoc_str s)
+{
+    return wildcard_match(pat, s);
+}
+
+msoc_status msoc_plan__make_union(binder *b, const msoc_kql_node *op, msoc_plan_node **ins, size_t n_in,
+                                  msoc_str *src_names, msoc_plan_node **out)
+{
+    return make_union(b, op, ins, n_in, src_names, out);
 }
 
 msoc_plan_node *msoc_plan__project(binder *b, msoc_plan_node *in, size_t n_cols)

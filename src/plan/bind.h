@@ -40,6 +40,11 @@ typedef struct msoc_plan_catalog {
                                      msoc_str **names_out, size_t *n_out, msoc_error *err);
     msoc_status (*stored_function)(void *ctx, const char *name, size_t len, msoc_arena *arena,
                                    msoc_str *def_out, msoc_error *err);
+    /* The tables holding rows in the authorised partitions, for `search` and `find`
+     * over every table (and their wildcards): names in arena, sorted. NULL: every
+     * built-in table. Called with objects_ctx. */
+    msoc_status (*tables_held)(void *ctx, msoc_arena *arena, msoc_str **names_out, size_t *n_out,
+                               msoc_error *err);
     void *objects_ctx;
 } msoc_plan_catalog;
 

@@ -332,9 +332,12 @@ struct msoc_plan_node {
 /* The hidden column every scan carries for ingestion_time(). Hidden columns start
  * with '$': `*` and getschema skip them and results never show them. */
 #define MSOC_PLAN_INGESTION_TIME_COL "$IngestionTime"
+/* search's table-name column: starts with '$' as Kusto spells it, yet visible. */
+#define MSOC_PLAN_SEARCH_TABLE_COL "$table"
 static inline bool msoc_plan_col_is_hidden(msoc_str name)
 {
-    return name.len > 0 && name.ptr[0] == '$';
+    return name.len > 0 && name.ptr[0] == '$' &&
+           !(name.len == 6 && memcmp(name.ptr, MSOC_PLAN_SEARCH_TABLE_COL, 6) == 0);
 }
 
 /* Prints the plan for `kql explain`-style debugging. */

@@ -82,6 +82,17 @@ msoc_status msoc_plan__bind_mv_expand(binder *b, const msoc_kql_node *op, msoc_p
 msoc_status msoc_plan__bind_op_ext(binder *b, const msoc_kql_node *op, msoc_plan_node *in,
                                    msoc_plan_node **out);
 msoc_status msoc_plan__bind_json_lit(binder *b, const msoc_kql_node *v, msoc_buf *out);
+/* search and find (bind_search.c); in is the piped input of `T | search`, else NULL. */
+msoc_status msoc_plan__bind_search(binder *b, const msoc_kql_node *op, msoc_plan_node *in,
+                                   msoc_plan_node **out);
+msoc_status msoc_plan__bind_find(binder *b, const msoc_kql_node *op, msoc_plan_node **out);
+/* bind.c helpers for bind_search.c: a scan of table name over the authorised
+ * partitions, `*` patterns, and union's outer union of inputs (op supplies the
+ * withsource/kind parameters). */
+msoc_status msoc_plan__scan(binder *b, const msoc_kql_node *pos, msoc_str name, msoc_plan_node **out);
+bool msoc_plan__wildcard_match(msoc_str pat, msoc_str s);
+msoc_status msoc_plan__make_union(binder *b, const msoc_kql_node *op, msoc_plan_node **ins, size_t n_in,
+                                  msoc_str *src_names, msoc_plan_node **out);
 /* Built-ins called as tables (bind_builtin.c): _GetWatchlist, AssignedIPAddresses
  * as sources; FileProfile, DeviceFromIP through invoke; stored functions. */
 bool msoc_plan__is_builtin_source(msoc_str name);

@@ -118,6 +118,15 @@ static const char *templates[] = {
     "DeviceProcessEvents | summarize h = hll(DeviceId) by TenantId | extend h2 = h | evaluate dcount_intersect(h, h2) | project TenantId",
     "DeviceProcessEvents | where * has '%s' | project TenantId",
     "declare pattern p = (x:string) { ('%s') = { DeviceProcessEvents | union (workspace('%s').SecurityEvent) }; }; p('%s') | project TenantId",
+    /* search / find: named tables, wildcards and every table */
+    "search in (DeviceProcessEvents, SecurityEvent) \"x\" | project TenantId",
+    "search in (Device*) * and TenantId != '%s' | project TenantId",
+    "search in (Device*, Sec*) \"x\" or TenantId == '%s' | project TenantId, $table",
+    "search * | project TenantId",
+    "DeviceProcessEvents | search \"x\" | project TenantId",
+    "find in (DeviceProcessEvents, DeviceNetworkEvents) where TenantId == '%s' project TenantId | project TenantId",
+    "find where TenantId != '%s' | project TenantId",
+    "find withsource=S in (Sec*) where TenantId has 't' | project TenantId",
 };
 
 static void test_isolation_property(void **state)
@@ -288,6 +297,8 @@ static msoc_status run_scoped(msoc_stor_db *db, const msoc_plan_part *parts, siz
     if (st == MSOC_OK)
         st = msoc_exec_run(q, plan, &t, &err);
     *n_rows = st == MSOC_OK ? t->n_rows : 0;
+    if (st != MSOC_OK)
+        print_message("%s: %s\n", text, err.msg);
     for (size_t r = 0; st == MSOC_OK && tcol >= 0 && r < t->n_rows; r++) {
         msoc_str tenant = t->cols[tcol]->v.s[r];
         bool is_in = false;
@@ -346,12 +357,91 @@ static void test_isolation_stored_objects(void **state)
     assert_int_equal(system(rm), 0);
 }
 
+/* search and find over every table reach exactly the tables the scope's partitions
+ * hold, and only their rows (real store; catalog tables_held through the objects). */
+static void add_row(msoc_stor_db *db, const char *tenant, const char *ws, const char *table, const char *text)
+{
+    msoc_error err;
+    msoc_error_clear(&err);
+    msoc_stor_appender *ap;
+    assert_int_equal(msoc_stor_appender_open(db, tenant, ws, table, &ap, &err), MSOC_OK);
+    const msoc_stor_table_def *def = msoc_stor_appender_def(ap);
+    msoc_stor_value vals[512];
+    assert_true(def->n_cols <= 512);
+    msoc_datetime now = msoc_datetime_now();
+    for (size_t c = 0; c < def->n_cols; c++) {
+        memset(&vals[c], 0, sizeof vals[c]);
+        vals[c].is_null = true;
+        if (def->cols[c].type == MSOC_TYPE_DATETIME) {
+            vals[c].is_null = false;
+            vals[c].v.i64 = now;
+        } else if (def->cols[c].type == MSOC_TYPE_STRING && (strcmp(def->cols[c].name, "DeviceName") == 0 ||
+                                                             strcmp(def->cols[c].name, "Computer") == 0)) {
+            vals[c].is_null = false;
+            vals[c].v.s.ptr = text;
+            vals[c].v.s.len = strlen(text);
+        }
+    }
+    assert_int_equal(msoc_stor_appender_add_row(ap, vals, &err), MSOC_OK);
+    assert_int_equal(msoc_stor_appender_commit(ap, &err), MSOC_OK);
+    msoc_stor_appender_close(ap);
+}
+
+static void test_isolation_search_find_all_tables(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/msoc-iso-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    msoc_error err;
+    msoc_error_clear(&err);
+    msoc_stor_db *db;
+    msoc_stor_options so = {0};
+    assert_int_equal(msoc_stor_open(dir, &so, &db, &err), MSOC_OK);
+    /* t0: DeviceProcessEvents and SecurityEvent; t1: DeviceInfo only; t2's SecurityEvent
+     * lives in workspace w2b, its DeviceProcessEvents in w2a */
+    add_row(db, "t0", "w0", "DeviceProcessEvents", "host-alpha");
+    add_row(db, "t0", "w0", "SecurityEvent", "host-alpha");
+    add_row(db, "t1", "w1", "DeviceInfo", "host-alpha");
+    add_row(db, "t2", "w2a", "DeviceProcessEvents", "host-alpha");
+    add_row(db, "t2", "w2b", "SecurityEvent", "host-alpha");
+    msoc_plan_part t0[1] = {{MSOC_STR("t0"), MSOC_STR_NULL}};
+    msoc_plan_part t1[1] = {{MSOC_STR("t1"), MSOC_STR_NULL}};
+    msoc_plan_part t01[2] = {{MSOC_STR("t0"), MSOC_STR_NULL}, {MSOC_STR("t1"), MSOC_STR_NULL}};
+    msoc_plan_part t2a[1] = {{MSOC_STR("t2"), MSOC_STR("w2a")}};
+    size_t n;
+    /* every row matches the term; a scope sees its own rows only */
+    assert_int_equal(run_scoped(db, t0, 1, "search \"alpha\" | project TenantId, $table", 0, &n), MSOC_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(run_scoped(db, t1, 1, "search \"alpha\" | project TenantId, $table", 0, &n), MSOC_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(run_scoped(db, t01, 2, "search * | project TenantId", 0, &n), MSOC_OK);
+    assert_int_equal(n, 3);
+    assert_int_equal(run_scoped(db, t2a, 1, "search * | project TenantId", 0, &n), MSOC_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(run_scoped(db, t1, 1, "find where TenantId != '' project TenantId", 1, &n), MSOC_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(run_scoped(db, t0, 1, "find where TenantId != '' project TenantId, pack_all()", 1, &n), MSOC_OK);
+    assert_int_equal(n, 2);
+    /* the set of tables is the scope's: t1 holds no SecurityEvent, so a wildcard on it
+     * finds nothing and a column only SecurityEvent has is unknown */
+    assert_int_equal(run_scoped(db, t1, 1, "search in (Sec*) *", -1, &n), MSOC_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(run_scoped(db, t1, 1, "search EventID == 4624", -1, &n), MSOC_SEMANTIC);
+    assert_int_equal(run_scoped(db, t0, 1, "search EventID == 4624 or * | project TenantId", 0, &n), MSOC_OK);
+    assert_int_equal(n, 2);
+    msoc_stor_close(db);
+    char rm[600];
+    snprintf(rm, sizeof rm, "rm -rf '%s'", dir);
+    assert_int_equal(system(rm), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_isolation_property),
         cmocka_unit_test(test_isolation_not_vacuous),
         cmocka_unit_test(test_isolation_stored_objects),
+        cmocka_unit_test(test_isolation_search_find_all_tables),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
