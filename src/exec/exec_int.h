@@ -201,6 +201,7 @@ void msoc_exec__fn_register_sketch(xfn_impl *t);
 void msoc_exec__fn_register_inset(xfn_impl *t);
 void msoc_exec__fn_register_tail(xfn_impl *t);
 void msoc_exec__fn_register_xml(xfn_impl *t);
+void msoc_exec__fn_register_useragent(xfn_impl *t);
 /* Evaluates every subquery (toscalar, in (T)) of e once into q's cache, so scan
  * workers (whose parent is q) reuse the result instead of re-running it per chunk. */
 msoc_status msoc_exec__presub(xq *q, const msoc_plan_expr *e);

@@ -40,6 +40,7 @@ static void impl_init(void)
     msoc_exec__fn_register_inset(impl_table);
     msoc_exec__fn_register_tail(impl_table);
     msoc_exec__fn_register_xml(impl_table);
+    msoc_exec__fn_register_useragent(impl_table);
     impl_ready = true;
 }
 

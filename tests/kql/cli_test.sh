@@ -42,4 +42,11 @@ check "format is stable" "$fmt" "$("$bin" kql format "$dir/again.kql")"
 check "format of bad text fails" 1 "$?"
 "$bin" kql parse "$dir/missing.kql" >/dev/null 2>&1
 check "missing file fails" 1 "$?"
+# parse_user_agent() without ua-parser's rules fails by name, pointing at the file
+printf 'print x = parse_user_agent("Mozilla/5.0", "browser")' >"$dir/ua.kql"
+out=$(MSOC_UAP_REGEXES="$dir/absent.yaml" "$bin" kql run --data "$dir/no-data" "$dir/ua.kql")
+check "parse_user_agent without uap-core" \
+    "ERR $dir/ua.kql not_supported not supported: parse_user_agent() (uap-core rules not installed at $dir/absent.yaml)" \
+    "$(echo "$out" | sed -n 1p)"
+
 exit $fail
