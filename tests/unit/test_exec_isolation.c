@@ -357,6 +357,40 @@ static void test_isolation_stored_objects(void **state)
     assert_int_equal(system(rm), 0);
 }
 
+/* search over every table under a small budget: refused by name with the size it
+ * would need, before the wide outer union is built (not an allocation failure deep
+ * inside it). */
+static void test_search_all_tables_budget(void **state)
+{
+    (void)state;
+    fake_ctx ctx = {0};
+    msoc_plan_part parts[N_TENANTS];
+    for (int t = 0; t < N_TENANTS; t++) {
+        ctx.is_authorised[t] = true;
+        parts[t] = (msoc_plan_part){msoc_str_c(tenant_names[t]), MSOC_STR_NULL};
+    }
+    msoc_exec_source src = {&ctx, fake_scan};
+    msoc_exec_options o = {0};
+    o.source = &src;
+    o.memory_budget = (size_t)24 << 20;
+    msoc_exec_query *q = msoc_exec_query_new(&o);
+    msoc_arena *arena = msoc_exec_query_arena(q);
+    msoc_error err;
+    msoc_error_clear(&err);
+    const char *text = "search *";
+    msoc_kql_node *root;
+    assert_int_equal(msoc_kql_parse(text, strlen(text), arena, &root, &err), MSOC_OK);
+    msoc_plan_catalog cat = {.parts = parts, .n_parts = N_TENANTS};
+    msoc_plan_node *plan;
+    assert_int_equal(msoc_plan_bind(root, &cat, arena, &plan, &err), MSOC_OK);
+    assert_int_equal(msoc_plan_optimize(plan, arena, &err), MSOC_OK);
+    const msoc_exec_table *t;
+    assert_int_equal(msoc_exec_run(q, plan, &t, &err), MSOC_LIMIT);
+    if (strstr(err.msg, "search of") == NULL || strstr(err.msg, "memory budget") == NULL)
+        fail_msg("unexpected error: %s", err.msg);
+    msoc_exec_query_free(q);
+}
+
 /* search and find over every table reach exactly the tables the scope's partitions
  * hold, and only their rows (real store; catalog tables_held through the objects). */
 static void add_row(msoc_stor_db *db, const char *tenant, const char *ws, const char *table, const char *text)
@@ -442,6 +476,7 @@ int main(void)
         cmocka_unit_test(test_isolation_not_vacuous),
         cmocka_unit_test(test_isolation_stored_objects),
         cmocka_unit_test(test_isolation_search_find_all_tables),
+        cmocka_unit_test(test_search_all_tables_budget),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
