@@ -1552,31 +1552,8 @@ static msoc_status bind_tabular_call(binder *b, const msoc_kql_node *e, msoc_pla
             chain = s;
         }
         b->syms = chain;
-        msoc_status st = MSOC_OK;
-        const msoc_kql_node *body = f->a, *res = NULL;
-        for (uint32_t i = 0; body && i < body->args.n && st == MSOC_OK; i++) {
-            const msoc_kql_node *stmt = body->args.items[i];
-            if (stmt->kind != MSOC_KQL_LET) {
-                res = stmt;
-                continue;
-            }
-            bind_sym *s = msoc_plan__alloc(b, sizeof *s);
-            if (s == NULL)
-                return b->err->code;
-            s->name = stmt->name;
-            if (stmt->a && stmt->a->kind == MSOC_KQL_FUNC) {
-                s->kind = SYM_FUNC;
-                s->func = stmt->a;
-            } else if (msoc_plan__is_tabular(b, stmt->a)) {
-                s->kind = SYM_TABLE;
-                st = msoc_plan__bind_tabular(b, stmt->a, &s->node);
-            } else {
-                s->kind = SYM_SCALAR;
-                st = msoc_plan__bind_expr(b, stmt->a, NULL, &s->expr);
-            }
-            s->next = b->syms;
-            b->syms = s;
-        }
+        const msoc_kql_node *res = NULL;
+        msoc_status st = msoc_plan__bind_lets(b, f->a, &res);
         if (st == MSOC_OK)
             st = res ? msoc_plan__bind_tabular(b, res, out)
                      : fail_at(b, e, MSOC_SEMANTIC, "function has no result");
@@ -1586,6 +1563,38 @@ static msoc_status bind_tabular_call(binder *b, const msoc_kql_node *e, msoc_pla
     if (msoc_plan__is_builtin_source(name))
         return msoc_plan__bind_builtin_source(b, e, out);
     return msoc_plan__unknown_tabular_fn(b, e, "", " as a table");
+}
+
+msoc_status msoc_plan__bind_lets(binder *b, const msoc_kql_node *body, const msoc_kql_node **result)
+{
+    *result = NULL;
+    for (uint32_t i = 0; body && i < body->args.n; i++) {
+        const msoc_kql_node *stmt = body->args.items[i];
+        if (stmt->kind != MSOC_KQL_LET) {
+            *result = stmt;
+            continue;
+        }
+        bind_sym *s = msoc_plan__alloc(b, sizeof *s);
+        if (s == NULL)
+            return b->err->code;
+        s->name = stmt->name;
+        msoc_status st = MSOC_OK;
+        if (stmt->a && stmt->a->kind == MSOC_KQL_FUNC) {
+            s->kind = SYM_FUNC;
+            s->func = stmt->a;
+        } else if (msoc_plan__is_tabular(b, stmt->a)) {
+            s->kind = SYM_TABLE;
+            st = msoc_plan__bind_tabular(b, stmt->a, &s->node);
+        } else {
+            s->kind = SYM_SCALAR;
+            st = msoc_plan__bind_expr(b, stmt->a, NULL, &s->expr);
+        }
+        s->next = b->syms;
+        b->syms = s;
+        if (st != MSOC_OK)
+            return st;
+    }
+    return MSOC_OK;
 }
 
 msoc_status msoc_plan__bind_tabular(binder *b, const msoc_kql_node *e, msoc_plan_node **out)

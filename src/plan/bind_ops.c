@@ -154,30 +154,7 @@ static msoc_status bind_block(binder *b, const msoc_kql_node *e, msoc_plan_node 
         return msoc_plan__bind_tabular(b, e, out);
     bind_sym *saved = b->syms;
     const msoc_kql_node *res = NULL;
-    msoc_status st = MSOC_OK;
-    for (uint32_t i = 0; i < e->args.n && st == MSOC_OK; i++) {
-        const msoc_kql_node *s = e->args.items[i];
-        if (s->kind != MSOC_KQL_LET) {
-            res = s;
-            continue;
-        }
-        bind_sym *sym = msoc_plan__alloc(b, sizeof *sym);
-        if (sym == NULL)
-            return b->err->code;
-        sym->name = s->name;
-        if (s->a && s->a->kind == MSOC_KQL_FUNC) {
-            sym->kind = SYM_FUNC;
-            sym->func = s->a;
-        } else if (msoc_plan__is_tabular(b, s->a)) {
-            sym->kind = SYM_TABLE;
-            st = msoc_plan__bind_tabular(b, s->a, &sym->node);
-        } else {
-            sym->kind = SYM_SCALAR;
-            st = msoc_plan__bind_expr(b, s->a, NULL, &sym->expr);
-        }
-        sym->next = b->syms;
-        b->syms = sym;
-    }
+    msoc_status st = msoc_plan__bind_lets(b, e, &res);
     if (st == MSOC_OK)
         st = res ? msoc_plan__bind_tabular(b, res, out) : fail_at(b, e, MSOC_SEMANTIC, "the block has no query");
     b->syms = saved;

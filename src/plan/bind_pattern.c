@@ -56,30 +56,7 @@ static msoc_status bind_rule_body(binder *b, const msoc_kql_node *body, msoc_pla
 {
     bind_sym *saved = b->syms;
     const msoc_kql_node *res = NULL;
-    msoc_status st = MSOC_OK;
-    for (uint32_t i = 0; body && i < body->args.n && st == MSOC_OK; i++) {
-        const msoc_kql_node *stmt = body->args.items[i];
-        if (stmt->kind != MSOC_KQL_LET) {
-            res = stmt;
-            continue;
-        }
-        bind_sym *s = msoc_plan__alloc(b, sizeof *s);
-        if (s == NULL)
-            return b->err->code;
-        s->name = stmt->name;
-        if (stmt->a && stmt->a->kind == MSOC_KQL_FUNC) {
-            s->kind = SYM_FUNC;
-            s->func = stmt->a;
-        } else if (msoc_plan__is_tabular(b, stmt->a)) {
-            s->kind = SYM_TABLE;
-            st = msoc_plan__bind_tabular(b, stmt->a, &s->node);
-        } else {
-            s->kind = SYM_SCALAR;
-            st = msoc_plan__bind_expr(b, stmt->a, NULL, &s->expr);
-        }
-        s->next = b->syms;
-        b->syms = s;
-    }
+    msoc_status st = msoc_plan__bind_lets(b, body, &res);
     if (st == MSOC_OK) {
         if (res == NULL)
             st = msoc_fail_pos(b->err, MSOC_SEMANTIC, body->line, body->col, "a pattern rule has no query");

@@ -64,6 +64,10 @@ msoc_str msoc_plan__expr_name(binder *b, const msoc_kql_node *e);
 bool msoc_plan__is_tabular(binder *b, const msoc_kql_node *e);
 /* Tabular expressions (bind.c). */
 msoc_status msoc_plan__bind_tabular(binder *b, const msoc_kql_node *e, msoc_plan_node **out);
+/* Binds the let statements of a block or function body in order, pushing each onto
+ * b->syms so later statements see earlier ones, and sets *result to the body's last
+ * other statement (NULL when there is none). The caller restores b->syms. */
+msoc_status msoc_plan__bind_lets(binder *b, const msoc_kql_node *body, const msoc_kql_node **result);
 /* Summarize (bind_agg.c). */
 msoc_status msoc_plan__bind_summarize(binder *b, const msoc_kql_node *op, msoc_plan_node *in,
                                       msoc_plan_node **out);
