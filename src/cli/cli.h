@@ -11,6 +11,7 @@
 
 #include "core/error.h"
 #include "core/log.h"
+#include "core/str.h"
 
 #define CLI_MAX_OPTS 40
 
@@ -54,6 +55,9 @@ void cli_print_help(const cli_spec *spec, FILE *f);
 
 /* Prints "multisoc: <code>: <message>" (and line:col when set); returns 1. */
 int cli_report(const char *cmd, const msoc_error *err);
+/* Reads a whole file ("-": stdin) into buf; false with err set when it cannot be
+ * opened or read, or does not fit buf's cap. */
+bool cli_read_file(const char *path, msoc_buf *buf, msoc_error *err);
 /* A subcommand whose capability is not built yet: says which, returns 3. */
 int cli_unavailable(const char *cmd, const char *capability);
 /* A logger writing to stderr at the level named by MSOC_LOG (default info). */

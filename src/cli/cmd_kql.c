@@ -30,28 +30,6 @@ static const cli_spec format_spec = {
     "kql format FILE", "Prints the canonical form of a KQL file ('-' reads stdin).", no_opts, 1,
     1, NULL};
 
-/* Reads a whole file (or stdin for "-") into buf. */
-static bool read_file(const char *path, msoc_buf *buf, msoc_error *err)
-{
-    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    if (!f) {
-        msoc_fail(err, MSOC_IO, "cannot open %s: %s", path, strerror(errno));
-        return false;
-    }
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        if (msoc_buf_append(buf, chunk, n) != MSOC_OK)
-            break;
-    bool bad = ferror(f) != 0;
-    if (f != stdin)
-        fclose(f);
-    if (bad) {
-        msoc_fail(err, MSOC_IO, "cannot read %s", path);
-        return false;
-    }
-    return msoc_buf_check(buf, path, err) == MSOC_OK;
-}
 
 static int kql_parse(int argc, char **argv)
 {
@@ -71,7 +49,7 @@ static int kql_parse(int argc, char **argv)
         msoc_error_clear(&err);
         msoc_buf_reset(&text);
         msoc_arena_reset(arena);
-        if (!read_file(path, &text, &err)) {
+        if (!cli_read_file(path, &text, &err)) {
             printf("ERR %s:0:0 %s %s\n", path, msoc_status_str(err.code), err.msg);
             continue;
         }
@@ -117,7 +95,7 @@ static int kql_format(int argc, char **argv)
     msoc_kql_node *root = NULL;
     msoc_kql_diag_code diag = MSOC_KQL_DIAG_NONE;
     rc = 0;
-    if (!read_file(a.pos[0], &text, &err)) {
+    if (!cli_read_file(a.pos[0], &text, &err)) {
         rc = cli_report("kql format", &err);
     } else if (msoc_kql_parse_ex(text.data, text.len, arena, NULL, &root, &diag, &err) != MSOC_OK) {
         fprintf(stderr, "ERR %s:%u:%u %s %s\n", a.pos[0], err.line, err.col,

@@ -140,27 +140,6 @@ msoc_status cli_engine_run(cli_engine *e, const char *text, size_t len, msoc_exe
     return msoc_exec_run(q, plan, out, err);
 }
 
-static bool read_file(const char *path, msoc_buf *buf, msoc_error *err)
-{
-    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    if (!f) {
-        msoc_fail(err, MSOC_IO, "cannot open %s: %s", path, strerror(errno));
-        return false;
-    }
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        if (msoc_buf_append(buf, chunk, n) != MSOC_OK)
-            break;
-    bool is_bad = ferror(f) != 0;
-    if (f != stdin)
-        fclose(f);
-    if (is_bad) {
-        msoc_fail(err, MSOC_IO, "cannot read %s", path);
-        return false;
-    }
-    return msoc_buf_check(buf, path, err) == MSOC_OK;
-}
 
 /* ---- kql run ---- */
 
@@ -209,7 +188,7 @@ int cli_cmd_kql_run(int argc, char **argv)
     for (int i = 0; i < a.n_pos; i++) {
         msoc_error_clear(&err);
         msoc_buf_reset(&text);
-        if (!read_file(a.pos[i], &text, &err)) {
+        if (!cli_read_file(a.pos[i], &text, &err)) {
             printf("ERR %s %s %s\n", a.pos[i], msoc_status_str(err.code), err.msg);
             continue;
         }

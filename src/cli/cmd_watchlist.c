@@ -159,27 +159,6 @@ static bool csv_parse(msoc_arena *a, const char *p, size_t len, msoc_vec *rows, 
     return true;
 }
 
-static bool read_all(const char *path, msoc_buf *buf, msoc_error *err)
-{
-    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    if (f == NULL) {
-        msoc_fail(err, MSOC_IO, "cannot open %s: %s", path, strerror(errno));
-        return false;
-    }
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        if (msoc_buf_append(buf, chunk, n) != MSOC_OK)
-            break;
-    bool is_bad = ferror(f) != 0;
-    if (f != stdin)
-        fclose(f);
-    if (is_bad) {
-        msoc_fail(err, MSOC_IO, "cannot read %s", path);
-        return false;
-    }
-    return msoc_buf_check(buf, path, err) == MSOC_OK;
-}
 
 /* ---- workspace resolution ---- */
 
@@ -338,7 +317,7 @@ static int watchlist_add(int argc, char **argv)
     msoc_vec_init(&csv, sizeof(csv_row), MAX_ITEMS + 1);
     msoc_stor_db *db = NULL;
     rc = 1;
-    if (!read_all(cli_get(&a, "csv"), &text, &err) ||
+    if (!cli_read_file(cli_get(&a, "csv"), &text, &err) ||
         !csv_parse(arena, text.data ? text.data : "", text.len, &csv, &err)) {
         rc = cli_report("watchlist add", &err);
         goto done;

@@ -194,3 +194,25 @@ const msoc_logger *cli_logger(void)
     }
     return &stderr_logger;
 }
+
+bool cli_read_file(const char *path, msoc_buf *buf, msoc_error *err)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (!f) {
+        msoc_fail(err, MSOC_IO, "cannot open %s: %s", path, strerror(errno));
+        return false;
+    }
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        if (msoc_buf_append(buf, chunk, n) != MSOC_OK)
+            break;
+    bool is_bad = ferror(f) != 0;
+    if (f != stdin)
+        fclose(f);
+    if (is_bad) {
+        msoc_fail(err, MSOC_IO, "cannot read %s", path);
+        return false;
+    }
+    return msoc_buf_check(buf, path, err) == MSOC_OK;
+}
