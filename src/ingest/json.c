@@ -285,30 +285,25 @@ bool msoc_ingest__obj_next(ing_objit *it, ing_jval *key, ing_jval *val)
     return true;
 }
 
-static void put_utf8(msoc_buf *b, uint32_t cp)
+/* Writes cp as UTF-8 at d; returns the end. */
+static char *put_utf8(char *d, uint32_t cp)
 {
-    char t[4];
-    size_t n;
     if (cp < 0x80) {
-        t[0] = (char)cp;
-        n = 1;
+        *d++ = (char)cp;
     } else if (cp < 0x800) {
-        t[0] = (char)(0xC0 | (cp >> 6));
-        t[1] = (char)(0x80 | (cp & 0x3F));
-        n = 2;
+        *d++ = (char)(0xC0 | (cp >> 6));
+        *d++ = (char)(0x80 | (cp & 0x3F));
     } else if (cp < 0x10000) {
-        t[0] = (char)(0xE0 | (cp >> 12));
-        t[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        t[2] = (char)(0x80 | (cp & 0x3F));
-        n = 3;
+        *d++ = (char)(0xE0 | (cp >> 12));
+        *d++ = (char)(0x80 | ((cp >> 6) & 0x3F));
+        *d++ = (char)(0x80 | (cp & 0x3F));
     } else {
-        t[0] = (char)(0xF0 | (cp >> 18));
-        t[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-        t[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        t[3] = (char)(0x80 | (cp & 0x3F));
-        n = 4;
+        *d++ = (char)(0xF0 | (cp >> 18));
+        *d++ = (char)(0x80 | ((cp >> 12) & 0x3F));
+        *d++ = (char)(0x80 | ((cp >> 6) & 0x3F));
+        *d++ = (char)(0x80 | (cp & 0x3F));
     }
-    msoc_buf_append(b, t, n);
+    return d;
 }
 
 static uint32_t hex4(const char *p)
@@ -316,43 +311,73 @@ static uint32_t hex4(const char *p)
     return (uint32_t)(msoc_hex_digit(p[0]) << 12 | msoc_hex_digit(p[1]) << 8 | msoc_hex_digit(p[2]) << 4 | msoc_hex_digit(p[3]));
 }
 
+/* The body of a validated string: every escape is complete. The text never grows
+ * (an escape of n bytes yields at most n bytes: \uXXXX 6 -> <= 3, a surrogate pair
+ * 12 -> 4), so it is written in place into len bytes reserved at once, plus 16 of
+ * slack for the block copy below. */
 void msoc_ingest__json_unescape(const char *p, size_t len, msoc_buf *out)
 {
+    char *d0 = msoc_buf_reserve(out, len + 16);
+    if (d0 == NULL)
+        return; /* the buffer's sticky failure */
+    char *d = d0;
     const char *end = p + len;
     while (p < end) {
-        const char *q = memchr(p, '\\', (size_t)(end - p));
-        if (q == NULL) {
-            msoc_buf_append(out, p, (size_t)(end - p));
-            return;
-        }
-        if (q > p)
-            msoc_buf_append(out, p, (size_t)(q - p));
-        char e = q[1];
-        p = q + 2;
-        switch (e) {
-        case 'b': msoc_buf_putc(out, '\b'); break;
-        case 'f': msoc_buf_putc(out, '\f'); break;
-        case 'n': msoc_buf_putc(out, '\n'); break;
-        case 'r': msoc_buf_putc(out, '\r'); break;
-        case 't': msoc_buf_putc(out, '\t'); break;
-        case 'u': {
-            uint32_t cp = hex4(p);
-            p += 4;
-            if (cp >= 0xD800 && cp < 0xDC00 && end - p >= 6 && p[0] == '\\' && p[1] == 'u') {
-                uint32_t lo = hex4(p + 2);
-                if (lo >= 0xDC00 && lo < 0xE000) {
-                    cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-                    p += 6;
-                }
+#if defined(__SSE2__) && !defined(MSOC_INGEST_PORTABLE_SCAN)
+        /* Copy 16 bytes at a time up to the next backslash (the stores may run past
+         * it into the slack; what lies beyond is overwritten or past len). */
+        const __m128i v_bs = _mm_set1_epi8('\\');
+        while (end - p >= 16) {
+            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+            _mm_storeu_si128((__m128i *)(void *)d, x);
+            unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, v_bs));
+            if (m != 0) {
+                unsigned n = (unsigned)__builtin_ctz(m);
+                p += n;
+                d += n;
+                goto escape;
             }
-            if (cp >= 0xD800 && cp < 0xE000)
-                cp = 0xFFFD; /* a lone surrogate */
-            put_utf8(out, cp);
-            break;
+            p += 16;
+            d += 16;
         }
-        default: msoc_buf_putc(out, e); break;
+#endif
+        while (p < end && *p != '\\')
+            *d++ = *p++;
+        if (p >= end)
+            break;
+#if defined(__SSE2__) && !defined(MSOC_INGEST_PORTABLE_SCAN)
+    escape:
+#endif
+        {
+            char e = p[1];
+            p += 2;
+            switch (e) {
+            case 'b': *d++ = '\b'; break;
+            case 'f': *d++ = '\f'; break;
+            case 'n': *d++ = '\n'; break;
+            case 'r': *d++ = '\r'; break;
+            case 't': *d++ = '\t'; break;
+            case 'u': {
+                uint32_t cp = hex4(p);
+                p += 4;
+                if (cp >= 0xD800 && cp < 0xDC00 && end - p >= 6 && p[0] == '\\' && p[1] == 'u') {
+                    uint32_t lo = hex4(p + 2);
+                    if (lo >= 0xDC00 && lo < 0xE000) {
+                        cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+                        p += 6;
+                    }
+                }
+                if (cp >= 0xD800 && cp < 0xE000)
+                    cp = 0xFFFD; /* a lone surrogate */
+                d = put_utf8(d, cp);
+                break;
+            }
+            default: *d++ = e; break;
+            }
         }
     }
+    out->len += (size_t)(d - d0);
+    out->data[out->len] = '\0';
 }
 
 void msoc_ingest__json_compact(const char *p, size_t len, msoc_buf *out)

@@ -74,6 +74,7 @@ void msoc_stor__rowset_fini(stor_rowset *rs)
     for (size_t i = 0; i < rs->n_cols; i++)
         colvec_fini(&rs->cols[i]);
     msoc_free(rs->cols);
+    msoc_free(rs->add_kind);
     msoc_buf_fini(&rs->ingest);
     memset(rs, 0, sizeof *rs);
 }
@@ -128,61 +129,161 @@ static void set_null(stor_colvec *c, size_t row)
     c->has_nulls = true;
 }
 
+/* rowset_add's plan: what each column of the row set takes from a def's value. */
+enum {
+    STOR_ADD_STR,      /* string-like: bytes + offset; null stores "" (STRING) or null */
+    STOR_ADD_PART,     /* TenantId/WorkspaceId: never stored per row (an empty string) */
+    STOR_ADD_ABSENT,   /* a row-set column past def's: null */
+    STOR_ADD_BOOL,
+    STOR_ADD_INT,
+    STOR_ADD_W8,       /* LONG, DATETIME, TIMESPAN (i64) and REAL (f64): 8 bytes as is */
+};
+
+static void plan_add(stor_rowset *rs, const msoc_stor_table_def *def)
+{
+    if (rs->n_add_kind < rs->n_cols) {
+        rs->add_kind = msoc_realloc(rs->add_kind, rs->n_cols);
+    }
+    for (size_t i = 0; i < rs->n_cols; i++) {
+        msoc_type t = rs->cols[i].type;
+        uint8_t k;
+        if (i >= def->n_cols)
+            k = STOR_ADD_ABSENT;
+        else if (def->cols[i].flags & (MSOC_STOR_COL_TENANT | MSOC_STOR_COL_WORKSPACE))
+            k = msoc_stor__is_strlike(t) ? STOR_ADD_PART : STOR_ADD_ABSENT;
+        else if (msoc_stor__is_strlike(t))
+            k = STOR_ADD_STR;
+        else if (t == MSOC_TYPE_BOOL)
+            k = STOR_ADD_BOOL;
+        else if (t == MSOC_TYPE_INT)
+            k = STOR_ADD_INT;
+        else
+            k = STOR_ADD_W8;
+        rs->add_kind[i] = k;
+    }
+    rs->n_add_kind = rs->n_cols;
+    rs->add_def = def;
+}
+
+/* Room for n more bytes in b (keeps msoc_buf's NUL: one more byte is allocated). */
+static inline char *room(msoc_buf *b, size_t n)
+{
+    if (__builtin_expect(b->data == NULL || b->cap - b->len < n, 0))
+        return stor_reserve(b, n);
+    return b->data + b->len;
+}
+
+static inline void put_w(msoc_buf *b, const void *p, size_t w)
+{
+    char *d = room(b, w);
+    memcpy(d, p, w);
+    b->len += w;
+    b->data[b->len] = '\0';
+}
+
+static inline void put_off(stor_colvec *c)
+{
+    uint32_t off = (uint32_t)c->data.len;
+    put_w(&c->offs, &off, 4);
+}
+
+/* Values are checked first (lengths, caps), so a refused row leaves nothing behind;
+ * then each column takes its value in one step by the plan (plan_add). */
 msoc_status msoc_stor__rowset_add(stor_rowset *rs, const msoc_stor_table_def *def,
                                   const msoc_stor_value *vals, msoc_error *err)
 {
-    msoc_stor__rowset_widen(rs, def);
+    if (def->n_cols > rs->n_cols)
+        msoc_stor__rowset_widen(rs, def);
+    if (rs->add_def != def || rs->n_add_kind != rs->n_cols)
+        plan_add(rs, def);
+    const uint8_t *kind = rs->add_kind;
     size_t row = rs->n_rows;
     size_t add_bytes = 0;
     for (size_t i = 0; i < def->n_cols; i++) {
-        if (msoc_stor__is_strlike(def->cols[i].type) && !vals[i].is_null) {
-            if (vals[i].v.s.len > STR_MAX)
-                return msoc_fail(err, MSOC_TOOBIG, "column %s: value of %zu bytes exceeds %zu",
-                                 def->cols[i].name, vals[i].v.s.len, STR_MAX);
-            add_bytes += vals[i].v.s.len;
-            if (rs->cols[i].data.len + vals[i].v.s.len >= UINT32_MAX)
-                return msoc_fail(err, MSOC_TOOBIG,
-                                 "pending batch exceeds 4 GiB in column %s; commit more often",
-                                 def->cols[i].name);
-        }
+        if (kind[i] != STOR_ADD_STR || vals[i].is_null)
+            continue;
+        size_t len = vals[i].v.s.len;
+        if (len > STR_MAX)
+            return msoc_fail(err, MSOC_TOOBIG, "column %s: value of %zu bytes exceeds %zu",
+                             def->cols[i].name, len, STR_MAX);
+        add_bytes += len;
+        if (rs->cols[i].data.len + len >= BUF_MAX)
+            return msoc_fail(err, MSOC_TOOBIG,
+                             "pending batch exceeds 3 GiB in column %s; commit more often",
+                             def->cols[i].name);
     }
     if (rs->ingest.len + 64 >= BUF_MAX / 2)
         return msoc_fail(err, MSOC_TOOBIG, "pending batch exceeds its cap; commit more often");
+    bool is_new_byte = (row & 7) == 0;
     for (size_t i = 0; i < rs->n_cols; i++) {
         stor_colvec *c = &rs->cols[i];
-        if ((row & 7) == 0)
-            stor_append_fast(&c->nulls, "", 1);
-        bool is_partition = i < def->n_cols &&
-                            (def->cols[i].flags & (MSOC_STOR_COL_TENANT | MSOC_STOR_COL_WORKSPACE));
-        const msoc_stor_value *v = i < def->n_cols && !is_partition ? &vals[i] : NULL;
-        bool is_null = v == NULL || v->is_null;
-        size_t w = msoc_stor__type_width(c->type);
-        if (w == 0) {
-            if (!is_null)
-                stor_append_fast(&c->data, v->v.s.ptr, v->v.s.len);
-            else if (c->type != MSOC_TYPE_STRING && !is_partition)
+        if (is_new_byte) {
+            char *z = room(&c->nulls, 1);
+            z[0] = '\0';
+            z[1] = '\0';
+            c->nulls.len++;
+        }
+        const msoc_stor_value *v = &vals[i < def->n_cols ? i : 0];
+        switch (kind[i]) {
+        case STOR_ADD_STR:
+            if (!v->is_null) {
+                size_t len = v->v.s.len;
+                char *d = room(&c->data, len);
+                memcpy(d, v->v.s.ptr, len);
+                c->data.len += len;
+                c->data.data[c->data.len] = '\0';
+            } else if (c->type != MSOC_TYPE_STRING) {
                 set_null(c, row);
-            uint32_t off = (uint32_t)c->data.len;
-            stor_append_fast(&c->offs, &off, 4);
-        } else {
-            uint8_t tmp[8] = {0};
-            if (is_null) {
-                set_null(c, row);
-            } else if (c->type == MSOC_TYPE_BOOL) {
-                tmp[0] = v->v.b ? 1 : 0;
-            } else if (c->type == MSOC_TYPE_INT) {
-                int32_t x = (int32_t)v->v.i64;
-                memcpy(tmp, &x, 4);
-            } else if (c->type == MSOC_TYPE_REAL) {
-                memcpy(tmp, &v->v.f64, 8);
-            } else {
-                memcpy(tmp, &v->v.i64, 8);
             }
-            stor_append_fast(&c->data, tmp, w);
+            put_off(c);
+            break;
+        case STOR_ADD_PART:
+            put_off(c);
+            break;
+        case STOR_ADD_ABSENT: {
+            static const uint8_t zero[8];
+            size_t w = msoc_stor__type_width(c->type);
+            if (w == 0) {
+                if (c->type != MSOC_TYPE_STRING)
+                    set_null(c, row);
+                put_off(c);
+            } else {
+                set_null(c, row);
+                put_w(&c->data, zero, w);
+            }
+            break;
+        }
+        case STOR_ADD_BOOL: {
+            uint8_t b = 0;
+            if (v->is_null)
+                set_null(c, row);
+            else
+                b = v->v.b ? 1 : 0;
+            put_w(&c->data, &b, 1);
+            break;
+        }
+        case STOR_ADD_INT: {
+            int32_t x = 0;
+            if (v->is_null)
+                set_null(c, row);
+            else
+                x = (int32_t)v->v.i64;
+            put_w(&c->data, &x, 4);
+            break;
+        }
+        default: { /* STOR_ADD_W8 */
+            int64_t x = 0;
+            if (v->is_null)
+                set_null(c, row);
+            else
+                memcpy(&x, &v->v.i64, 8); /* f64 shares the bits */
+            put_w(&c->data, &x, 8);
+            break;
+        }
         }
     }
     int64_t zero = 0;
-    stor_append_fast(&rs->ingest, &zero, 8);
+    put_w(&rs->ingest, &zero, 8);
     rs->n_rows++;
     rs->bytes += add_bytes + 8 * rs->n_cols;
     return MSOC_OK;

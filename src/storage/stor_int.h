@@ -50,6 +50,10 @@ typedef struct stor_rowset {
     stor_colvec *cols;
     msoc_buf ingest;  /* i64 ingestion time per row */
     size_t bytes;     /* approximate value bytes, for the seal threshold */
+    /* rowset_add's per-column plan for add_def (one STOR_ADD_* per column). */
+    const msoc_stor_table_def *add_def;
+    uint8_t *add_kind;
+    size_t n_add_kind;
 } stor_rowset;
 
 size_t msoc_stor__type_width(msoc_type t); /* 0 for string-like */

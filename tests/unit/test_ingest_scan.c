@@ -22,10 +22,12 @@
 #define msoc_ingest__json_compact portable_json_compact
 #include "ingest/json.c"
 #undef msoc_ingest__json_value
+#undef msoc_ingest__json_unescape
 
 /* The library's copy (SSE2 on x86-64). */
 const char *msoc_ingest__json_value(const char *p, const char *end, ing_jval *v,
                                     const char **why);
+void msoc_ingest__json_unescape(const char *p, size_t len, msoc_buf *out);
 
 /* What a string body with one special byte at pos should scan to: the end offset
  * (past the closing quote) or 0 for an error. */
@@ -113,10 +115,77 @@ static void test_string_scan(void **state)
     }
 }
 
+/* Unescaping (block copy up to each backslash, in place into reserved room) must
+ * give the same bytes as the escapes spell out, on both paths, for every length
+ * and every position of an escape, with the input ending right after the body. */
+static void check_unescape(const char *body, size_t n, const char *want, size_t want_len)
+{
+    char *in = malloc(n ? n : 1); /* exact size: no over-read */
+    assert_non_null(in);
+    memcpy(in, body, n);
+    msoc_buf a, b;
+    msoc_buf_init(&a, 1 << 20);
+    msoc_buf_init(&b, 1 << 20);
+    msoc_buf_append(&a, "x", 1); /* appends after what is there */
+    msoc_buf_append(&b, "x", 1);
+    msoc_ingest__json_unescape(in, n, &a);
+    portable_json_unescape(in, n, &b);
+    assert_int_equal(a.len, want_len + 1);
+    assert_int_equal(b.len, want_len + 1);
+    assert_memory_equal(a.data + 1, want, want_len);
+    assert_memory_equal(b.data + 1, want, want_len);
+    assert_int_equal(a.data[a.len], '\0');
+    assert_int_equal(b.data[b.len], '\0');
+    msoc_buf_fini(&a);
+    msoc_buf_fini(&b);
+    free(in);
+}
+
+static void test_unescape(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *esc, *out;
+    } escs[] = {
+        {"\\\\", "\\"}, {"\\n", "\n"}, {"\\\"", "\""}, {"\\/", "/"}, {"\\t", "\t"},
+        {"\\u00e9", "\xc3\xa9"}, {"\\u20ac", "\xe2\x82\xac"}, {"\\u0000", "\0"},
+        {"\\ud83d\\ude00", "\xf0\x9f\x98\x80"}, {"\\ud800", "\xef\xbf\xbd"},
+        {"\\udc00x", "\xef\xbf\xbdx"}, {"\\ud800\\u0041", "\xef\xbf\xbd" "A"},
+    };
+    char body[256], want[256];
+    for (size_t len = 0; len <= 40; len++) {
+        for (size_t pos = 0; pos <= len; pos++) {
+            for (size_t k = 0; k < sizeof escs / sizeof escs[0]; k++) {
+                for (int twice = 0; twice < 2; twice++) {
+                    size_t n = 0, m = 0;
+                    for (size_t i = 0; i < len; i++) {
+                        if (i == pos || (twice && i == len - 1)) {
+                            size_t el = strlen(escs[k].esc);
+                            size_t ol = escs[k].out[0] == '\0' ? 1 : strlen(escs[k].out);
+                            memcpy(body + n, escs[k].esc, el);
+                            memcpy(want + m, escs[k].out, ol);
+                            n += el;
+                            m += ol;
+                        }
+                        body[n++] = (char)('a' + i % 26);
+                        want[m++] = (char)('a' + i % 26);
+                    }
+                    check_unescape(body, n, want, m);
+                }
+            }
+        }
+    }
+    /* no escape at all, and nothing */
+    check_unescape("plain text that is longer than sixteen", 38,
+                   "plain text that is longer than sixteen", 38);
+    check_unescape("", 0, "", 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_string_scan),
+        cmocka_unit_test(test_unescape),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
