@@ -68,19 +68,7 @@ int cli_cmd_hunt(int argc, char **argv)
     msoc_error err;
     msoc_error_clear(&err);
     if (file) {
-        FILE *f = strcmp(file, "-") == 0 ? stdin : fopen(file, "rb");
-        if (f == NULL) {
-            fprintf(stderr, "multisoc hunt: cannot open %s: %s\n", file, strerror(errno));
-            msoc_buf_fini(&text);
-            return 1;
-        }
-        char chunk[65536];
-        size_t n;
-        while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-            msoc_buf_append(&text, chunk, n);
-        if (f != stdin)
-            fclose(f);
-        if (msoc_buf_check(&text, file, &err) != MSOC_OK) {
+        if (!cli_read_file(file, &text, &err)) {
             msoc_buf_fini(&text);
             return cli_report("hunt", &err);
         }

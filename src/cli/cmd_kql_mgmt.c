@@ -55,19 +55,10 @@ int cli_cmd_kql_mgmt(int argc, char **argv)
     if (a.n_pos == 1) {
         msoc_buf_append_c(&text, a.pos[0]);
     } else {
-        const char *path = cli_get(&a, "file");
-        FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-        if (f == NULL) {
-            fprintf(stderr, "multisoc kql mgmt: cannot open %s: %s\n", path, strerror(errno));
+        if (!cli_read_file(cli_get(&a, "file"), &text, &err)) {
             msoc_buf_fini(&text);
-            return 1;
+            return cli_report("kql mgmt", &err);
         }
-        char chunk[65536];
-        size_t n;
-        while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-            msoc_buf_append(&text, chunk, n);
-        if (f != stdin)
-            fclose(f);
     }
     if (msoc_buf_check(&text, "command", &err) != MSOC_OK) {
         msoc_buf_fini(&text);

@@ -84,6 +84,17 @@ fi
 if hunt --tenant "$A" 'ProcsOf("svchost.exe")' > /dev/null 2>&1; then
     fail "a dropped function still answers"
 fi
+# commands and queries read from a file or stdin; a missing file is an io_error, exit 1
+printf '.show functions' > "$work/cmd.kql"
+"$msoc" kql mgmt --data "$D" --tenant "$A" -f "$work/cmd.kql" | grep -q "^TakeTwo" || fail "kql mgmt -f FILE"
+printf 'DeviceProcessEvents | invoke TakeTwo() | count' > "$work/q.kql"
+[ "$("$msoc" hunt --data "$D" --tenant "$A" -f - < "$work/q.kql" | tail -1)" = 2 ] || fail "hunt -f -"
+rc=0
+"$msoc" hunt --data "$D" -f "$work/absent.kql" > /dev/null 2> "$work/err.txt" || rc=$?
+[ "$rc" = 1 ] && grep -q "io_error: cannot open" "$work/err.txt" || fail "hunt -f of a missing file: rc $rc, $(cat "$work/err.txt")"
+rc=0
+"$msoc" kql mgmt --data "$D" --tenant "$A" -f "$work/absent.kql" > /dev/null 2> "$work/err.txt" || rc=$?
+[ "$rc" = 1 ] && grep -q "io_error: cannot open" "$work/err.txt" || fail "kql mgmt -f of a missing file: rc $rc"
 
 # ---- Defender built-ins ----
 hunt --tenant "$A" 'DeviceProcessEvents | take 3 | invoke FileProfile(SHA1, 1000) | getschema | project ColumnName' \
