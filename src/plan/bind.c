@@ -522,12 +522,50 @@ static msoc_status make_union(binder *b, const msoc_kql_node *op, msoc_plan_node
     return MSOC_OK;
 }
 
+/* The tables a `union` wildcard may name: every built-in table (an empty one still
+ * gives its columns, as in Kusto) and the custom tables the caller's partitions hold. */
+static msoc_status union_candidates(binder *b, msoc_str **out, size_t *n_out)
+{
+    msoc_str *held = NULL;
+    size_t n_held = 0;
+    msoc_status st = msoc_plan__held_tables(b, &held, &n_held);
+    if (st != MSOC_OK)
+        return st;
+    size_t nb = msoc_stor_builtin_count();
+    msoc_str *v = msoc_plan__alloc(b, (nb + n_held + 1) * sizeof *v);
+    if (v == NULL)
+        return b->err->code;
+    size_t n = 0;
+    for (size_t j = 0; j < nb; j++)
+        v[n++] = msoc_str_c(msoc_stor_builtin_at(j)->name);
+    for (size_t j = 0; j < n_held; j++)
+        if (msoc_stor_builtin_find(held[j].ptr, held[j].len) == NULL)
+            v[n++] = held[j];
+    *out = v;
+    *n_out = n;
+    return MSOC_OK;
+}
+
 static msoc_status bind_union(binder *b, const msoc_kql_node *op, msoc_plan_node *first,
                               msoc_plan_node **out)
 {
-    size_t n_in = op->args.n + (first ? 1 : 0);
-    msoc_plan_node **ins = msoc_plan__alloc(b, (n_in + 64) * sizeof *ins);
-    msoc_str *names = msoc_plan__alloc(b, (n_in + 64) * sizeof *names);
+    msoc_str *cands = NULL;
+    size_t n_cands = 0, n_in = (first ? 1 : 0);
+    for (uint32_t i = 0; i < op->args.n; i++) {
+        const msoc_kql_node *t = op->args.items[i];
+        if (t->kind != MSOC_KQL_WILDCARD && t->kind != MSOC_KQL_STAR) {
+            n_in++;
+            continue;
+        }
+        if (cands == NULL) {
+            msoc_status st = union_candidates(b, &cands, &n_cands);
+            if (st != MSOC_OK)
+                return st;
+        }
+        n_in += n_cands;
+    }
+    msoc_plan_node **ins = msoc_plan__alloc(b, (n_in + 1) * sizeof *ins);
+    msoc_str *names = msoc_plan__alloc(b, (n_in + 1) * sizeof *names);
     if (ins == NULL || names == NULL)
         return b->err->code;
     size_t k = 0;
@@ -540,15 +578,14 @@ static msoc_status bind_union(binder *b, const msoc_kql_node *op, msoc_plan_node
     for (uint32_t i = 0; i < op->args.n; i++) {
         const msoc_kql_node *t = op->args.items[i];
         if (t->kind == MSOC_KQL_WILDCARD || t->kind == MSOC_KQL_STAR) {
-            /* every catalog table matching the pattern (built-ins only) */
-            for (size_t j = 0; j < msoc_stor_builtin_count() && k < n_in + 63; j++) {
-                const msoc_stor_table_def *d = msoc_stor_builtin_at(j);
-                if (t->kind == MSOC_KQL_WILDCARD && !wildcard_match(t->name, msoc_str_c(d->name)))
+            /* every candidate table matching the pattern */
+            for (size_t j = 0; j < n_cands; j++) {
+                if (t->kind == MSOC_KQL_WILDCARD && !wildcard_match(t->name, cands[j]))
                     continue;
-                msoc_status st = scan_node(b, t, msoc_str_c(d->name), MSOC_STR_NULL, &ins[k]);
+                msoc_status st = scan_node(b, t, cands[j], MSOC_STR_NULL, &ins[k]);
                 if (st != MSOC_OK)
                     return st;
-                names[k++] = msoc_str_c(d->name);
+                names[k++] = cands[j];
             }
             continue;
         }

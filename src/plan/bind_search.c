@@ -407,7 +407,7 @@ static msoc_status push_input(binder *b, inputs *v, msoc_plan_node *in, msoc_str
     return MSOC_OK;
 }
 
-static msoc_status held_tables(binder *b, msoc_str **names, size_t *n)
+msoc_status msoc_plan__held_tables(binder *b, msoc_str **names, size_t *n)
 {
     if (b->cat->tables_held)
         return b->cat->tables_held(b->cat->objects_ctx, b->arena, names, n, b->err);
@@ -430,7 +430,7 @@ static msoc_status collect(binder *b, const msoc_kql_node *op, inputs *v)
     bool is_held_read = false;
     msoc_status st;
     if (op->args.n == 0) {
-        if ((st = held_tables(b, &held, &n_held)) != MSOC_OK)
+        if ((st = msoc_plan__held_tables(b, &held, &n_held)) != MSOC_OK)
             return st;
         for (size_t j = 0; j < n_held; j++) {
             msoc_plan_node *in;
@@ -443,7 +443,7 @@ static msoc_status collect(binder *b, const msoc_kql_node *op, inputs *v)
     for (uint32_t i = 0; i < op->args.n; i++) {
         const msoc_kql_node *t = op->args.items[i];
         if (t->kind == MSOC_KQL_WILDCARD || t->kind == MSOC_KQL_STAR) {
-            if (!is_held_read && (st = held_tables(b, &held, &n_held)) != MSOC_OK)
+            if (!is_held_read && (st = msoc_plan__held_tables(b, &held, &n_held)) != MSOC_OK)
                 return st;
             is_held_read = true;
             for (size_t j = 0; j < n_held; j++) {

@@ -90,6 +90,9 @@ msoc_status msoc_plan__bind_json_lit(binder *b, const msoc_kql_node *v, msoc_buf
 msoc_status msoc_plan__bind_search(binder *b, const msoc_kql_node *op, msoc_plan_node *in,
                                    msoc_plan_node **out);
 msoc_status msoc_plan__bind_find(binder *b, const msoc_kql_node *op, msoc_plan_node **out);
+/* The tables the caller's partitions hold rows of (sorted), or every built-in table when
+ * the catalog cannot tell (bind_search.c). */
+msoc_status msoc_plan__held_tables(binder *b, msoc_str **names, size_t *n);
 /* bind.c helpers for bind_search.c: a scan of table name over the authorised
  * partitions, `*` patterns, and union's outer union of inputs (op supplies the
  * withsource/kind parameters). */

@@ -109,4 +109,22 @@ case "$ip" in
 esac
 hunt --tenant "$A" "print IP = '$ip' | invoke DeviceFromIP() | project DeviceId" | tail -n +2 > "$work/out.txt"
 [ -s "$work/out.txt" ] || fail "DeviceFromIP('$ip') found no device"
+# ---- union wildcards: every built-in table (also the ones late in the catalog, whose
+# columns a 64-table cap once dropped) and the custom tables the caller holds ----
+hunt 'union * | take 0 | getschema | project ColumnName' | tail -n +3 | sort -u > "$work/union.txt"
+hunt 'IdentityEvents | getschema | project ColumnName' | tail -n +3 | sort -u > "$work/late.txt"
+[ -s "$work/late.txt" ] || fail "IdentityEvents has no columns"
+# (a name several tables give different types gets a _type suffix, as in Kusto)
+while read -r c; do
+    grep -q -e "^$c\$" -e "^${c}_[a-z]*\$" "$work/union.txt" || fail "union * lacks IdentityEvents column $c"
+done < "$work/late.txt"
+ws=$(ls "$D/tenants/$A" | grep -v '^defender$' | head -1)
+printf '{"TimeGenerated":"2026-11-01T00:00:00Z","Note":"only-A"}\n' > "$work/cl.ndjson"
+"$msoc" ingest --data "$D" --tenant "$A" --workspace "$ws" --table UnionProbe_CL --quiet "$work/cl.ndjson" > /dev/null
+[ "$(hunt --tenant "$A" 'union withsource=T Union* | project Note' | tail -1)" = only-A ] ||
+    fail "union Union* misses tenant A's custom table"
+[ "$(hunt --tenant "$A" 'union withsource=T * | where T == "UnionProbe_CL" | count' | tail -1)" = 1 ] ||
+    fail "union * misses tenant A's custom table"
+[ "$(hunt --tenant "$B" 'union withsource=T * | where T == "UnionProbe_CL" | count' | tail -1)" = 0 ] ||
+    fail "tenant B's union * sees tenant A's custom table"
 echo "builtins: ok (tenants $A, $B)"
