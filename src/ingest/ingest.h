@@ -71,7 +71,16 @@ typedef struct msoc_ingest_stats {
 msoc_status msoc_ingest_buffer(msoc_stor_db *db, const msoc_ingest_opts *opts, const char *source,
                                const char *data, size_t len, msoc_ingest_stats *stats,
                                msoc_error *err);
-/* The same over a file (mapped read-only; "-" reads stdin). */
+/* The same over what fd yields (not closed), read as it is framed: memory stays
+ * about threads x one batch's bytes, however long the input. NDJSON and CSV
+ * stream; an LA array or envelope document is read whole first (it is validated
+ * whole before anything is stored). Errors also MSOC_IO (a failed read: batches
+ * acknowledged before stay durable). */
+msoc_status msoc_ingest_fd(msoc_stor_db *db, const msoc_ingest_opts *opts, const char *source,
+                           int fd, msoc_ingest_stats *stats, msoc_error *err);
+/* The same over a file: a regular file is mapped read-only and framed batch by
+ * batch just ahead of the workers (with readahead); "-" (stdin), a pipe or a
+ * device is streamed as by msoc_ingest_fd. */
 msoc_status msoc_ingest_file(msoc_stor_db *db, const msoc_ingest_opts *opts, const char *path,
                              msoc_ingest_stats *stats, msoc_error *err);
 

@@ -1,0 +1,437 @@
+/* Framing and streaming (src/ingest/ingest.c): the same input ingested from memory
+ * and streamed through a pipe (msoc_ingest_fd, what `multisoc ingest -` uses),
+ * with several --batch-rows, must reject the same rows by the same absolute row
+ * numbers, store exactly the other rows with their values, and acknowledge
+ * batches of exactly batch_rows records. The inputs are larger than one read
+ * buffer (1 MiB), hold a record longer than it, records crossing its boundaries,
+ * blank lines, CSV records with quoted newlines, and the pipe is written in odd
+ * piece sizes. */
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "core/arena.h"
+#include "core/fs.h"
+#include "core/str.h"
+#include "ingest/ingest.h"
+#include "storage/catalog.h"
+#include "storage/storage.h"
+
+#define MAX_ROWS 4000
+
+typedef struct ack_rec {
+    size_t first, last, n_stored, n_rejected;
+} ack_rec;
+
+typedef struct result {
+    msoc_status st;
+    size_t rej[64];
+    size_t n_rej;
+    ack_rec acks[MAX_ROWS + 8];
+    size_t n_acks;
+    msoc_ingest_stats stats;
+    /* Stored rows, by ReportId: their ProcessCommandLine (malloc'd). */
+    char *cmd[MAX_ROWS + 1];
+    unsigned char n_seen[MAX_ROWS + 1];
+} result;
+
+static void on_ack(void *ud, const msoc_ingest_ack *a)
+{
+    result *r = ud;
+    assert_true(r->n_acks < MAX_ROWS + 8);
+    ack_rec x = {a->first_row, a->last_row, a->n_stored, a->n_rejected};
+    r->acks[r->n_acks++] = x;
+}
+
+static void on_reject(void *ud, const msoc_ingest_reject *rj)
+{
+    result *r = ud;
+    assert_true(r->n_rej < 64);
+    r->rej[r->n_rej++] = rj->row;
+}
+
+typedef struct writer {
+    int fd;
+    const char *data;
+    size_t len;
+} writer;
+
+static void *write_all(void *arg)
+{
+    writer *w = arg;
+    size_t off = 0, piece = 4093;
+    while (off < w->len) {
+        size_t n = w->len - off < piece ? w->len - off : piece;
+        ssize_t k = write(w->fd, w->data + off, n);
+        if (k <= 0)
+            break;
+        off += (size_t)k;
+        piece = piece * 7 % 150001 + 1; /* odd sizes, some larger than a pipe */
+    }
+    close(w->fd);
+    return NULL;
+}
+
+static int cmp_size(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static int col_of(const msoc_stor_table_def *def, const char *name)
+{
+    for (size_t i = 0; i < def->n_cols; i++)
+        if (strcmp(def->cols[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+static msoc_str col_str(const msoc_col *c, size_t row)
+{
+    if (c->dict_codes != NULL)
+        return col_str(c->dict, c->dict_codes[row]);
+    return msoc_str_make(c->v.str.bytes + c->v.str.offsets[row],
+                         c->v.str.offsets[row + 1] - c->v.str.offsets[row]);
+}
+
+/* Ingests data (from memory, or through a pipe) into a fresh store and reads the
+ * stored rows back. */
+static void run(const char *data, size_t len, msoc_ingest_format fmt, size_t per, bool via_pipe,
+                result *r)
+{
+    memset(r, 0, sizeof *r);
+    char dir[] = "/tmp/msoc_test_frame_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    msoc_stor_options so = {.is_nosync = true, .seal_rows = 500};
+    msoc_error err;
+    msoc_error_clear(&err);
+    msoc_stor_db *db;
+    assert_int_equal(msoc_stor_open(dir, &so, &db, &err), MSOC_OK);
+    msoc_ingest_opts o = {0};
+    o.tenant = "t1";
+    o.table = "DeviceProcessEvents";
+    o.format = fmt;
+    o.batch_rows = per;
+    o.n_threads = 2;
+    o.on_ack = on_ack;
+    o.on_reject = on_reject;
+    o.ud = r;
+    if (via_pipe) {
+        int fds[2];
+        assert_int_equal(pipe(fds), 0);
+        writer w = {fds[1], data, len};
+        pthread_t th;
+        assert_int_equal(pthread_create(&th, NULL, write_all, &w), 0);
+        r->st = msoc_ingest_fd(db, &o, "stdin", fds[0], &r->stats, &err);
+        /* The reader may stop early (bad document): let the writer finish. */
+        char sink[65536];
+        while (read(fds[0], sink, sizeof sink) > 0) {
+        }
+        pthread_join(th, NULL);
+        close(fds[0]);
+    } else {
+        r->st = msoc_ingest_buffer(db, &o, "stdin", data, len, &r->stats, &err);
+    }
+    qsort(r->rej, r->n_rej, sizeof r->rej[0], cmp_size);
+    /* Read back ReportId and ProcessCommandLine. */
+    const msoc_stor_table_def *def = msoc_stor_table_find(db, "DeviceProcessEvents", 19);
+    assert_non_null(def);
+    int cols[2] = {col_of(def, "ReportId"), col_of(def, "ProcessCommandLine")};
+    msoc_stor_target tg = {"t1", "defender"};
+    msoc_stor_scan_spec spec = {&tg, 1, "DeviceProcessEvents", cols, 2, INT64_MIN, INT64_MIN,
+                                INT64_MIN, INT64_MIN};
+    msoc_stor_scan *s;
+    if (msoc_stor_scan_open(db, &spec, &s, &err) == MSOC_OK) {
+        msoc_arena *a = msoc_arena_new(NULL, 0, "test");
+        for (size_t k = 0; k < msoc_stor_scan_n_chunks(s); k++) {
+            msoc_batch b;
+            msoc_arena_reset(a);
+            assert_int_equal(msoc_stor_scan_chunk(s, k, a, &b, &err), MSOC_OK);
+            for (size_t i = 0; i < b.n_rows; i++) {
+                int64_t id = b.cols[0].v.i64[i];
+                assert_true(id >= 1 && id <= MAX_ROWS);
+                r->n_seen[id]++;
+                msoc_str c = col_str(&b.cols[1], i);
+                free(r->cmd[id]);
+                r->cmd[id] = strndup(c.ptr, c.len);
+            }
+        }
+        msoc_arena_free(a);
+        msoc_stor_scan_close(s);
+    }
+    msoc_stor_close(db);
+    assert_int_equal(msoc_remove_tree(dir, NULL), MSOC_OK);
+}
+
+static void free_result(result *r)
+{
+    for (size_t i = 0; i <= MAX_ROWS; i++)
+        free(r->cmd[i]);
+}
+
+/* Acks: batches of exactly per records starting at 1 + k * per (rows = records),
+ * each stored/rejected count matching the rejects inside it, together covering
+ * rows 1..n_rows (a batch of blank lines only, is_blank, has nothing to ack). */
+static void check_acks(const result *r, size_t per, size_t n_records, bool (*is_blank)(size_t))
+{
+    size_t total_stored = 0, total_rej = 0;
+    unsigned char *seen = calloc(n_records / per + 2, 1);
+    for (size_t i = 0; i < r->n_acks; i++) {
+        const ack_rec *a = &r->acks[i];
+        assert_int_equal((a->first - 1) % per, 0);
+        assert_true(a->last >= a->first && a->last < a->first + per && a->last <= n_records);
+        assert_int_equal(seen[(a->first - 1) / per], 0);
+        seen[(a->first - 1) / per] = 1;
+        size_t n_rej = 0;
+        for (size_t k = 0; k < r->n_rej; k++)
+            n_rej += r->rej[k] >= a->first && r->rej[k] <= a->last;
+        assert_int_equal(a->n_rejected, n_rej);
+        total_stored += a->n_stored;
+        total_rej += a->n_rejected;
+    }
+    for (size_t b = 0; b < (n_records + per - 1) / per; b++) {
+        bool is_all_blank = is_blank != NULL;
+        for (size_t i = b * per + 1; i <= (b + 1) * per && i <= n_records; i++)
+            is_all_blank = is_all_blank && is_blank(i);
+        if (is_all_blank)
+            continue;
+        if (seen[b] != 1)
+            fprintf(stderr, "batch %zu of %zu records (batch_rows %zu) not acknowledged\n", b,
+                    n_records, per);
+        assert_int_equal(seen[b], 1);
+    }
+    free(seen);
+    assert_int_equal(total_stored, r->stats.n_stored);
+    assert_int_equal(total_rej, r->n_rej);
+}
+
+/* ---- NDJSON ---- */
+
+static void cmd_text(size_t i, msoc_buf *b)
+{
+    msoc_buf_reset(b);
+    msoc_buf_appendf(b, "cmd.exe /c row %zu ", i);
+    for (size_t k = 0; k < (i * 37) % 900; k++)
+        msoc_buf_putc(b, (char)('a' + (i + k) % 26));
+}
+
+#define ND_ROWS 3000
+#define ND_BIG_ROW 1500 /* a line longer than the 1 MiB read buffer */
+
+static char *make_ndjson(size_t *len)
+{
+    msoc_buf b, c;
+    msoc_buf_init(&b, (size_t)1 << 30);
+    msoc_buf_init(&c, (size_t)1 << 20);
+    for (size_t i = 1; i <= ND_ROWS; i++) {
+        if (i == 100 || i == 101) {
+            msoc_buf_append_c(&b, i == 100 ? "\n" : "   \r\n"); /* blank lines */
+            continue;
+        }
+        if (i == 250) {
+            msoc_buf_append_c(&b, "{\"ReportId\":250,\"DeviceName\":\n"); /* malformed */
+            continue;
+        }
+        cmd_text(i, &c);
+        msoc_buf_appendf(&b, "{\"Timestamp\":\"2026-11-27T10:00:00Z\",\"DeviceName\":\"h%zu\",",
+                         i % 7);
+        if (i == 777)
+            msoc_buf_append_c(&b, "\"ReportId\":\"not a number\","); /* rejected */
+        else
+            msoc_buf_appendf(&b, "\"ReportId\":%zu,", i);
+        if (i == ND_BIG_ROW) {
+            msoc_buf_append_c(&b, "\"Pad\":\"");
+            for (size_t k = 0; k < ((size_t)5 << 19); k++)
+                msoc_buf_putc(&b, (char)('a' + k % 26));
+            msoc_buf_append_c(&b, "\",");
+        }
+        msoc_buf_appendf(&b, "\"ProcessCommandLine\":\"%s\"}", c.data);
+        if (i < ND_ROWS)
+            msoc_buf_putc(&b, '\n'); /* the last line has no line end */
+    }
+    msoc_buf_fini(&c);
+    return msoc_buf_steal(&b, len);
+}
+
+static bool is_nd_blank(size_t i)
+{
+    return i == 100 || i == 101;
+}
+
+static bool is_nd_stored(size_t i)
+{
+    return i != 100 && i != 101 && i != 250 && i != 777;
+}
+
+static void check_ndjson(const result *r, size_t per)
+{
+    assert_int_equal(r->st, MSOC_OK);
+    assert_int_equal(r->n_rej, 2);
+    assert_int_equal(r->rej[0], 250);
+    assert_int_equal(r->rej[1], 777);
+    assert_int_equal(r->stats.n_rows, ND_ROWS - 2);
+    assert_int_equal(r->stats.n_stored, ND_ROWS - 4);
+    msoc_buf c;
+    msoc_buf_init(&c, (size_t)1 << 20);
+    for (size_t i = 1; i <= ND_ROWS; i++) {
+        assert_int_equal(r->n_seen[i], is_nd_stored(i) ? 1 : 0);
+        if (!is_nd_stored(i))
+            continue;
+        cmd_text(i, &c);
+        assert_string_equal(r->cmd[i], c.data);
+    }
+    msoc_buf_fini(&c);
+    check_acks(r, per, ND_ROWS, is_nd_blank);
+}
+
+static void test_ndjson_buffer_and_pipe(void **state)
+{
+    (void)state;
+    size_t len;
+    char *data = make_ndjson(&len);
+    assert_true(len > ((size_t)3 << 20)); /* several read buffers */
+    static const size_t pers[] = {97, 1, 1000, 100000};
+    for (size_t k = 0; k < sizeof pers / sizeof pers[0]; k++) {
+        for (int via_pipe = 0; via_pipe < 2; via_pipe++) {
+            if (pers[k] == 1 && !via_pipe)
+                continue; /* the same framing code as the pipe; keep the test fast */
+            result *r = calloc(1, sizeof *r);
+            run(data, len, MSOC_INGEST_NDJSON, pers[k], via_pipe, r);
+            check_ndjson(r, pers[k]);
+            free_result(r);
+            free(r);
+        }
+    }
+    free(data);
+}
+
+/* ---- CSV ---- */
+
+#define CSV_ROWS 2500
+#define CSV_BAD 300 /* a record with a missing field: in the 4th batch of 97 */
+
+/* A command line with a quoted newline and doubled quotes in every 3rd row. */
+static void csv_cmd(size_t i, msoc_buf *b)
+{
+    cmd_text(i, b);
+    if (i % 3 == 0)
+        msoc_buf_appendf(b, "\nsecond \"line\" %zu", i);
+}
+
+static char *make_csv(size_t *len)
+{
+    msoc_buf b, c;
+    msoc_buf_init(&b, (size_t)1 << 30);
+    msoc_buf_init(&c, (size_t)1 << 20);
+    msoc_buf_append_c(&b, "\xEF\xBB\xBFTimestamp,DeviceName,ReportId,ProcessCommandLine\r\n");
+    for (size_t i = 1; i <= CSV_ROWS; i++) {
+        if (i % 500 == 7)
+            msoc_buf_append_c(&b, "\r\n\n"); /* empty lines: not records */
+        if (i == CSV_BAD) {
+            msoc_buf_appendf(&b, "2026-11-27T10:00:00Z,h1,%zu\r\n", i);
+            continue;
+        }
+        csv_cmd(i, &c);
+        msoc_buf_appendf(&b, "2026-11-27T10:00:00Z,h%zu,%zu,\"", i % 5, i);
+        for (size_t k = 0; k < c.len; k++) {
+            if (c.data[k] == '"')
+                msoc_buf_putc(&b, '"');
+            msoc_buf_putc(&b, c.data[k]);
+        }
+        msoc_buf_append_c(&b, "\"\r\n");
+    }
+    msoc_buf_fini(&c);
+    return msoc_buf_steal(&b, len);
+}
+
+static void check_csv(const result *r, size_t per)
+{
+    assert_int_equal(r->st, MSOC_OK);
+    assert_int_equal(r->n_rej, 1);
+    assert_int_equal(r->rej[0], CSV_BAD);
+    assert_int_equal(r->stats.n_rows, CSV_ROWS);
+    assert_int_equal(r->stats.n_stored, CSV_ROWS - 1);
+    msoc_buf c;
+    msoc_buf_init(&c, (size_t)1 << 20);
+    for (size_t i = 1; i <= CSV_ROWS; i++) {
+        assert_int_equal(r->n_seen[i], i == CSV_BAD ? 0 : 1);
+        if (i == CSV_BAD)
+            continue;
+        csv_cmd(i, &c);
+        assert_string_equal(r->cmd[i], c.data);
+    }
+    msoc_buf_fini(&c);
+    check_acks(r, per, CSV_ROWS, NULL);
+}
+
+static void test_csv_buffer_and_pipe(void **state)
+{
+    (void)state;
+    size_t len;
+    char *data = make_csv(&len);
+    assert_true(len > ((size_t)1 << 20));
+    static const size_t pers[] = {97, 1000, 100000};
+    for (size_t k = 0; k < sizeof pers / sizeof pers[0]; k++) {
+        for (int via_pipe = 0; via_pipe < 2; via_pipe++) {
+            result *r = calloc(1, sizeof *r);
+            run(data, len, MSOC_INGEST_CSV, pers[k], via_pipe, r);
+            check_csv(r, pers[k]);
+            free_result(r);
+            free(r);
+        }
+    }
+    free(data);
+}
+
+/* ---- documents and empty input through a pipe ---- */
+
+static void test_docs_and_empty_pipe(void **state)
+{
+    (void)state;
+    static const char good[] =
+        "[{\"Timestamp\":\"2026-11-27T10:00:00Z\",\"ReportId\":1,\"ProcessCommandLine\":\"a\"},\n"
+        " {\"Timestamp\":\"2026-11-27T10:00:00Z\",\"ReportId\":2,\"ProcessCommandLine\":\"b\"}]\n";
+    static const char bad[] =
+        "[{\"Timestamp\":\"2026-11-27T10:00:00Z\",\"ReportId\":1,\"ProcessCommandLine\":\"a\"},\n"
+        " {\"Timestamp\":\"2026-11-27T10:00:00Z\",\"ReportId\":2,\"ProcessCommandLine\":\"b\"}\n";
+    result *r = calloc(1, sizeof *r);
+    run(good, sizeof good - 1, MSOC_INGEST_AUTO, 1, true, r);
+    assert_int_equal(r->st, MSOC_OK);
+    assert_int_equal(r->stats.n_stored, 2);
+    assert_int_equal(r->n_seen[1] + r->n_seen[2], 2);
+    assert_string_equal(r->cmd[2], "b");
+    assert_int_equal(r->n_acks, 2);
+    free_result(r);
+    run(bad, sizeof bad - 1, MSOC_INGEST_LA_JSON, 1, true, r);
+    assert_int_equal(r->st, MSOC_BADDATA);
+    assert_int_equal(r->stats.n_stored, 0);
+    assert_int_equal(r->n_seen[1] + r->n_seen[2], 0); /* nothing stored */
+    free_result(r);
+    run("", 0, MSOC_INGEST_CSV, 10, true, r);
+    assert_int_equal(r->st, MSOC_BADDATA); /* no header */
+    free_result(r);
+    run("", 0, MSOC_INGEST_NDJSON, 10, true, r);
+    assert_int_equal(r->st, MSOC_OK);
+    assert_int_equal(r->stats.n_rows, 0);
+    assert_int_equal(r->n_acks, 0);
+    free_result(r);
+    free(r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_ndjson_buffer_and_pipe),
+        cmocka_unit_test(test_csv_buffer_and_pipe),
+        cmocka_unit_test(test_docs_and_empty_pipe),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
