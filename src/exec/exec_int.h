@@ -10,6 +10,14 @@
 #include "core/vec.h"
 #include "exec.h"
 
+/* A slot of a direct-mapped memo keyed by a string view's identity (pointer, length).
+ * Dictionary entries sit a few dozen bytes apart, so the pointer is mixed (Fibonacci
+ * hashing) rather than masked: low bits alone would map 64-byte hashes to 1 slot in 8. */
+static inline size_t msoc_exec__view_slot(const char *p, size_t len, unsigned bits)
+{
+    return (size_t)((((uint64_t)(uintptr_t)p ^ (uint64_t)len) * 0x9E3779B97F4A7C15ULL) >> (64 - bits));
+}
+
 struct msoc_exec_query {
     msoc_arena *arena;
     msoc_exec_options opts;

@@ -9,7 +9,8 @@
 
 #include "exec_int.h"
 
-#define HCACHE 256
+#define HCACHE_BITS 8
+#define HCACHE (1u << HCACHE_BITS)
 
 typedef struct hcache_ent {
     const char *p;
@@ -42,7 +43,7 @@ void msoc_exec__hash_keys(msoc_exec_col **cols, size_t n_cols, size_t n, uint64_
         for (size_t r = 0; r < n; r++) {
             const char *p = s[r].ptr ? s[r].ptr : "";
             size_t len = s[r].len;
-            hcache_ent *e = &cache[(((uintptr_t)p >> 3) ^ len) & (HCACHE - 1)];
+            hcache_ent *e = &cache[msoc_exec__view_slot(p, len, HCACHE_BITS)];
             if (e->p != p || e->len != len) {
                 e->p = p;
                 e->len = len;

@@ -150,9 +150,89 @@ msoc_status msoc_exec__join_build(xq *q, const msoc_plan_node *n, const msoc_exe
     return MSOC_OK;
 }
 
+/* One string key on both sides: the scan hands out one view per dictionary entry, so
+ * rows holding the same view share their bucket walk. A small direct-mapped memo keyed by
+ * view identity (pointer, length) keeps each walk's result: hashing and comparing run
+ * once per distinct view, not once per row. Views that differ but hold equal bytes just
+ * miss the memo and walk as usual, so results and their order equal the general path's. */
+#define PROBE_MEMO_BITS 9
+#define PROBE_MEMO (1u << PROBE_MEMO_BITS)
+
+typedef struct probe_memo {
+    const char *p;
+    size_t len;
+    uint64_t h;
+    int64_t j;  /* the first matching right row, or -1 */
+    size_t n;   /* matching right rows */
+    bool is_set;
+} probe_memo;
+
+static msoc_status probe_str1(xq *q, const msoc_plan_node *n, const xjoin_ht *ht,
+                              const msoc_exec_table *l, msoc_exec_col *lc,
+                              const msoc_exec_table **out)
+{
+    msoc_plan_join_kind kind = n->join_kind;
+    bool is_first_only = kind == MSOC_PLAN_JOIN_LEFTSEMI || kind == MSOC_PLAN_JOIN_LEFTANTI;
+    probe_memo *memo = msoc_exec__calloc(q, PROBE_MEMO, sizeof *memo);
+    if (memo == NULL)
+        return q->err->code;
+    msoc_exec_col *lk[1] = {lc};
+    const msoc_str *s = lc->v.s;
+    pair_buf pairs = {0};
+    for (size_t i = 0; i < l->n_rows; i++) {
+        const char *p = s[i].ptr ? s[i].ptr : "";
+        size_t len = s[i].len;
+        probe_memo *m = &memo[msoc_exec__view_slot(p, len, PROBE_MEMO_BITS)];
+        if (!m->is_set || m->p != p || m->len != len) {
+            /* the hash msoc_exec__hash_keys gives one string column */
+            uint64_t h = (0x12345 ^ msoc_hash_bytes(p, len)) * 0x100000001b3ULL;
+            *m = (probe_memo){p, len, h, -1, 0, true};
+            for (int64_t e = ht->head[(size_t)h & (ht->cap - 1)]; e != 0; e = ht->next[e - 1]) {
+                size_t j = (size_t)e - 1;
+                if (ht->rh[j] != h || !msoc_exec__key_eq(lk, i, ht->rk, j, 1))
+                    continue;
+                if (m->n++ == 0)
+                    m->j = (int64_t)j;
+            }
+        }
+        bool is_hit = m->n > 0;
+        if (is_hit && !is_first_only) {
+            if (m->n == 1) {
+                if (!pair_push(q, &pairs, (int64_t)i, m->j))
+                    return q->err->code;
+            } else {
+                for (int64_t e = ht->head[(size_t)m->h & (ht->cap - 1)]; e != 0; e = ht->next[e - 1]) {
+                    size_t j = (size_t)e - 1;
+                    if (ht->rh[j] != m->h || !msoc_exec__key_eq(lk, i, ht->rk, j, 1))
+                        continue;
+                    if (!pair_push(q, &pairs, (int64_t)i, (int64_t)j))
+                        return q->err->code;
+                }
+            }
+        }
+        bool is_emit_alone = (kind == MSOC_PLAN_JOIN_LEFTOUTER && !is_hit) ||
+                             (kind == MSOC_PLAN_JOIN_LEFTSEMI && is_hit) ||
+                             (kind == MSOC_PLAN_JOIN_LEFTANTI && !is_hit);
+        if (is_emit_alone && !pair_push(q, &pairs, (int64_t)i, -1))
+            return q->err->code;
+        if ((i & 0xffff) == 0xffff) {
+            msoc_status st = msoc_exec__check(q);
+            if (st != MSOC_OK)
+                return st;
+        }
+    }
+    return emit(q, n, l, ht->r, &pairs, out);
+}
+
 msoc_status msoc_exec__join_probe(xq *q, const msoc_plan_node *n, const xjoin_ht *ht,
                                   const msoc_exec_table *l, const msoc_exec_table **out)
 {
+    if (n->n_join_keys == 1) {
+        msoc_exec_col *lc = l->cols[n->left_keys[0]];
+        const msoc_exec_col *rc = ht->rk[0];
+        if (!lc->is_absent && !rc->is_absent && lc->type == rc->type && xtype_is_str(lc->type))
+            return probe_str1(q, n, ht, l, lc, out);
+    }
     size_t nk = n->n_join_keys, nl = l->n_rows;
     msoc_plan_join_kind kind = n->join_kind;
     msoc_exec_col **lk = msoc_exec__calloc(q, nk + 1, sizeof *lk);

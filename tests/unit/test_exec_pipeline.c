@@ -271,6 +271,65 @@ static void test_pipeline_matches_operator_path(void **state)
     msoc_remove_tree(g_dir, NULL);
 }
 
+/* Joins on one string key memoise each bucket walk by view identity (op_join.c): rows
+ * of a dictionary-encoded column (FileName, DeviceId here) share views. Each join is
+ * checked against an answer computed without a join probe over the same rows (in /
+ * !in set lookups, and products of per-key counts), with keys that repeat on the right
+ * (several matches per left row) and the empty string as a key. */
+static const char *join_pairs[][2] = {
+    {"DeviceProcessEvents | where ProcessId < 400 | join kind=inner (DeviceProcessEvents | where ProcessId > 4600 "
+     "| project FileName, P2 = ProcessId) on FileName | count",
+     "let l = DeviceProcessEvents | where ProcessId < 400 | summarize n = count() by FileName; "
+     "let r = DeviceProcessEvents | where ProcessId > 4600 | summarize m = count() by FileName; "
+     "l | join kind=inner (r) on FileName | summarize Count = sum(n * m)"},
+    {"DeviceProcessEvents | where ProcessId < 400 | join kind=leftouter (DeviceProcessEvents | where ProcessId > 4600 "
+     "and FileName != 'cmd.exe' | project FileName, P2 = ProcessId) on FileName | count",
+     "let l = DeviceProcessEvents | where ProcessId < 400 | summarize n = count() by FileName; "
+     "let r = DeviceProcessEvents | where ProcessId > 4600 and FileName != 'cmd.exe' | summarize m = count() by FileName; "
+     "l | join kind=leftouter (r) on FileName | summarize Count = sum(iff(isnull(m), n, n * m))"},
+    {"DeviceProcessEvents | join kind=leftsemi (DeviceProcessEvents | where ProcessId < 30 | project DeviceId) "
+     "on DeviceId | count",
+     "DeviceProcessEvents | where DeviceId in ((DeviceProcessEvents | where ProcessId < 30 | project DeviceId)) | count"},
+    {"DeviceProcessEvents | join kind=leftanti (DeviceProcessEvents | where ProcessId < 30 | project DeviceId) "
+     "on DeviceId | count",
+     "DeviceProcessEvents | where DeviceId !in ((DeviceProcessEvents | where ProcessId < 30 | project DeviceId)) | count"},
+    {"DeviceProcessEvents | join kind=leftsemi (DeviceProcessEvents | where FileName == '' | take 1 | project FileName) "
+     "on FileName | count",
+     "DeviceProcessEvents | where FileName == '' | count"},
+    {"DeviceProcessEvents | join kind=inner (DeviceProcessEvents | where ProcessId < 100 | distinct SHA256) on SHA256 "
+     "| count",
+     "DeviceProcessEvents | where SHA256 in ((DeviceProcessEvents | where ProcessId < 100 | distinct SHA256)) | count"},
+};
+
+static void test_string_key_join_memo(void **state)
+{
+    (void)state;
+    snprintf(g_dir, sizeof g_dir, "/tmp/msoc_exec_pipe_%d", (int)getpid());
+    msoc_remove_tree(g_dir, NULL);
+    world w = {0};
+    fill(&w);
+    for (size_t i = 0; i < sizeof join_pairs / sizeof join_pairs[0]; i++) {
+        for (int off = 0; off <= 1; off++) {
+            char *a = run_sorted(&w, join_pairs[i][0], off);
+            char *b = run_sorted(&w, join_pairs[i][1], off);
+            /* the count line, after the header */
+            const char *na = strchr(a, '\n'), *nb = strchr(b, '\n');
+            assert_non_null(na);
+            assert_non_null(nb);
+            if (strcmp(na, nb) != 0)
+                fail_msg("join %zu (pipeline %s): %s gives %s, without a join probe %s", i, off ? "off" : "on",
+                         join_pairs[i][0], na + 1, nb + 1);
+            if (strcmp(na, "\n0\n") == 0)
+                fail_msg("join %zu: an empty answer tests nothing", i);
+            free(a);
+            free(b);
+        }
+    }
+    msoc_pool_free(w.pool);
+    msoc_stor_close(w.db);
+    msoc_remove_tree(g_dir, NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -278,6 +337,7 @@ int main(void)
         cmocka_unit_test(test_hll_accuracy),
         cmocka_unit_test(test_hll_merge_any_split),
         cmocka_unit_test(test_pipeline_matches_operator_path),
+        cmocka_unit_test(test_string_key_join_memo),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
