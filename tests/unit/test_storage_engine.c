@@ -418,6 +418,68 @@ static void test_writer_lock(void **state)
     close(to_parent[1]);
 }
 
+/* The writer dictionary-encodes a string block of a few thousand distinct values (file
+ * hashes, paths) and leaves nearly-unique values plain; both read back exactly. */
+static void test_dict_choice(void **state)
+{
+    (void)state;
+    msoc_stor_options o = {.seal_rows = 65536, .block_rows = 65536, .is_nosync = true};
+    msoc_stor_db *db;
+    msoc_error err;
+    msoc_error_clear(&err);
+    assert_int_equal(msoc_stor_open(g_dir, &o, &db, &err), MSOC_OK);
+    dpe d;
+    dpe_init(&d, db);
+    msoc_stor_appender *ap;
+    assert_int_equal(msoc_stor_appender_open(db, "t1", NULL, "DeviceProcessEvents", &ap, &err), MSOC_OK);
+    msoc_stor_value *v = calloc(d.def->n_cols, sizeof *v);
+    char dev[32], file[32];
+    uint64_t x = 88172645463325252ULL;
+    for (size_t i = 0; i < 65536; i++) {
+        for (size_t c = 0; c < d.def->n_cols; c++)
+            v[c].is_null = true;
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17; /* xorshift64: values in random order */
+        snprintf(file, sizeof file, "h%04u", (unsigned)(x % 2500));
+        snprintf(dev, sizeof dev, "u%zu", i);
+        v[d.ts] = (msoc_stor_value){.is_null = false, .v.i64 = 1600000000LL * MSOC_TICKS_PER_SECOND};
+        v[d.file] = (msoc_stor_value){.is_null = false, .v.s = {file, strlen(file)}};
+        v[d.dev] = (msoc_stor_value){.is_null = false, .v.s = {dev, strlen(dev)}};
+        v[d.pid] = (msoc_stor_value){.is_null = false, .v.i64 = (int64_t)(x % 2500)};
+        assert_int_equal(msoc_stor_appender_add_row(ap, v, &err), MSOC_OK);
+    }
+    free(v);
+    assert_int_equal(msoc_stor_appender_commit(ap, &err), MSOC_OK);
+    msoc_stor_appender_close(ap);
+    assert_int_equal(msoc_stor_flush(db, true, &err), MSOC_OK);
+    int cols[] = {d.file, d.dev, d.pid};
+    msoc_stor_target tg = {"t1", NULL};
+    msoc_stor_scan_spec spec = {&tg, 1, "DeviceProcessEvents", cols, 3, MSOC_TIME_NULL, MSOC_TIME_NULL,
+                                MSOC_TIME_NULL, MSOC_TIME_NULL};
+    msoc_stor_scan *sc;
+    assert_int_equal(msoc_stor_scan_open(db, &spec, &sc, &err), MSOC_OK);
+    msoc_arena *a = msoc_arena_new(NULL, 0, "test");
+    size_t total = 0;
+    for (size_t k = 0; k < msoc_stor_scan_n_chunks(sc); k++) {
+        msoc_batch b;
+        msoc_arena_reset(a);
+        assert_int_equal(msoc_stor_scan_chunk(sc, k, a, &b, &err), MSOC_OK);
+        if (b.n_rows == 0)
+            continue;
+        assert_non_null(b.cols[0].dict_codes);
+        assert_null(b.cols[1].dict_codes);
+        for (size_t i = 0; i < b.n_rows; i++) {
+            snprintf(file, sizeof file, "h%04u", (unsigned)b.cols[2].v.i64[i]);
+            assert_true(msoc_str_eq_c(col_str(&b.cols[0], i), file));
+            assert_true(col_str(&b.cols[1], i).len > 1);
+        }
+        total += b.n_rows;
+    }
+    assert_int_equal(total, 65536);
+    msoc_arena_free(a);
+    msoc_stor_scan_close(sc);
+    msoc_stor_close(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -426,6 +488,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_corrupt_extent, setup, teardown),
         cmocka_unit_test_setup_teardown(test_custom_tables, setup, teardown),
         cmocka_unit_test_setup_teardown(test_writer_lock, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_dict_choice, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
