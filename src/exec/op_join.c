@@ -155,16 +155,13 @@ msoc_status msoc_exec__join_build(xq *q, const msoc_plan_node *n, const msoc_exe
  * view identity (pointer, length) keeps each walk's result: hashing and comparing run
  * once per distinct view, not once per row. Views that differ but hold equal bytes just
  * miss the memo and walk as usual, so results and their order equal the general path's. */
-#define PROBE_MEMO_BITS 9
-#define PROBE_MEMO (1u << PROBE_MEMO_BITS)
+#define PROBE_MEMO_BITS 12 /* dictionaries of a few thousand entries fit */
 
 typedef struct probe_memo {
-    const char *p;
-    size_t len;
-    uint64_t h;
-    int64_t j;  /* the first matching right row, or -1 */
-    size_t n;   /* matching right rows */
-    bool is_set;
+    const char *p; /* the view (never NULL once set: a null view is keyed as "") */
+    uint32_t len;
+    uint32_t n;    /* matching right rows */
+    int64_t j;     /* the first matching right row, or -1 */
 } probe_memo;
 
 static msoc_status probe_str1(xq *q, const msoc_plan_node *n, const xjoin_ht *ht,
@@ -173,7 +170,10 @@ static msoc_status probe_str1(xq *q, const msoc_plan_node *n, const xjoin_ht *ht
 {
     msoc_plan_join_kind kind = n->join_kind;
     bool is_first_only = kind == MSOC_PLAN_JOIN_LEFTSEMI || kind == MSOC_PLAN_JOIN_LEFTANTI;
-    probe_memo *memo = msoc_exec__calloc(q, PROBE_MEMO, sizeof *memo);
+    unsigned bits = 6;
+    while (bits < PROBE_MEMO_BITS && ((size_t)1 << bits) < l->n_rows)
+        bits++;
+    probe_memo *memo = msoc_exec__calloc(q, (size_t)1 << bits, sizeof *memo);
     if (memo == NULL)
         return q->err->code;
     msoc_exec_col *lk[1] = {lc};
@@ -182,11 +182,11 @@ static msoc_status probe_str1(xq *q, const msoc_plan_node *n, const xjoin_ht *ht
     for (size_t i = 0; i < l->n_rows; i++) {
         const char *p = s[i].ptr ? s[i].ptr : "";
         size_t len = s[i].len;
-        probe_memo *m = &memo[msoc_exec__view_slot(p, len, PROBE_MEMO_BITS)];
-        if (!m->is_set || m->p != p || m->len != len) {
+        probe_memo *m = &memo[msoc_exec__view_slot(p, len, bits)];
+        if (m->p != p || m->len != len || len > UINT32_MAX) {
             /* the hash msoc_exec__hash_keys gives one string column */
             uint64_t h = (0x12345 ^ msoc_hash_bytes(p, len)) * 0x100000001b3ULL;
-            *m = (probe_memo){p, len, h, -1, 0, true};
+            *m = (probe_memo){p, (uint32_t)len, 0, -1};
             for (int64_t e = ht->head[(size_t)h & (ht->cap - 1)]; e != 0; e = ht->next[e - 1]) {
                 size_t j = (size_t)e - 1;
                 if (ht->rh[j] != h || !msoc_exec__key_eq(lk, i, ht->rk, j, 1))
@@ -201,9 +201,11 @@ static msoc_status probe_str1(xq *q, const msoc_plan_node *n, const xjoin_ht *ht
                 if (!pair_push(q, &pairs, (int64_t)i, m->j))
                     return q->err->code;
             } else {
-                for (int64_t e = ht->head[(size_t)m->h & (ht->cap - 1)]; e != 0; e = ht->next[e - 1]) {
+                /* several matches (rare: hunting joins mostly have distinct right keys): walk again */
+                uint64_t h = ht->rh[m->j];
+                for (int64_t e = ht->head[(size_t)h & (ht->cap - 1)]; e != 0; e = ht->next[e - 1]) {
                     size_t j = (size_t)e - 1;
-                    if (ht->rh[j] != m->h || !msoc_exec__key_eq(lk, i, ht->rk, j, 1))
+                    if (ht->rh[j] != h || !msoc_exec__key_eq(lk, i, ht->rk, j, 1))
                         continue;
                     if (!pair_push(q, &pairs, (int64_t)i, (int64_t)j))
                         return q->err->code;
