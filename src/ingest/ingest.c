@@ -85,13 +85,21 @@ typedef struct worker {
     size_t dt_len;
     msoc_datetime dt_val;
     group *hint_group;         /* non-NULL: hint_cols resolve prev_fields' keys for it */
+    /* The positions of the routing keys (TenantId, WorkspaceId, Type) among the last
+     * row's members, for a row whose keys are the same (route_from_fields). */
+    uint16_t route_pos[8];
+    size_t n_route_pos;
+    bool has_route_pos;
+    const char *prev_obj, *prev_obj_end; /* the text prev_fields point into */
     const msoc_stor_table_def *hint_def;
     int *hint_cols;            /* member position -> column (-1: ignored key) */
     size_t n_hint_cols, cap_hint_cols;
     msoc_buf scratch, keybuf, tmp;
     msoc_stor_value *vals;
-    size_t *scr_off;
+    size_t *scr_off;           /* per column: its text's offset in scratch, or SIZE_MAX */
     size_t cap_vals;
+    size_t *scr_list;          /* the columns whose scr_off was set this row (maybe twice) */
+    size_t n_scr, cap_scr;
     char reason[REASON_CAP];
     size_t n_stored, n_rejected, n_rows;
     msoc_buf in;               /* streamed input: the bytes of this worker's batch */
@@ -337,11 +345,20 @@ static bool reject_type(worker *w, const char *col, msoc_type t, const ing_jval 
     return false;
 }
 
+/* Column idx's text is at scratch offset at (scratch may move until the row is
+ * complete; bind_row turns the offsets into pointers). */
+static inline void scr_mark(worker *w, size_t idx, size_t at)
+{
+    if (w->scr_off[idx] == SIZE_MAX)
+        w->scr_list[w->n_scr++] = idx;
+    w->scr_off[idx] = at;
+}
+
 /* Stores text (in scratch when it lives there) as the string value of column idx. */
 static void set_scratch_str(worker *w, size_t idx, size_t at)
 {
     w->vals[idx].is_null = false;
-    w->scr_off[idx] = at;
+    scr_mark(w, idx, at);
     w->vals[idx].v.s.len = w->scratch.len - at;
 }
 
@@ -349,7 +366,7 @@ static void set_str(worker *w, size_t idx, msoc_str s, bool is_in_scratch)
 {
     w->vals[idx].is_null = false;
     if (is_in_scratch) {
-        w->scr_off[idx] = (size_t)(s.ptr - w->scratch.data);
+        scr_mark(w, idx, (size_t)(s.ptr - w->scratch.data));
         w->vals[idx].v.s.len = s.len;
     } else {
         w->scr_off[idx] = SIZE_MAX;
@@ -377,7 +394,7 @@ static bool convert(worker *w, const msoc_stor_column *col, size_t idx, const in
             msoc_str s = text_of(v, &w->scratch);
             if (is_esc) {
                 set_str(w, idx, msoc_str_make(w->scratch.data + at, s.len), true);
-                w->scr_off[idx] = at;
+                scr_mark(w, idx, at);
             } else {
                 set_str(w, idx, s, false);
             }
@@ -394,6 +411,22 @@ static bool convert(worker *w, const msoc_stor_column *col, size_t idx, const in
     case MSOC_TYPE_INT: {
         int64_t x;
         msoc_str s = msoc_str_make(v->p, v->len);
+        if (v->kind == ING_J_INT && v->len <= 18) {
+            /* A validated JSON integer (-?(0|[1-9][0-9]*)) of at most 18 bytes
+             * cannot overflow: no checks per digit. */
+            const char *d = v->p, *e = v->p + v->len;
+            bool is_neg = *d == '-';
+            d += is_neg;
+            uint64_t u = 0;
+            while (d < e)
+                u = u * 10 + (uint64_t)(*d++ - '0');
+            x = is_neg ? -(int64_t)u : (int64_t)u;
+            if (t == MSOC_TYPE_INT && (x < INT32_MIN || x > INT32_MAX))
+                return reject_type(w, col->name, t, v);
+            out->is_null = false;
+            out->v.i64 = x;
+            return true;
+        }
         if (is_stringish(v)) {
             w->tmp.len = 0;
             s = msoc_str_trim(text_of(v, &w->tmp));
@@ -602,6 +635,8 @@ static void worker_vals(worker *w, size_t n)
         return;
     w->vals = msoc_realloc(w->vals, n * sizeof *w->vals);
     w->scr_off = msoc_realloc(w->scr_off, n * sizeof *w->scr_off);
+    for (size_t i = w->cap_vals; i < n; i++)
+        w->scr_off[i] = SIZE_MAX;
     w->cap_vals = n;
 }
 
@@ -866,6 +901,10 @@ static bool bind_row(worker *w, group *g, const route *r, group *hint, msoc_stat
         w->hint_cols = msoc_realloc(w->hint_cols, w->fields.n * sizeof *w->hint_cols);
         w->cap_hint_cols = w->fields.n;
     }
+    if (w->fields.n > w->cap_scr) { /* a column is listed at most once per member */
+        w->scr_list = msoc_realloc(w->scr_list, w->fields.n * sizeof *w->scr_list);
+        w->cap_scr = w->fields.n;
+    }
     for (int attempt = 0; attempt < 2; attempt++) {
         const msoc_stor_table_def *def = g->def;
         /* Rows of one file usually repeat their keys in the same order: a member whose
@@ -873,7 +912,10 @@ static bool bind_row(worker *w, group *g, const route *r, group *hint, msoc_stat
         bool can_hint = attempt == 0 && hint == g && w->hint_def == def;
         worker_vals(w, def->n_cols + 1);
         memcpy(w->vals, g->blank, def->n_cols * sizeof *w->vals);
-        memset(w->scr_off, 0xff, def->n_cols * sizeof *w->scr_off); /* SIZE_MAX */
+        /* scr_off is SIZE_MAX everywhere but where the last row set it. */
+        for (size_t k = 0; k < w->n_scr; k++)
+            w->scr_off[w->scr_list[k]] = SIZE_MAX;
+        w->n_scr = 0;
         w->scratch.len = 0;
         bool has_unknown = false;
         for (size_t i = 0; i < w->fields.n; i++) {
@@ -933,9 +975,11 @@ static bool bind_row(worker *w, group *g, const route *r, group *hint, msoc_stat
                 w->vals[g->ts_col].v.i64 = msoc_datetime_now();
             }
         }
-        for (size_t i = 0; i < def->n_cols; i++)
+        for (size_t k = 0; k < w->n_scr; k++) {
+            size_t i = w->scr_list[k];
             if (w->scr_off[i] != SIZE_MAX)
                 w->vals[i].v.s.ptr = w->scratch.data + w->scr_off[i];
+        }
         msoc_error e2;
         msoc_error_clear(&e2);
         if (msoc_stor_appender_add_row(g->ap, w->vals, &e2) != MSOC_OK)
@@ -945,20 +989,41 @@ static bool bind_row(worker *w, group *g, const route *r, group *hint, msoc_stat
     return reject(w, "the row's columns changed while binding");
 }
 
-/* Extracts the routing fields from w->fields. */
-static void route_from_fields(worker *w, route *r)
+static void route_one(const field *f, route *r)
 {
+    if (!is_stringish(&f->val) || f->val.has_esc)
+        return;
+    if (str_is(&f->key, "TenantId") && r->tenant.len == 0)
+        r->tenant = msoc_str_make(f->val.p, f->val.len);
+    else if (str_is(&f->key, "WorkspaceId"))
+        r->workspace = msoc_str_make(f->val.p, f->val.len);
+    else if (str_is(&f->key, "Type") && r->table.len == 0)
+        r->table = msoc_str_make(f->val.p, f->val.len);
+}
+
+/* Extracts the routing fields from w->fields and notes where the routing keys
+ * sit (has_route_pos). use_pos: the members' keys are those the last call saw
+ * (the caller checks), so only the noted positions are looked at. */
+static void route_from_fields(worker *w, route *r, bool use_pos)
+{
+    if (use_pos) {
+        w->has_route_pos = true;
+        for (size_t k = 0; k < w->n_route_pos; k++)
+            route_one(&MSOC_VEC_AT(&w->fields, field, w->route_pos[k]), r);
+        return;
+    }
+    w->n_route_pos = 0;
+    w->has_route_pos = w->fields.n <= UINT16_MAX;
     for (size_t i = 0; i < w->fields.n; i++) {
         const field *f = &MSOC_VEC_AT(&w->fields, field, i);
-        size_t kl = f->key.len;
-        if ((kl != 8 && kl != 11 && kl != 4) || !is_stringish(&f->val) || f->val.has_esc)
+        if (!str_is(&f->key, "TenantId") && !str_is(&f->key, "WorkspaceId") &&
+            !str_is(&f->key, "Type"))
             continue;
-        if (str_is(&f->key, "TenantId") && r->tenant.len == 0)
-            r->tenant = msoc_str_make(f->val.p, f->val.len);
-        else if (str_is(&f->key, "WorkspaceId"))
-            r->workspace = msoc_str_make(f->val.p, f->val.len);
-        else if (str_is(&f->key, "Type") && r->table.len == 0)
-            r->table = msoc_str_make(f->val.p, f->val.len);
+        if (w->n_route_pos < sizeof w->route_pos / sizeof w->route_pos[0])
+            w->route_pos[w->n_route_pos++] = (uint16_t)i;
+        else
+            w->has_route_pos = false;
+        route_one(f, r);
     }
 }
 
@@ -986,6 +1051,9 @@ static bool do_json_record(worker *w, const char *p, size_t len, msoc_status *st
     /* The hint columns belong to the previous row only if it was bound in full. */
     group *hint = w->hint_group;
     w->hint_group = NULL;
+    /* The routing positions are the previous record's only if it was routed. */
+    bool has_route_pos = w->has_route_pos;
+    w->has_route_pos = false;
     const ing_field *hint_keys = NULL;
     size_t n_hint = 0;
     if (w->job->fmt != MSOC_INGEST_DEFENDER) {
@@ -997,12 +1065,22 @@ static bool do_json_record(worker *w, const char *p, size_t len, msoc_status *st
     } else {
         hint = NULL;
     }
-    const char *e = msoc_ingest__json_object(p, p + len, &w->fields, hint_keys, n_hint, &obj,
-                                             &why);
+    /* The hint keys lie in the previous object's text: when it and this record are
+     * both inside the job's buffer, bytes up to the buffer's end may be read. */
+    uintptr_t lo = (uintptr_t)w->job->data, hi = lo + w->job->len;
+    const char *read_end = NULL;
+    if (n_hint > 0 && w->job->data != NULL && (uintptr_t)w->prev_obj >= lo &&
+        (uintptr_t)w->prev_obj_end <= hi && (uintptr_t)p >= lo && (uintptr_t)p + len <= hi)
+        read_end = w->job->data + w->job->len;
+    bool is_same_layout;
+    const char *e = msoc_ingest__json_object(p, p + len, &w->fields, hint_keys, n_hint, read_end,
+                                             &obj, &is_same_layout, &why);
     if (e == NULL) {
         msoc_vec_clear(&w->fields);  /* partly filled: no hints from it */
         return reject(w, "malformed JSON: %s", why);
     }
+    w->prev_obj = obj.p;
+    w->prev_obj_end = e;
     if (!msoc_ingest__json_only_ws(e, p + len))
         return reject(w, "malformed JSON: text after the object");
     route r = {MSOC_STR_NULL, MSOC_STR_NULL, MSOC_STR_NULL, MSOC_TIME_NULL};
@@ -1033,12 +1111,12 @@ static bool do_json_record(worker *w, const char *p, size_t len, msoc_status *st
         if (!collect_object(w, &props))
             return false;
         route r2 = {MSOC_STR_NULL, MSOC_STR_NULL, MSOC_STR_NULL, MSOC_TIME_NULL};
-        route_from_fields(w, &r2);
+        route_from_fields(w, &r2, false);
         if (r.tenant.len == 0)
             r.tenant = r2.tenant;
         r.workspace = r2.workspace;
     } else {
-        route_from_fields(w, &r);
+        route_from_fields(w, &r, is_same_layout && has_route_pos);
     }
     group *g;
     if (!get_group(w, &r, &g))
@@ -1161,7 +1239,7 @@ static bool do_csv_record(worker *w, const char *p, const char *e, msoc_status *
             f->val = MSOC_VEC_AT(&vals, field, i).val;
         }
         route r = {MSOC_STR_NULL, MSOC_STR_NULL, MSOC_STR_NULL, MSOC_TIME_NULL};
-        route_from_fields(w, &r);
+        route_from_fields(w, &r, false);
         group *g;
         is_ok = get_group(w, &r, &g) && bind_row(w, g, &r, NULL, st, err);
     }
@@ -1739,6 +1817,7 @@ static msoc_status ingest_run(msoc_stor_db *db, const msoc_ingest_opts *opts, co
         msoc_buf_fini(&w->in);
         msoc_free(w->vals);
         msoc_free(w->scr_off);
+        msoc_free(w->scr_list);
     }
     msoc_free(j.workers);
     msoc_free(j.hdr);

@@ -40,10 +40,15 @@ const char *msoc_ingest__json_value(const char *p, const char *end, ing_jval *v,
  * replacing the contents of fields (ing_field) with its members; obj gets the
  * object's span. Returns the end or NULL with *why. hint (n_hint fields, may be
  * NULL) is usually the previous row: where the input holds hint[i]'s key bytes
- * at member i, the key is taken without scanning it and is_same_key is set. */
+ * at member i, the key is taken without scanning it and is_same_key is set.
+ * read_end (may be NULL): bytes up to it may be read both from p on and from every
+ * hint key on (the same buffer); keys are then compared 16 bytes at a time, the
+ * last step masked, where the input has that much room before read_end.
+ * *is_same_layout: every member's key equals the hint's at its position, and
+ * there are n_hint members. */
 const char *msoc_ingest__json_object(const char *p, const char *end, msoc_vec *fields,
-                                     const ing_field *hint, size_t n_hint, ing_jval *obj,
-                                     const char **why);
+                                     const ing_field *hint, size_t n_hint, const char *read_end,
+                                     ing_jval *obj, bool *is_same_layout, const char **why);
 bool msoc_ingest__json_only_ws(const char *p, const char *end);
 msoc_status msoc_ingest__obj_begin(ing_objit *it, const ing_jval *obj);
 bool msoc_ingest__obj_next(ing_objit *it, ing_jval *key, ing_jval *val);

@@ -13,8 +13,10 @@
 
 #define MAX_DEPTH 64
 
-static const char *skip_ws(const char *p, const char *end)
+static inline const char *skip_ws(const char *p, const char *end)
 {
+    if (__builtin_expect(p < end && (unsigned char)*p > ' ', 1))
+        return p; /* the usual case: no whitespace at all */
     while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
         p++;
     return p;
@@ -426,11 +428,35 @@ static inline bool same_bytes(const char *a, const char *b, size_t n)
     return true;
 }
 
+/* same_bytes for n >= 1 when both a and b may be read up to the next multiple of
+ * 16 bytes (the caller checks that room): 16 bytes per step, the last step masked. */
+static inline bool same_bytes_padded(const char *a, const char *b, size_t n)
+{
+#if defined(__SSE2__) && !defined(MSOC_INGEST_PORTABLE_SCAN)
+    for (;;) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)a);
+        __m128i y = _mm_loadu_si128((const __m128i *)(const void *)b);
+        unsigned diff = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, y)) ^ 0xffffu;
+        if (n <= 16)
+            return (diff & ((1u << n) - 1u)) == 0;
+        if (diff != 0)
+            return false;
+        a += 16;
+        b += 16;
+        n -= 16;
+    }
+#else
+    return same_bytes(a, b, n);
+#endif
+}
+
 const char *msoc_ingest__json_object(const char *p, const char *end, msoc_vec *fields,
-                                     const ing_field *hint, size_t n_hint, ing_jval *obj,
-                                     const char **why)
+                                     const ing_field *hint, size_t n_hint, const char *read_end,
+                                     ing_jval *obj, bool *is_same_layout, const char **why)
 {
     msoc_vec_clear(fields);
+    size_t n_same = 0;
+    *is_same_layout = false;
     p = skip_ws(p, end);
     if (p >= end || *p != '{') {
         *why = "a row must be a JSON object";
@@ -442,6 +468,7 @@ const char *msoc_ingest__json_object(const char *p, const char *end, msoc_vec *f
     const char *q = skip_ws(p + 1, end);
     if (q < end && *q == '}') {
         obj->len = (size_t)(q + 1 - p);
+        *is_same_layout = n_hint == 0;
         return q + 1;
     }
     for (;;) {
@@ -467,10 +494,18 @@ const char *msoc_ingest__json_object(const char *p, const char *end, msoc_vec *f
              * exactly that string (same value, same escapes). */
             const ing_jval *hk = &hint[i].key;
             size_t kl = hk->len;
-            if ((size_t)(end - q) > kl + 1 && q[kl + 1] == '"' && same_bytes(q + 1, hk->p, kl)) {
+            /* The hint's body is followed by its closing quote: comparing kl + 1
+             * bytes checks this key's quote too. */
+            bool is_same;
+            if (read_end != NULL && (size_t)(read_end - q) > kl + 17)
+                is_same = same_bytes_padded(q + 1, hk->p, kl + 1);
+            else
+                is_same = (size_t)(end - q) > kl + 1 && q[kl + 1] == '"' && same_bytes(q + 1, hk->p, kl);
+            if (is_same) {
                 f->key = *hk;
                 f->key.p = q + 1;
                 f->is_same_key = true;
+                n_same++;
                 q += kl + 2;
             }
         }
@@ -506,6 +541,7 @@ const char *msoc_ingest__json_object(const char *p, const char *end, msoc_vec *f
         }
         if (q < end && *q == '}') {
             obj->len = (size_t)(q + 1 - p);
+            *is_same_layout = n_same == n_hint && fields->n == n_hint;
             return q + 1;
         }
         *why = "expected ',' or '}'";
