@@ -56,7 +56,17 @@ typedef struct batch {
     size_t n_recs;
     size_t span0, span1;       /* JSON arrays / envelopes: records [span0, span1) */
     size_t first_row;
+    size_t seq;                /* 0, 1, ... in input order */
 } batch;
+
+/* A finished batch waiting for an earlier one, to be reported in input order. */
+typedef struct done_batch {
+    size_t seq;
+    bool has_ack;
+    msoc_ingest_ack ack;
+    char *rej;                 /* its rejections (worker.rej's format) */
+    size_t rej_len;
+} done_batch;
 
 typedef struct job job;
 
@@ -106,6 +116,7 @@ typedef struct worker {
     msoc_vec recs;             /* rec: the records of this worker's batch */
     batch first;               /* framed before the threads start (has_first) */
     bool has_first;
+    msoc_buf rej;              /* this batch's rejections: row, reason length, reason */
 } worker;
 
 struct job {
@@ -141,6 +152,11 @@ struct job {
     size_t ra_end;             /* readahead asked for up to here (data or fd offset) */
     size_t fd_off;             /* fd: bytes read so far */
     msoc_buf carry;            /* fd: bytes read past the last framed record */
+    size_t next_seq;           /* the next batch's seq */
+    /* Reporting (mu): each batch's rejections, then its ack, strictly in input
+     * order, each after its own commit returned. */
+    size_t next_report;        /* the seq to report next */
+    msoc_vec done;             /* done_batch: finished, waiting for an earlier batch */
 };
 
 bool msoc_ingest_format_parse(const char *s, msoc_ingest_format *out)
@@ -1249,16 +1265,65 @@ static bool do_csv_record(worker *w, const char *p, const char *e, msoc_status *
 
 /* ---- batches ---- */
 
+/* Notes a rejected row; it is reported with its batch (report_done). */
 static void emit_reject(worker *w, size_t row)
 {
-    job *j = w->job;
     w->n_rejected++;
-    if (j->o->on_reject == NULL)
+    if (w->job->o->on_reject == NULL)
         return;
-    msoc_ingest_reject rj = {j->source, row, w->reason};
-    pthread_mutex_lock(&j->mu);
-    j->o->on_reject(j->o->ud, &rj);
-    pthread_mutex_unlock(&j->mu);
+    size_t n = strlen(w->reason);
+    msoc_buf_append(&w->rej, &row, sizeof row);
+    msoc_buf_append(&w->rej, &n, sizeof n);
+    msoc_buf_append(&w->rej, w->reason, n);
+}
+
+/* Calls on_reject for each rejection of a batch, then on_ack (caller holds mu). */
+static void report_done(job *j, const done_batch *d)
+{
+    for (size_t at = 0; at + 2 * sizeof(size_t) <= d->rej_len;) {
+        size_t row, n;
+        memcpy(&row, d->rej + at, sizeof row);
+        memcpy(&n, d->rej + at + sizeof row, sizeof n);
+        at += 2 * sizeof(size_t);
+        char reason[REASON_CAP];
+        memcpy(reason, d->rej + at, n < REASON_CAP ? n : REASON_CAP - 1);
+        reason[n < REASON_CAP ? n : REASON_CAP - 1] = '\0';
+        at += n;
+        msoc_ingest_reject rj = {j->source, row, reason};
+        j->o->on_reject(j->o->ud, &rj);
+    }
+    if (d->has_ack)
+        j->o->on_ack(j->o->ud, &d->ack);
+}
+
+/* A batch finished (caller holds mu): reports it and the waiting batches after it
+ * when every earlier batch is reported, else keeps it waiting. */
+static void batch_done(job *j, worker *w, done_batch *d)
+{
+    if (d->seq != j->next_report) {
+        d->rej = msoc_buf_steal(&w->rej, &d->rej_len);
+        if (msoc_vec_append(&j->done, d) != MSOC_OK)
+            msoc_free(d->rej); /* cannot happen: at most one waiting batch per seq */
+        return;
+    }
+    d->rej = w->rej.data;
+    d->rej_len = w->rej.len;
+    report_done(j, d);
+    msoc_buf_reset(&w->rej);
+    j->next_report++;
+    for (size_t i = 0; i < j->done.n;) {
+        done_batch *q = &MSOC_VEC_AT(&j->done, done_batch, i);
+        if (q->seq != j->next_report) {
+            i++;
+            continue;
+        }
+        report_done(j, q);
+        msoc_free(q->rej);
+        *q = MSOC_VEC_AT(&j->done, done_batch, j->done.n - 1);
+        j->done.n--;
+        j->next_report++;
+        i = 0;
+    }
 }
 
 /* Parses, stores, commits and acknowledges one batch on worker w. */
@@ -1311,15 +1376,13 @@ static void run_batch(job *j, worker *w, const batch *b)
     j->stats.n_rows += w->n_rows;
     j->stats.n_rejected += w->n_rejected;
     j->stats.n_stored += w->n_stored;
-    if (st != MSOC_OK) {
-        if (j->st == MSOC_OK) {
-            j->st = st;
-            j->err = err;
-        }
-    } else if (j->o->on_ack != NULL && w->n_rows > 0) {
-        msoc_ingest_ack a = {j->source, b->first_row, last_row, w->n_stored, w->n_rejected};
-        j->o->on_ack(j->o->ud, &a);
+    if (st != MSOC_OK && j->st == MSOC_OK) {
+        j->st = st;
+        j->err = err;
     }
+    done_batch d = {b->seq, st == MSOC_OK && j->o->on_ack != NULL && w->n_rows > 0,
+                    {j->source, b->first_row, last_row, w->n_stored, w->n_rejected}, NULL, 0};
+    batch_done(j, w, &d);
     pthread_mutex_unlock(&j->mu);
 }
 
@@ -1466,6 +1529,7 @@ static bool frame_next(job *j, worker *w, batch *b, size_t *ra_off, size_t *ra_l
         b->span0 = j->next_span;
         b->span1 = j->n_spans - b->span0 > j->per ? b->span0 + j->per : j->n_spans;
         b->first_row = b->span0 + 1;
+        b->seq = j->next_seq++;
         j->next_span = b->span1;
         return true;
     }
@@ -1498,6 +1562,7 @@ static bool frame_next(job *j, worker *w, batch *b, size_t *ra_off, size_t *ra_l
     b->n_recs = w->recs.n;
     b->first_row = j->next_row;
     j->next_row += w->recs.n;
+    b->seq = j->next_seq++;
     /* Keep about two batches' bytes ahead in the page cache: the other workers
      * frame from there while this one parses. */
     size_t limit = j->fd < 0 ? j->len : SIZE_MAX;
@@ -1751,6 +1816,7 @@ static msoc_status ingest_run(msoc_stor_db *db, const msoc_ingest_opts *opts, co
     }
     msoc_vec sv;
     msoc_vec_init(&sv, sizeof(span), (size_t)1 << 31);
+    msoc_vec_init(&j.done, sizeof(done_batch), (size_t)1 << 30);
     unsigned nt = opts->n_threads ? opts->n_threads : msoc_cpu_count();
     if (nt > 64)
         nt = 64;
@@ -1777,6 +1843,7 @@ static msoc_status ingest_run(msoc_stor_db *db, const msoc_ingest_opts *opts, co
         msoc_buf_init(&w->keybuf, (size_t)1 << 20);
         msoc_buf_init(&w->tmp, (size_t)256 << 20);
         msoc_buf_init(&w->in, STREAM_CAP);
+        msoc_buf_init(&w->rej, STREAM_CAP);
     }
     if (st == MSOC_OK) {
         /* The first batch, before any thread starts: an input of one batch runs
@@ -1815,6 +1882,7 @@ static msoc_status ingest_run(msoc_stor_db *db, const msoc_ingest_opts *opts, co
         msoc_buf_fini(&w->keybuf);
         msoc_buf_fini(&w->tmp);
         msoc_buf_fini(&w->in);
+        msoc_buf_fini(&w->rej);
         msoc_free(w->vals);
         msoc_free(w->scr_off);
         msoc_free(w->scr_list);
@@ -1823,6 +1891,9 @@ static msoc_status ingest_run(msoc_stor_db *db, const msoc_ingest_opts *opts, co
     msoc_free(j.hdr);
     msoc_buf_fini(&j.hdr_text);
     msoc_vec_fini(&sv);
+    for (size_t i = 0; i < j.done.n; i++) /* none: every batch cut is finished */
+        msoc_free(MSOC_VEC_AT(&j.done, done_batch, i).rej);
+    msoc_vec_fini(&j.done);
     pthread_mutex_destroy(&j.mu);
     pthread_mutex_destroy(&j.feed_mu);
     if (stats != NULL) {

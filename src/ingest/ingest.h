@@ -6,8 +6,10 @@
  * consecutive records. A bad record (malformed, wrong type, wrong tenant) is
  * rejected with its record number and reason and the rest of its batch is
  * applied; a record is stored whole or not at all. A batch is acknowledged (on_ack)
- * once every row of it is durable. A malformed document (an LA array or envelope
- * that does not parse) is rejected as a whole before anything is stored. */
+ * once every row of it is durable; a batch's rejections and then its ack are
+ * reported after those of every earlier batch (input order). A malformed
+ * document (an LA array or envelope that does not parse) is rejected as a whole
+ * before anything is stored. */
 #ifndef MSOC_INGEST_INGEST_H
 #define MSOC_INGEST_INGEST_H
 

@@ -2,7 +2,8 @@
  * and streamed through a pipe (msoc_ingest_fd, what `multisoc ingest -` uses),
  * with several --batch-rows, must reject the same rows by the same absolute row
  * numbers, store exactly the other rows with their values, and acknowledge
- * batches of exactly batch_rows records. The inputs are larger than one read
+ * batches of exactly batch_rows records, reporting each batch's rejections and
+ * then its ack strictly in input order. The inputs are larger than one read
  * buffer (1 MiB), hold a record longer than it, records crossing its boundaries,
  * blank lines, CSV records with quoted newlines, and the pipe is written in odd
  * piece sizes. */
@@ -33,6 +34,7 @@ typedef struct ack_rec {
 
 typedef struct result {
     msoc_status st;
+    size_t n_acks_at_rej[64]; /* acks reported before each rejection */
     size_t rej[64];
     size_t n_rej;
     ack_rec acks[MAX_ROWS + 8];
@@ -55,6 +57,7 @@ static void on_reject(void *ud, const msoc_ingest_reject *rj)
 {
     result *r = ud;
     assert_true(r->n_rej < 64);
+    r->n_acks_at_rej[r->n_rej] = r->n_acks;
     r->rej[r->n_rej++] = rj->row;
 }
 
@@ -78,12 +81,6 @@ static void *write_all(void *arg)
     }
     close(w->fd);
     return NULL;
-}
-
-static int cmp_size(const void *a, const void *b)
-{
-    size_t x = *(const size_t *)a, y = *(const size_t *)b;
-    return x < y ? -1 : x > y;
 }
 
 static int col_of(const msoc_stor_table_def *def, const char *name)
@@ -140,7 +137,11 @@ static void run(const char *data, size_t len, msoc_ingest_format fmt, size_t per
     } else {
         r->st = msoc_ingest_buffer(db, &o, "stdin", data, len, &r->stats, &err);
     }
-    qsort(r->rej, r->n_rej, sizeof r->rej[0], cmp_size);
+    /* Reported in input order: each batch's rejections, then its ack. */
+    for (size_t i = 1; i < r->n_rej; i++)
+        assert_true(r->rej[i - 1] < r->rej[i]);
+    for (size_t i = 1; i < r->n_acks; i++)
+        assert_true(r->acks[i - 1].last < r->acks[i].first);
     /* Read back ReportId and ProcessCommandLine. */
     const msoc_stor_table_def *def = msoc_stor_table_find(db, "DeviceProcessEvents", 19);
     assert_non_null(def);
@@ -194,6 +195,10 @@ static void check_acks(const result *r, size_t per, size_t n_records, bool (*is_
         for (size_t k = 0; k < r->n_rej; k++)
             n_rej += r->rej[k] >= a->first && r->rej[k] <= a->last;
         assert_int_equal(a->n_rejected, n_rej);
+        /* ... and were reported just before this ack, after the earlier ones. */
+        for (size_t k = 0; k < r->n_rej; k++)
+            if (r->rej[k] >= a->first && r->rej[k] <= a->last)
+                assert_int_equal(r->n_acks_at_rej[k], i);
         total_stored += a->n_stored;
         total_rej += a->n_rejected;
     }
