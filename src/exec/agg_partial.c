@@ -235,19 +235,11 @@ msoc_status msoc_exec__agg_partial(xq *q, const msoc_plan_node *agg, const msoc_
     p->n_rows = n;
     p->keys = msoc_arena_calloc(keep, n_keys + 1, sizeof *p->keys);
     p->st = msoc_arena_calloc(keep, agg->n_aggs + 1, sizeof *p->st);
-    msoc_exec_col **keys = msoc_exec__calloc(q, n_keys + 1, sizeof *keys);
     if (p->keys == NULL || p->st == NULL)
         return msoc_arena_fail(keep, q->err);
-    if (keys == NULL)
-        return q->err->code;
-    msoc_status st;
-    for (size_t k = 0; k < n_keys; k++) {
-        st = msoc_exec__eval(q, agg->exprs[k], in, &keys[k]);
-        if (st != MSOC_OK)
-            return st;
-    }
+    msoc_exec_col **keys = NULL;
     xgroups gt = {0};
-    st = msoc_exec__group_rows(q, keys, n_keys, n, &gt);
+    msoc_status st = msoc_exec__group_by_keys(q, agg, in, &keys, &gt);
     if (st != MSOC_OK)
         return st;
     size_t ng = gt.n_groups;

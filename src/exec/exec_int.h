@@ -292,6 +292,10 @@ typedef struct xgroups {
 void msoc_exec__hash_keys(msoc_exec_col **cols, size_t n_cols, size_t n, uint64_t *h);
 /* Maps the rows of the key columns to dense group ids (keys.c). */
 msoc_status msoc_exec__group_rows(xq *q, msoc_exec_col **keys, size_t n_keys, size_t n, xgroups *g);
+/* summarize's grouping: evaluates node's key expressions (exprs[0..n_exprs)) over in
+ * into *keys_out and groups its rows (op_agg.c; also the partial path of agg_partial.c). */
+msoc_status msoc_exec__group_by_keys(xq *q, const msoc_plan_node *node, const msoc_exec_table *in,
+                                     msoc_exec_col ***keys_out, xgroups *g);
 /* Whether every aggregate of the summarize node has a mergeable partial state. */
 bool msoc_exec__agg_can_partial(const msoc_plan_node *agg);
 /* Aggregates one chunk; the partial result's memory comes from keep. */

@@ -430,22 +430,30 @@ static msoc_status run_agg(xq *q, const msoc_plan_agg *agg, msoc_exec_col **args
     }
 }
 
+msoc_status msoc_exec__group_by_keys(xq *q, const msoc_plan_node *node, const msoc_exec_table *in,
+                                     msoc_exec_col ***keys_out, xgroups *g)
+{
+    size_t n_keys = node->n_exprs;
+    msoc_exec_col **keys = msoc_exec__calloc(q, n_keys + 1, sizeof *keys);
+    if (keys == NULL)
+        return q->err->code;
+    for (size_t k = 0; k < n_keys; k++) {
+        msoc_status st = msoc_exec__eval(q, node->exprs[k], in, &keys[k]);
+        if (st != MSOC_OK)
+            return st;
+    }
+    *keys_out = keys;
+    return msoc_exec__group_rows(q, keys, n_keys, in->n_rows, g);
+}
+
 msoc_status msoc_exec__op_agg(xq *q, const msoc_plan_node *node, const msoc_exec_table *in,
                               const msoc_exec_table **out)
 {
     size_t n = in->n_rows;
     size_t n_keys = node->n_exprs;
-    msoc_exec_col **keys = msoc_exec__calloc(q, n_keys + 1, sizeof *keys);
-    if (keys == NULL)
-        return q->err->code;
-    msoc_status st;
-    for (size_t k = 0; k < n_keys; k++) {
-        st = msoc_exec__eval(q, node->exprs[k], in, &keys[k]);
-        if (st != MSOC_OK)
-            return st;
-    }
+    msoc_exec_col **keys = NULL;
     xgroups gt = {0};
-    st = msoc_exec__group_rows(q, keys, n_keys, n, &gt);
+    msoc_status st = msoc_exec__group_by_keys(q, node, in, &keys, &gt);
     if (st != MSOC_OK)
         return st;
     const size_t *gid = gt.gid;
