@@ -150,6 +150,39 @@ msoc_status msoc_exec__join_build(xq *q, const msoc_plan_node *n, const msoc_exe
     return MSOC_OK;
 }
 
+/* Walks the bucket of hash h for the right rows whose keys equal left row i's, and
+ * pairs them with it (or only notes the first, for semi and anti joins); false when out
+ * of memory. */
+static bool walk_push(xq *q, const xjoin_ht *ht, msoc_exec_col **lk, size_t nk, size_t i, uint64_t h,
+                      bool is_first_only, pair_buf *pairs, bool *is_hit)
+{
+    *is_hit = false;
+    for (int64_t e = ht->head[(size_t)h & (ht->cap - 1)]; e != 0; e = ht->next[e - 1]) {
+        size_t j = (size_t)e - 1;
+        if (ht->rh[j] != h || !msoc_exec__key_eq(lk, i, ht->rk, j, nk))
+            continue;
+        *is_hit = true;
+        if (is_first_only)
+            break;
+        if (!pair_push(q, pairs, (int64_t)i, (int64_t)j))
+            return false;
+    }
+    return true;
+}
+
+/* After probing left row i: the row alone in the output when its kind says so (left
+ * outer without a match, semi with one, anti without), and a budget and cancellation
+ * check every 65,536 rows. */
+static msoc_status probe_row_done(xq *q, msoc_plan_join_kind kind, size_t i, bool is_hit, pair_buf *pairs)
+{
+    bool is_emit_alone = (kind == MSOC_PLAN_JOIN_LEFTOUTER && !is_hit) ||
+                         (kind == MSOC_PLAN_JOIN_LEFTSEMI && is_hit) ||
+                         (kind == MSOC_PLAN_JOIN_LEFTANTI && !is_hit);
+    if (is_emit_alone && !pair_push(q, pairs, (int64_t)i, -1))
+        return q->err->code;
+    return (i & 0xffff) == 0xffff ? msoc_exec__check(q) : MSOC_OK;
+}
+
 /* One string key on both sides: the scan hands out one view per dictionary entry, so
  * rows holding the same view share their bucket walk. A small direct-mapped memo keyed by
  * view identity (pointer, length) keeps each walk's result: hashing and comparing run
@@ -202,26 +235,14 @@ static msoc_status probe_str1(xq *q, const msoc_plan_node *n, const xjoin_ht *ht
                     return q->err->code;
             } else {
                 /* several matches (rare: hunting joins mostly have distinct right keys): walk again */
-                uint64_t h = ht->rh[m->j];
-                for (int64_t e = ht->head[(size_t)h & (ht->cap - 1)]; e != 0; e = ht->next[e - 1]) {
-                    size_t j = (size_t)e - 1;
-                    if (ht->rh[j] != h || !msoc_exec__key_eq(lk, i, ht->rk, j, 1))
-                        continue;
-                    if (!pair_push(q, &pairs, (int64_t)i, (int64_t)j))
-                        return q->err->code;
-                }
+                bool is_any;
+                if (!walk_push(q, ht, lk, 1, i, ht->rh[m->j], false, &pairs, &is_any))
+                    return q->err->code;
             }
         }
-        bool is_emit_alone = (kind == MSOC_PLAN_JOIN_LEFTOUTER && !is_hit) ||
-                             (kind == MSOC_PLAN_JOIN_LEFTSEMI && is_hit) ||
-                             (kind == MSOC_PLAN_JOIN_LEFTANTI && !is_hit);
-        if (is_emit_alone && !pair_push(q, &pairs, (int64_t)i, -1))
-            return q->err->code;
-        if ((i & 0xffff) == 0xffff) {
-            msoc_status st = msoc_exec__check(q);
-            if (st != MSOC_OK)
-                return st;
-        }
+        msoc_status st = probe_row_done(q, kind, i, is_hit, &pairs);
+        if (st != MSOC_OK)
+            return st;
     }
     return emit(q, n, l, ht->r, &pairs, out);
 }
@@ -248,28 +269,13 @@ msoc_status msoc_exec__join_probe(xq *q, const msoc_plan_node *n, const xjoin_ht
     for (size_t i = 0; i < nl; i++) {
         bool is_hit = false;
         if (!key_has_null(lk, nk, i)) {
-            uint64_t h = lh[i];
-            for (int64_t e = ht->head[(size_t)h & (ht->cap - 1)]; e != 0; e = ht->next[e - 1]) {
-                size_t j = (size_t)e - 1;
-                if (ht->rh[j] != h || !msoc_exec__key_eq(lk, i, ht->rk, j, nk))
-                    continue;
-                is_hit = true;
-                if (kind == MSOC_PLAN_JOIN_LEFTSEMI || kind == MSOC_PLAN_JOIN_LEFTANTI)
-                    break;
-                if (!pair_push(q, &pairs, (int64_t)i, (int64_t)j))
-                    return q->err->code;
-            }
+            bool is_first_only = kind == MSOC_PLAN_JOIN_LEFTSEMI || kind == MSOC_PLAN_JOIN_LEFTANTI;
+            if (!walk_push(q, ht, lk, nk, i, lh[i], is_first_only, &pairs, &is_hit))
+                return q->err->code;
         }
-        bool is_emit_alone = (kind == MSOC_PLAN_JOIN_LEFTOUTER && !is_hit) ||
-                             (kind == MSOC_PLAN_JOIN_LEFTSEMI && is_hit) ||
-                             (kind == MSOC_PLAN_JOIN_LEFTANTI && !is_hit);
-        if (is_emit_alone && !pair_push(q, &pairs, (int64_t)i, -1))
-            return q->err->code;
-        if ((i & 0xffff) == 0xffff) {
-            msoc_status st = msoc_exec__check(q);
-            if (st != MSOC_OK)
-                return st;
-        }
+        msoc_status st = probe_row_done(q, kind, i, is_hit, &pairs);
+        if (st != MSOC_OK)
+            return st;
     }
     return emit(q, n, l, ht->r, &pairs, out);
 }
