@@ -32,6 +32,7 @@ typedef struct group {
     size_t *name_lens;
     int *pos_cache;       /* field position -> column index (-2 unknown) */
     msoc_stor_value *blank; /* a row before its fields: null, "" for strings */
+    uint8_t *col_kind;    /* per column: BIND_* (what bind_row does with a member) */
     size_t n_pos;
     bool is_custom;
     int ts_col, tenant_col, ws_col;
@@ -101,6 +102,7 @@ typedef struct worker {
     size_t n_route_pos;
     bool has_route_pos;
     const char *prev_obj, *prev_obj_end; /* the text prev_fields point into */
+    msoc_error add_err;        /* bind_row's appender error: clear (zero) but after a failure */
     const msoc_stor_table_def *hint_def;
     int *hint_cols;            /* member position -> column (-1: ignored key) */
     size_t n_hint_cols, cap_hint_cols;
@@ -218,6 +220,18 @@ static msoc_str text_of(const ing_jval *v, msoc_buf *out)
 static bool is_stringish(const ing_jval *v)
 {
     return v->kind == ING_J_STR || v->kind == ING_CSV;
+}
+
+/* msoc_str_trim(text_of(v, tmp)) for a string-ish v, without the copy or the calls
+ * when the text has no escapes and starts and ends with a byte trim keeps (every
+ * byte it removes is <= ' '). */
+static inline msoc_str text_trim(const ing_jval *v, msoc_buf *tmp)
+{
+    if (!v->has_esc && v->len > 0 && (unsigned char)v->p[0] > ' ' &&
+        (unsigned char)v->p[v->len - 1] > ' ')
+        return msoc_str_make(v->p, v->len);
+    tmp->len = 0;
+    return msoc_str_trim(text_of(v, tmp));
 }
 
 /* "YYYY-MM-DDTHH:MM:SS[.f+][Z]" without the general parser; false to fall back. */
@@ -511,8 +525,7 @@ static bool convert(worker *w, const msoc_stor_column *col, size_t idx, const in
     case MSOC_TYPE_TIMESPAN: {
         if (!is_stringish(v))
             return reject_type(w, col->name, t, v);
-        w->tmp.len = 0;
-        msoc_str s = msoc_str_trim(text_of(v, &w->tmp));
+        msoc_str s = text_trim(v, &w->tmp);
         if (s.len == 0)
             return true;
         if (t == MSOC_TYPE_DATETIME) {
@@ -541,8 +554,7 @@ static bool convert(worker *w, const msoc_stor_column *col, size_t idx, const in
     case MSOC_TYPE_GUID: {
         if (!is_stringish(v))
             return reject_type(w, col->name, t, v);
-        w->tmp.len = 0;
-        msoc_str s = msoc_str_trim(text_of(v, &w->tmp));
+        msoc_str s = text_trim(v, &w->tmp);
         if (s.len == 0)
             return true;
         size_t at = w->scratch.len;
@@ -600,6 +612,13 @@ static bool convert(worker *w, const msoc_stor_column *col, size_t idx, const in
 
 /* ---- groups (one appender per tenant/workspace/table per worker) ---- */
 
+/* What bind_row does with a member bound to a column. */
+enum {
+    BIND_STRING,   /* a STRING column: an unescaped JSON string is stored as a view */
+    BIND_SKIP,     /* TenantId/WorkspaceId: the partition, never stored per row */
+    BIND_CONVERT,  /* every other column: convert() */
+};
+
 static void group_free(group *g)
 {
     if (g == NULL)
@@ -609,6 +628,7 @@ static void group_free(group *g)
     msoc_free(g->name_lens);
     msoc_free(g->pos_cache);
     msoc_free(g->blank);
+    msoc_free(g->col_kind);
     msoc_free(g->tenant);
     msoc_free(g->workspace);
     msoc_free(g->table);
@@ -638,6 +658,12 @@ static void group_bind_def(group *g, const msoc_stor_table_def *def)
     g->is_custom = def->source == MSOC_STOR_SRC_CUSTOM;
     msoc_free(g->blank);
     g->blank = msoc_calloc(def->n_cols + 1, sizeof *g->blank);
+    msoc_free(g->col_kind);
+    g->col_kind = msoc_malloc(def->n_cols + 1);
+    for (size_t i = 0; i < def->n_cols; i++)
+        g->col_kind[i] = (int)i == g->tenant_col || (int)i == g->ws_col ? BIND_SKIP
+                         : def->cols[i].type == MSOC_TYPE_STRING        ? BIND_STRING
+                                                                        : BIND_CONVERT;
     for (size_t i = 0; i < def->n_cols; i++) {
         g->blank[i].is_null = def->cols[i].type != MSOC_TYPE_STRING;
         if (!g->blank[i].is_null)
@@ -934,19 +960,25 @@ static bool bind_row(worker *w, group *g, const route *r, group *hint, msoc_stat
         w->n_scr = 0;
         w->scratch.len = 0;
         bool has_unknown = false;
+        const uint8_t *kind = g->col_kind;
         for (size_t i = 0; i < w->fields.n; i++) {
             const field *f = &MSOC_VEC_AT(&w->fields, field, i);
-            int c = can_hint && f->is_same_key && i < w->n_hint_cols ? w->hint_cols[i]
-                                                                      : lookup_col(w, g, i, &f->key);
-            w->hint_cols[i] = c;
+            int c;
+            if (can_hint && f->is_same_key && i < w->n_hint_cols) {
+                c = w->hint_cols[i]; /* and hint_cols[i] stays */
+            } else {
+                c = lookup_col(w, g, i, &f->key);
+                w->hint_cols[i] = c;
+            }
             if (c < 0) {
                 if (g->is_custom && f->val.kind != ING_J_NULL)
                     has_unknown = true;
                 continue;
             }
-            if (c == g->tenant_col || c == g->ws_col)
+            uint8_t k = kind[c];
+            if (k == BIND_SKIP)
                 continue;
-            if (f->val.kind == ING_J_STR && !f->val.has_esc && def->cols[c].type == MSOC_TYPE_STRING) {
+            if (k == BIND_STRING && f->val.kind == ING_J_STR && !f->val.has_esc) {
                 /* convert()'s plain-string case, inline: a view of the input. */
                 w->vals[c].is_null = false;
                 w->vals[c].v.s.ptr = f->val.p;
@@ -996,10 +1028,13 @@ static bool bind_row(worker *w, group *g, const route *r, group *hint, msoc_stat
             if (w->scr_off[i] != SIZE_MAX)
                 w->vals[i].v.s.ptr = w->scratch.data + w->scr_off[i];
         }
-        msoc_error e2;
-        msoc_error_clear(&e2);
-        if (msoc_stor_appender_add_row(g->ap, w->vals, &e2) != MSOC_OK)
-            return reject(w, "%s", e2.msg);
+        /* add_err stays clear between failures (workers start zeroed): no memset
+         * of a whole msoc_error per row. */
+        if (msoc_stor_appender_add_row(g->ap, w->vals, &w->add_err) != MSOC_OK) {
+            reject(w, "%s", w->add_err.msg);
+            msoc_error_clear(&w->add_err);
+            return false;
+        }
         return true;
     }
     return reject(w, "the row's columns changed while binding");
