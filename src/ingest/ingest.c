@@ -1116,12 +1116,14 @@ static bool do_json_record(worker *w, const char *p, size_t len, msoc_status *st
     } else {
         hint = NULL;
     }
-    /* The hint keys lie in the previous object's text: when it and this record are
-     * both inside the job's buffer, bytes up to the buffer's end may be read. */
+    /* The hint keys lie in the previous object's text: when it (with 16 bytes after
+     * it, so every key's last 16-byte step) and this record are both inside the
+     * job's buffer, bytes up to the buffer's end may be read. */
     uintptr_t lo = (uintptr_t)w->job->data, hi = lo + w->job->len;
     const char *read_end = NULL;
     if (n_hint > 0 && w->job->data != NULL && (uintptr_t)w->prev_obj >= lo &&
-        (uintptr_t)w->prev_obj_end <= hi && (uintptr_t)p >= lo && (uintptr_t)p + len <= hi)
+        (uintptr_t)w->prev_obj_end <= hi && hi - (uintptr_t)w->prev_obj_end >= 16 &&
+        (uintptr_t)p >= lo && (uintptr_t)p + len <= hi)
         read_end = w->job->data + w->job->len;
     bool is_same_layout;
     const char *e = msoc_ingest__json_object(p, p + len, &w->fields, hint_keys, n_hint, read_end,

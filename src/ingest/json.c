@@ -529,6 +529,26 @@ const char *msoc_ingest__json_object(const char *p, const char *end, msoc_vec *f
             f->val.p = q + 1;
             f->val.len = (size_t)(e - q - 2);
             q = e;
+        } else if (q < end && ((unsigned)(*q - '0') < 10u || *q == '-')) {
+            /* An integer (-?(0|[1-9][0-9]*)) here, as scan_number would take it;
+             * anything else (a fraction, an exponent, a bare '-') goes to scan_value. */
+            const char *s = q, *d = q + (*q == '-'), *x = d;
+            if (x < end && *x == '0')
+                x++;
+            else
+                while (x < end && (unsigned)(*x - '0') < 10u)
+                    x++;
+            if (x > d && (x >= end || (*x != '.' && *x != 'e' && *x != 'E'))) {
+                f->val.kind = ING_J_INT;
+                f->val.p = s;
+                f->val.len = (size_t)(x - s);
+                f->val.has_esc = false;
+                q = x;
+            } else {
+                q = scan_value(s, end, 1, &f->val, why);
+                if (q == NULL)
+                    return NULL;
+            }
         } else {
             q = scan_value(q, end, 1, &f->val, why);
             if (q == NULL)

@@ -485,11 +485,17 @@ static void synthetic_routing(size_t *n_rows, size_t *n_rej)
             break;
         }
     }
+    /* Integers are scanned inline: valid forms, and malformed ones (rejected). */
+    static const char *const nums[] = {"0",   "-0",  "-12", "123456789012345678",
+                                       "1234567890123456789", "-123456789012345678",
+                                       "01",  "-",   "-a",  "00", "-01", "1x"};
+    for (size_t k = 0; k < sizeof nums / sizeof nums[0]; k++)
+        fprintf(f, "{\"TenantId\":\"ta\",\"ProcessId\":%s,\"FileName\":\"n%zu\"}\n", nums[k], k);
     fclose(f);
     size_t before = *n_rej;
     roundtrip(path, "DeviceProcessEvents", NULL, NULL, n_rows, n_rej);
-    if (!g_fail && *n_rej - before != 50)
-        FAIL("%s: %zu rows rejected, expected 50", path, *n_rej - before);
+    if (!g_fail && *n_rej - before != 56)
+        FAIL("%s: %zu rows rejected, expected 56", path, *n_rej - before);
     unlink(path);
 }
 
