@@ -28,12 +28,54 @@
 
 /* ---- writer ---- */
 
+/* Scratch an extent writer reuses across columns, blocks and extents (one per
+ * appender): the dictionary hash table and arrays, the encode and compress
+ * buffers and the zstd context. Big buffers allocated and freed per block column
+ * cost page faults and zeroing; reused ones stay in cache. */
+struct stor_extent_writer {
+    uint64_t *slots;        /* (hash tag << 32) | (dict index + 1); 0 = empty */
+    size_t cap_slots;
+    uint32_t *codes;
+    size_t cap_codes;
+    const char **ptrs;
+    uint32_t *lens;
+    uint64_t *hashes;
+    size_t cap_dict;
+    msoc_buf raw, comp;
+    ZSTD_CCtx *zc;
+};
+
+stor_extent_writer *msoc_stor__extent_writer_new(void)
+{
+    stor_extent_writer *w = msoc_calloc(1, sizeof *w);
+    msoc_buf_init(&w->raw, RAW_MAX);
+    msoc_buf_init(&w->comp, RAW_MAX + (RAW_MAX >> 4));
+    return w;
+}
+
+void msoc_stor__extent_writer_free(stor_extent_writer *w)
+{
+    if (w == NULL)
+        return;
+    msoc_free(w->slots);
+    msoc_free(w->codes);
+    msoc_free(w->ptrs);
+    msoc_free(w->lens);
+    msoc_free(w->hashes);
+    msoc_buf_fini(&w->raw);
+    msoc_buf_fini(&w->comp);
+    ZSTD_freeCCtx(w->zc);
+    msoc_free(w);
+}
+
+/* A dictionary under construction (views into the writer's arrays). */
 typedef struct dict_build {
-    uint32_t *slots; /* dict index + 1, 0 = empty */
-    size_t cap;
+    uint64_t *slots;
+    size_t cap;             /* slots in use (a power of two) */
     uint32_t *codes;
     const char **ptrs;
     uint32_t *lens;
+    uint64_t *hashes;
     size_t n_dict;
 } dict_build;
 
@@ -42,22 +84,72 @@ static uint32_t *block_offsets(const stor_colvec *c)
     return (uint32_t *)(void *)c->offs.data;
 }
 
+/* Doubles the table in use and re-inserts every entry from its stored hash. */
+static void dict_grow(dict_build *d)
+{
+    d->cap *= 2;
+    memset(d->slots, 0, d->cap * sizeof *d->slots);
+    for (size_t k = 0; k < d->n_dict; k++) {
+        size_t s = (size_t)d->hashes[k] & (d->cap - 1);
+        while (d->slots[s] != 0)
+            s = (s + 1) & (d->cap - 1);
+        d->slots[s] = (d->hashes[k] >> 32 << 32) | (uint64_t)(k + 1);
+    }
+}
+
+/* True when the len bytes at a and b are equal; the last 8 bytes first (values
+ * of one column often share a prefix: paths, hashes of one length). */
+static inline bool same_bytes(const char *a, const char *b, size_t len)
+{
+    if (len >= 8) {
+        uint64_t x, y;
+        memcpy(&x, a + len - 8, 8);
+        memcpy(&y, b + len - 8, 8);
+        if (x != y)
+            return false;
+    }
+    return memcmp(a, b, len) == 0;
+}
+
 /* Builds a dictionary for rows [r0, r0+n) when there are few distinct values;
- * returns false (plain) otherwise. */
-static bool dict_try(const stor_colvec *c, size_t r0, size_t n, dict_build *d)
+ * returns false (plain) otherwise. The hash table starts small (most columns
+ * have a few hundred values) and doubles at half load; a slot holds the upper 32
+ * bits of the value's hash, so a probe rarely touches a value that differs. */
+static bool dict_try(stor_extent_writer *w, const stor_colvec *c, size_t r0, size_t n,
+                     dict_build *d)
 {
     if (n < 64)
         return false;
     const uint32_t *offs = block_offsets(c);
     size_t limit = n / 4 < 65535 ? n / 4 : 65535;
-    size_t cap = 1024;
-    while (cap < 2 * (limit + 1))
-        cap <<= 1;
-    d->cap = cap;
-    d->slots = msoc_calloc(cap, sizeof *d->slots);
-    d->codes = msoc_malloc(n * sizeof *d->codes);
-    d->ptrs = msoc_malloc((limit + 1) * sizeof *d->ptrs);
-    d->lens = msoc_malloc((limit + 1) * sizeof *d->lens);
+    size_t max_cap = 1024;
+    while (max_cap < 2 * (limit + 1))
+        max_cap <<= 1;
+    if (w->cap_slots < max_cap) {
+        msoc_free(w->slots);
+        w->slots = msoc_malloc(max_cap * sizeof *w->slots);
+        w->cap_slots = max_cap;
+    }
+    if (w->cap_codes < n) {
+        msoc_free(w->codes);
+        w->codes = msoc_malloc(n * sizeof *w->codes);
+        w->cap_codes = n;
+    }
+    if (w->cap_dict < limit + 1) {
+        msoc_free(w->ptrs);
+        msoc_free(w->lens);
+        msoc_free(w->hashes);
+        w->ptrs = msoc_malloc((limit + 1) * sizeof *w->ptrs);
+        w->lens = msoc_malloc((limit + 1) * sizeof *w->lens);
+        w->hashes = msoc_malloc((limit + 1) * sizeof *w->hashes);
+        w->cap_dict = limit + 1;
+    }
+    d->slots = w->slots;
+    d->cap = 1024;
+    d->codes = w->codes;
+    d->ptrs = w->ptrs;
+    d->lens = w->lens;
+    d->hashes = w->hashes;
     d->n_dict = 0;
     size_t sample = n < 2048 ? n : 2048;
     const char *base = c->data.data != NULL ? c->data.data : "";
@@ -69,6 +161,8 @@ static bool dict_try(const stor_colvec *c, size_t r0, size_t n, dict_build *d)
         memset(d->codes, 0, n * sizeof *d->codes);
         return true;
     }
+    memset(d->slots, 0, d->cap * sizeof *d->slots);
+    uint32_t *codes = d->codes;
     for (size_t i = 0; i < n; i++) {
         /* Give up early on values that are nearly all distinct: at 2048 rows, and at
          * each doubling, more than three in four rows brought a new value. A column of
@@ -78,66 +172,79 @@ static bool dict_try(const stor_colvec *c, size_t r0, size_t n, dict_build *d)
             return false;
         const char *p = base + offs[r0 + i];
         uint32_t len = offs[r0 + i + 1] - offs[r0 + i];
-        if (i > 0 && len == offs[r0 + i] - offs[r0 + i - 1] &&
-            (len == 0 || memcmp(p - len, p, len) == 0)) {
+        if (i > 0 && len == offs[r0 + i] - offs[r0 + i - 1] && same_bytes(p - len, p, len)) {
             /* The same value as the row before (runs are common): its code. */
-            d->codes[i] = d->codes[i - 1];
+            codes[i] = codes[i - 1];
             continue;
         }
         uint64_t h = XXH3_64bits(p, len);
-        size_t s = (size_t)h & (cap - 1);
+        uint64_t tag = h >> 32 << 32;
+        size_t s = (size_t)h & (d->cap - 1);
         for (;;) {
-            uint32_t e = d->slots[s];
+            uint64_t e = d->slots[s];
             if (e == 0) {
                 if (d->n_dict >= limit)
                     return false;
-                d->ptrs[d->n_dict] = p;
-                d->lens[d->n_dict] = len;
-                d->slots[s] = (uint32_t)++d->n_dict;
-                d->codes[i] = (uint32_t)(d->n_dict - 1);
+                size_t k = d->n_dict++;
+                d->ptrs[k] = p;
+                d->lens[k] = len;
+                d->hashes[k] = h;
+                d->slots[s] = tag | (uint64_t)(k + 1);
+                codes[i] = (uint32_t)k;
+                if (2 * d->n_dict > d->cap)
+                    dict_grow(d);
                 break;
             }
-            if (d->lens[e - 1] == len && memcmp(d->ptrs[e - 1], p, len) == 0) {
-                d->codes[i] = e - 1;
-                break;
+            if ((e >> 32 << 32) == tag) {
+                uint32_t k = (uint32_t)e - 1;
+                if (d->lens[k] == len && memcmp(d->ptrs[k], p, len) == 0) {
+                    codes[i] = k;
+                    break;
+                }
             }
-            s = (s + 1) & (cap - 1);
+            s = (s + 1) & (d->cap - 1);
         }
     }
     return true;
-}
-
-static void dict_free(dict_build *d)
-{
-    msoc_free(d->slots);
-    msoc_free(d->codes);
-    msoc_free(d->ptrs);
-    msoc_free(d->lens);
-    memset(d, 0, sizeof *d);
 }
 
 static void put_bits(msoc_buf *raw, const uint8_t *bm, size_t r0, size_t n)
 {
     size_t nb = (n + 7) / 8;
     uint8_t *p = (uint8_t *)stor_reserve(raw, nb);
-    memset(p, 0, nb);
-    for (size_t i = 0; i < n; i++)
-        if (stor_bit(bm, r0 + i))
-            p[i >> 3] = (uint8_t)(p[i >> 3] | (1 << (i & 7)));
+    if ((r0 & 7) == 0) {
+        /* Blocks start on a byte (block_rows is a multiple of 8): copy, clear the tail. */
+        memcpy(p, bm + r0 / 8, nb);
+        if (n & 7)
+            p[nb - 1] = (uint8_t)(p[nb - 1] & ((1u << (n & 7)) - 1));
+    } else {
+        memset(p, 0, nb);
+        for (size_t i = 0; i < n; i++)
+            if (stor_bit(bm, r0 + i))
+                p[i >> 3] = (uint8_t)(p[i >> 3] | (1 << (i & 7)));
+    }
     raw->len += nb;
 }
 
 static bool any_bits(const uint8_t *bm, size_t r0, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
+    size_t i = 0;
+    for (; i < n && ((r0 + i) & 7) != 0; i++)
+        if (stor_bit(bm, r0 + i))
+            return true;
+    for (; i + 8 <= n; i += 8)
+        if (bm[(r0 + i) >> 3] != 0)
+            return true;
+    for (; i < n; i++)
         if (stor_bit(bm, r0 + i))
             return true;
     return false;
 }
 
 /* Encodes rows [r0, r0+n) of column c (type t, bitmap nulls or NULL) into raw. */
-static void encode_block(msoc_type t, const stor_colvec *c, const uint8_t *nulls, size_t r0,
-                         size_t n, msoc_buf *raw, stor_blockcol *bc)
+static void encode_block(stor_extent_writer *wr, msoc_type t, const stor_colvec *c,
+                         const uint8_t *nulls, size_t r0, size_t n, msoc_buf *raw,
+                         stor_blockcol *bc)
 {
     bool has_nulls = nulls != NULL && any_bits(nulls, r0, n);
     uint8_t enc = ENC_PLAIN;
@@ -148,7 +255,7 @@ static void encode_block(msoc_type t, const stor_colvec *c, const uint8_t *nulls
     if (w == 0) {
         dict_build d = {0};
         const uint32_t *offs = block_offsets(c);
-        if (dict_try(c, r0, n, &d)) {
+        if (dict_try(wr, c, r0, n, &d)) {
             enc = ENC_DICT;
             uint32_t nd = (uint32_t)d.n_dict;
             stor_append(raw, &nd, 4);
@@ -184,7 +291,6 @@ static void encode_block(msoc_type t, const stor_colvec *c, const uint8_t *nulls
             if (offs[r0 + n] > base)
                 stor_append(raw, c->data.data + base, offs[r0 + n] - base);
         }
-        dict_free(&d);
     } else {
         const char *src = c->data.data != NULL ? c->data.data + w * r0 : "";
         if (w == 8 && t != MSOC_TYPE_REAL) {
@@ -260,17 +366,20 @@ msoc_status msoc_stor__extent_write(const char *dir, const stor_rowset *rs,
     size_t n = rs->n_rows, n_cols = rs->n_cols;
     size_t brows = ep->block_rows ? ep->block_rows : 65536;
     size_t n_blocks = (n + brows - 1) / brows;
-    msoc_buf out, raw, comp;
+    stor_extent_writer *tmp_wr = ep->writer == NULL ? msoc_stor__extent_writer_new() : NULL;
+    stor_extent_writer *wr = ep->writer != NULL ? ep->writer : tmp_wr;
+    msoc_buf out;
     msoc_buf_init(&out, (size_t)1 << 40);
-    msoc_buf_init(&raw, RAW_MAX);
-    msoc_buf_init(&comp, RAW_MAX + (RAW_MAX >> 4));
+    msoc_buf *raw = &wr->raw, *comp = &wr->comp;
     char hdr[HDR_LEN] = {0};
     memcpy(hdr, STOR_EXT_MAGIC, 8);
     uint32_t ver = STOR_EXT_VERSION;
     memcpy(hdr + 8, &ver, 4);
     stor_append(&out, hdr, HDR_LEN);
     stor_blockcol *bcs = msoc_calloc(n_blocks * (n_cols + 1) + 1, sizeof *bcs);
-    ZSTD_CCtx *zc = ep->codec == MSOC_STOR_CODEC_ZSTD ? ZSTD_createCCtx() : NULL;
+    if (ep->codec == MSOC_STOR_CODEC_ZSTD && wr->zc == NULL)
+        wr->zc = ZSTD_createCCtx();
+    ZSTD_CCtx *zc = wr->zc;
     int time_col = -1;
     if (def->timestamp_col != NULL && def->timestamp_col[0] != '\0') {
         int tc = msoc_stor_table_col_index(def, def->timestamp_col, strlen(def->timestamp_col));
@@ -288,32 +397,32 @@ msoc_status msoc_stor__extent_write(const char *dir, const stor_rowset *rs,
         for (size_t c = 0; c <= n_cols; c++) {
             const stor_colvec *cv = c < n_cols ? &rs->cols[c] : &ingest_col;
             stor_blockcol *bc = &bcs[b * (n_cols + 1) + c];
-            msoc_buf_reset(&raw);
-            encode_block(cv->type, cv, cv->has_nulls ? (const uint8_t *)cv->nulls.data : NULL,
-                         r0, nr, &raw, bc);
-            bc->raw_len = (uint32_t)raw.len;
+            msoc_buf_reset(raw);
+            encode_block(wr, cv->type, cv,
+                         cv->has_nulls ? (const uint8_t *)cv->nulls.data : NULL, r0, nr, raw, bc);
+            bc->raw_len = (uint32_t)raw->len;
             bc->off = out.len;
-            const char *blk = raw.data;
-            size_t blen = raw.len;
+            const char *blk = raw->data;
+            size_t blen = raw->len;
             bc->codec = MSOC_STOR_CODEC_NONE;
-            if (ep->codec == MSOC_STOR_CODEC_ZSTD && raw.len > 64) {
-                size_t bound = ZSTD_compressBound(raw.len);
-                msoc_buf_reset(&comp);
-                char *dst = stor_reserve(&comp, bound);
-                size_t z = ZSTD_compressCCtx(zc, dst, bound, raw.data, raw.len,
+            if (ep->codec == MSOC_STOR_CODEC_ZSTD && raw->len > 64) {
+                size_t bound = ZSTD_compressBound(raw->len);
+                msoc_buf_reset(comp);
+                char *dst = stor_reserve(comp, bound);
+                size_t z = ZSTD_compressCCtx(zc, dst, bound, raw->data, raw->len,
                                              ep->zstd_level ? ep->zstd_level : 3);
-                if (!ZSTD_isError(z) && z < raw.len) {
+                if (!ZSTD_isError(z) && z < raw->len) {
                     blk = dst;
                     blen = z;
                     bc->codec = MSOC_STOR_CODEC_ZSTD;
                 }
-            } else if (ep->codec == MSOC_STOR_CODEC_LZ4 && raw.len > 64 &&
-                       raw.len < (size_t)LZ4_MAX_INPUT_SIZE) {
-                int bound = LZ4_compressBound((int)raw.len);
-                msoc_buf_reset(&comp);
-                char *dst = stor_reserve(&comp, (size_t)bound);
-                int z = LZ4_compress_default(raw.data, dst, (int)raw.len, bound);
-                if (z > 0 && (size_t)z < raw.len) {
+            } else if (ep->codec == MSOC_STOR_CODEC_LZ4 && raw->len > 64 &&
+                       raw->len < (size_t)LZ4_MAX_INPUT_SIZE) {
+                int bound = LZ4_compressBound((int)raw->len);
+                msoc_buf_reset(comp);
+                char *dst = stor_reserve(comp, (size_t)bound);
+                int z = LZ4_compress_default(raw->data, dst, (int)raw->len, bound);
+                if (z > 0 && (size_t)z < raw->len) {
                     blk = dst;
                     blen = (size_t)z;
                     bc->codec = MSOC_STOR_CODEC_LZ4;
@@ -336,7 +445,6 @@ msoc_status msoc_stor__extent_write(const char *dir, const stor_rowset *rs,
             }
         }
     }
-    ZSTD_freeCCtx(zc);
     size_t footer_off = out.len;
     put_u32(&out, (uint32_t)n_cols);
     for (size_t c = 0; c < n_cols; c++) {
@@ -380,8 +488,7 @@ msoc_status msoc_stor__extent_write(const char *dir, const stor_rowset *rs,
     put_u64(&out, fh);
     stor_append(&out, STOR_EXT_END, 8);
     msoc_free(bcs);
-    msoc_buf_fini(&raw);
-    msoc_buf_fini(&comp);
+    msoc_stor__extent_writer_free(tmp_wr);
 
     char name[64];
     snprintf(name, sizeof name, "e-%016" PRIx64 ".ext", ep->id);

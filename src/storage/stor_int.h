@@ -133,7 +133,14 @@ typedef struct stor_extent {
     stor_blockcol *blocks;        /* n_blocks x (n_cols + 1): the last is ingestion time */
 } stor_extent;
 
+/* Scratch reused across extent writes (dictionary tables, buffers, zstd
+ * context); not thread-safe: one per appender or per call. */
+typedef struct stor_extent_writer stor_extent_writer;
+stor_extent_writer *msoc_stor__extent_writer_new(void);
+void msoc_stor__extent_writer_free(stor_extent_writer *w);
+
 typedef struct stor_extent_params {
+    stor_extent_writer *writer; /* NULL: a temporary one */
     int codec, zstd_level;
     size_t block_rows;
     bool is_nosync;

@@ -401,6 +401,7 @@ struct msoc_stor_appender {
     const msoc_stor_table_def *def;
     stor_rowset pending;
     msoc_buf rec;
+    stor_extent_writer *wr;  /* extent scratch, made on the first bulk commit or seal */
 };
 
 msoc_status msoc_stor_appender_open(msoc_stor_db *db, const char *tenant, const char *workspace,
@@ -462,6 +463,7 @@ void msoc_stor_appender_close(msoc_stor_appender *ap)
         return;
     msoc_stor__rowset_fini(&ap->pending);
     msoc_buf_fini(&ap->rec);
+    msoc_stor__extent_writer_free(ap->wr);
     msoc_free(ap);
 }
 
@@ -490,10 +492,10 @@ static msoc_status wal_open_locked(stor_table *t, msoc_error *err)
 
 /* Seals t->frozen into an extent covering WAL segments <= upto, then deletes them. */
 static msoc_status seal_frozen(stor_table *t, stor_rowset *frozen, uint64_t upto, uint64_t id,
-                               msoc_error *err)
+                               stor_extent_writer *wr, msoc_error *err)
 {
     msoc_stor_db *db = t->db;
-    stor_extent_params ep = {.codec = db->opts.codec, .zstd_level = db->opts.zstd_level,
+    stor_extent_params ep = {.writer = wr, .codec = db->opts.codec, .zstd_level = db->opts.zstd_level,
                              .block_rows = db->opts.block_rows, .is_nosync = db->opts.is_nosync,
                              .id = id, .wal_upto = upto};
     char *path = NULL;
@@ -557,7 +559,9 @@ static bool freeze_locked(stor_table *t, bool is_force, uint64_t *upto, uint64_t
     return true;
 }
 
-static msoc_status maybe_seal(stor_table *t, bool is_force, msoc_error *err)
+/* wr: the caller's extent scratch, or NULL. */
+static msoc_status maybe_seal(stor_table *t, bool is_force, stor_extent_writer *wr,
+                              msoc_error *err)
 {
     uint64_t upto = 0, id = 0;
     pthread_mutex_lock(&t->mu);
@@ -566,7 +570,7 @@ static msoc_status maybe_seal(stor_table *t, bool is_force, msoc_error *err)
     pthread_mutex_unlock(&t->mu);
     if (!is_seal)
         return MSOC_OK;
-    return seal_frozen(t, frozen, upto, id, err);
+    return seal_frozen(t, frozen, upto, id, wr, err);
 }
 
 msoc_status msoc_stor_appender_commit(msoc_stor_appender *ap, msoc_error *err)
@@ -582,7 +586,10 @@ msoc_status msoc_stor_appender_commit(msoc_stor_appender *ap, msoc_error *err)
         pthread_mutex_lock(&t->mu);
         uint64_t id = t->next_id++;
         pthread_mutex_unlock(&t->mu);
-        stor_extent_params ep = {.codec = db->opts.codec, .zstd_level = db->opts.zstd_level,
+        if (ap->wr == NULL)
+            ap->wr = msoc_stor__extent_writer_new();
+        stor_extent_params ep = {.writer = ap->wr, .codec = db->opts.codec,
+                                 .zstd_level = db->opts.zstd_level,
                                  .block_rows = db->opts.block_rows,
                                  .is_nosync = db->opts.is_nosync, .id = id};
         char *path = NULL;
@@ -668,7 +675,7 @@ msoc_status msoc_stor_appender_commit(msoc_stor_appender *ap, msoc_error *err)
     t->n_inflight--;
     pthread_mutex_unlock(&t->mu);
     msoc_stor__rowset_clear(&ap->pending);
-    return maybe_seal(t, false, err);
+    return maybe_seal(t, false, ap->wr, err);
 }
 
 msoc_status msoc_stor_flush(msoc_stor_db *db, bool is_force, msoc_error *err)
@@ -684,7 +691,7 @@ msoc_status msoc_stor_flush(msoc_stor_db *db, bool is_force, msoc_error *err)
     msoc_status st = MSOC_OK;
     for (size_t j = 0; j < i && st == MSOC_OK; j++)
         if (!db->opts.is_readonly)
-            st = maybe_seal(ts[j], is_force, err);
+            st = maybe_seal(ts[j], is_force, NULL, err);
     msoc_free(ts);
     return st;
 }
