@@ -29,7 +29,7 @@ typedef struct msoc_stor_options {
     int64_t seal_age_ms;     /* ... or when its oldest row is older (default 60000) */
     size_t block_rows;       /* rows per extent block (default 65536) */
     int codec;               /* MSOC_STOR_CODEC_* for new extents; 0 = ZSTD, -1 = NONE */
-    int zstd_level;          /* default 3 */
+    int zstd_level;          /* default 1 (docs/storage.md, extent format) */
     int retention_days;      /* default retention (default 180) */
     bool is_readonly;        /* no recovery writes, no seals (inspection tools) */
     bool is_nosync;          /* skip fsync (tests and fuzzing only: nothing is durable) */

@@ -47,7 +47,7 @@ msoc_status msoc_stor_open(const char *dir, const msoc_stor_options *opts, msoc_
     else if (db->opts.codec < 0)
         db->opts.codec = MSOC_STOR_CODEC_NONE;
     if (db->opts.zstd_level == 0)
-        db->opts.zstd_level = 3;
+        db->opts.zstd_level = 1; /* level 3: ~15% more writer CPU for 2% smaller extents */
     if (db->opts.retention_days == 0)
         db->opts.retention_days = 180;
     /* One writing process per data directory: a second one (a CLI ingest next to a
