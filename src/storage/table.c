@@ -19,6 +19,11 @@
 #include "stor_table.h"
 
 #define WAL_REC_MAX ((size_t)1 << 31)
+/* A commit with this many bytes of values becomes an extent of its own even when
+ * it has fewer than block_rows/2 rows: through the WAL its raw rows would be
+ * written and fsynced once, copied into the memtable, and encoded again at seal
+ * (a batch of wide rows that spans two tenants leaves such a piece for each). */
+#define BULK_BYTES ((size_t)4 << 20)
 
 static void table_free(stor_table *t);
 
@@ -581,7 +586,7 @@ msoc_status msoc_stor_appender_commit(msoc_stor_appender *ap, msoc_error *err)
         return MSOC_OK;
     msoc_stor__rowset_set_ingest(&ap->pending, 0, msoc_datetime_now());
     msoc_status st = MSOC_OK;
-    if (ap->pending.n_rows >= db->opts.block_rows / 2) {
+    if (ap->pending.n_rows >= db->opts.block_rows / 2 || ap->pending.bytes >= BULK_BYTES) {
         /* A bulk commit becomes an extent of its own: durable once renamed, no WAL. */
         pthread_mutex_lock(&t->mu);
         uint64_t id = t->next_id++;
