@@ -1,0 +1,262 @@
+/* The extent writer through storage.h: dictionary blocks of near-duplicate
+ * strings (values that differ in one byte, at the start, middle or end, for
+ * every length the inline comparison treats differently) read back value for
+ * value; zone maps of columns without nulls (negative values included) prune
+ * time ranges exactly; and a commit of few but wide rows (>= 4 MiB of values)
+ * becomes an extent while a small one goes to the WAL. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <dirent.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "core/fs.h"
+#include "core/mem.h"
+#include "core/str.h"
+#include "storage/storage.h"
+
+static char g_dir[256];
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(g_dir, sizeof g_dir, "/tmp/msoc_stor_writer_test_%d", (int)getpid());
+    msoc_remove_tree(g_dir, NULL);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    msoc_remove_tree(g_dir, NULL);
+    return 0;
+}
+
+static const size_t g_lens[] = {0, 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 24, 31, 32, 33, 40, 64, 100};
+#define N_LENS (sizeof g_lens / sizeof g_lens[0])
+
+/* Variant v of the value set: length g_lens[v % N_LENS], all 'x' except one byte
+ * (first, middle or last, by (v / N_LENS) % 3) set to 'a' + v / (3 * N_LENS). */
+static size_t variant(size_t v, char *out)
+{
+    size_t len = g_lens[v % N_LENS];
+    memset(out, 'x', len);
+    if (len > 0) {
+        size_t where = (v / N_LENS) % 3;
+        size_t pos = where == 0 ? 0 : where == 1 ? len / 2 : len - 1;
+        out[pos] = (char)('a' + v / (3 * N_LENS));
+    }
+    return len;
+}
+
+#define N_VARIANTS (3 * N_LENS * 4)
+
+static uint64_t mix(uint64_t x)
+{
+    x += 0x9E3779B97F4A7C15ull;
+    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+    x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+    return x ^ (x >> 31);
+}
+
+/* Row i's variant: groups of three rows share one (runs); the length changes
+ * every 30 rows, so most neighbours that differ have the same length and differ
+ * in one byte only (what the run check and the inline comparison must catch). */
+static size_t row_variant(size_t i)
+{
+    size_t len_idx = (size_t)(mix(i / 30 + 1000) % N_LENS);
+    return len_idx + N_LENS * (size_t)(mix(i / 3) % 12);
+}
+
+static msoc_str col_str(const msoc_col *c, size_t i)
+{
+    const msoc_col *s = c->dict_codes != NULL ? c->dict : c;
+    size_t k = c->dict_codes != NULL ? c->dict_codes[i] : i;
+    return msoc_str_make(s->v.str.bytes + s->v.str.offsets[k],
+                         s->v.str.offsets[k + 1] - s->v.str.offsets[k]);
+}
+
+static size_t count_files(const char *sub, const char *suffix)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/tenants/t1/defender/DeviceProcessEvents/%s", g_dir, sub);
+    DIR *d = opendir(path);
+    if (d == NULL)
+        return 0;
+    size_t n = 0, sl = strlen(suffix);
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        size_t nl = strlen(de->d_name);
+        if (nl > sl && strcmp(de->d_name + nl - sl, suffix) == 0)
+            n++;
+    }
+    closedir(d);
+    return n;
+}
+
+static void test_dict_near_duplicates(void **state)
+{
+    (void)state;
+    msoc_stor_options o = {.block_rows = 4096, .is_nosync = true};
+    msoc_stor_db *db;
+    msoc_error err;
+    msoc_error_clear(&err);
+    assert_int_equal(msoc_stor_open(g_dir, &o, &db, &err), MSOC_OK);
+    const msoc_stor_table_def *def = msoc_stor_table_find(db, "DeviceProcessEvents", 19);
+    assert_non_null(def);
+    int ts = msoc_stor_table_col_index(def, "Timestamp", 9);
+    int file = msoc_stor_table_col_index(def, "FileName", 8);
+    int pid = msoc_stor_table_col_index(def, "ProcessId", 9);
+    msoc_stor_appender *ap;
+    assert_int_equal(msoc_stor_appender_open(db, "t1", NULL, "DeviceProcessEvents", &ap, &err),
+                     MSOC_OK);
+    const size_t n = 10000; /* two full blocks and a partial one, in one bulk commit */
+    msoc_stor_value *v = calloc(def->n_cols, sizeof *v);
+    char buf[128];
+    for (size_t i = 0; i < n; i++) {
+        for (size_t c = 0; c < def->n_cols; c++)
+            v[c] = (msoc_stor_value){.is_null = true};
+        /* Timestamps around the epoch, so the first block has negative ones. */
+        v[ts] = (msoc_stor_value){.is_null = false, .v.i64 = ((int64_t)i - 2000) * 1000};
+        v[pid] = (msoc_stor_value){.is_null = false, .v.i64 = (int64_t)i};
+        size_t len = variant(row_variant(i), buf);
+        v[file] = (msoc_stor_value){.is_null = false, .v.s = {buf, len}};
+        assert_int_equal(msoc_stor_appender_add_row(ap, v, &err), MSOC_OK);
+    }
+    free(v);
+    assert_int_equal(msoc_stor_appender_commit(ap, &err), MSOC_OK);
+    msoc_stor_appender_close(ap);
+    assert_int_equal(count_files("extents", ".ext"), 1);
+
+    for (int pass = 0; pass < 2; pass++) {
+        /* pass 0: every row; pass 1: [1000, 5000) ticks, which the zone maps of the
+         * three blocks ([-2e6, 2.095e6], [2.096e6, ...], ...) confine to block 0. */
+        msoc_datetime lo = pass == 0 ? MSOC_TIME_NULL : 1000;
+        msoc_datetime hi = pass == 0 ? MSOC_TIME_NULL : 5000;
+        int cols[] = {pid, file, ts};
+        msoc_stor_target tg = {"t1", NULL};
+        msoc_stor_scan_spec spec = {&tg, 1, "DeviceProcessEvents", cols, 3, lo, hi,
+                                    MSOC_TIME_NULL, MSOC_TIME_NULL};
+        msoc_stor_scan *s;
+        assert_int_equal(msoc_stor_scan_open(db, &spec, &s, &err), MSOC_OK);
+        assert_int_equal(msoc_stor_scan_n_chunks(s), pass == 0 ? 3 : 1);
+        msoc_arena *a = msoc_arena_new(NULL, 0, "test");
+        size_t total = 0, n_dict = 0;
+        for (size_t k = 0; k < msoc_stor_scan_n_chunks(s); k++) {
+            msoc_batch b;
+            msoc_arena_reset(a);
+            assert_int_equal(msoc_stor_scan_chunk(s, k, a, &b, &err), MSOC_OK);
+            if (b.cols[1].dict_codes != NULL)
+                n_dict++;
+            for (size_t i = 0; i < b.n_rows; i++) {
+                int64_t id = b.cols[0].v.i64[i];
+                assert_true(id >= 0 && (size_t)id < n);
+                size_t len = variant(row_variant((size_t)id), buf);
+                msoc_str got = col_str(&b.cols[1], i);
+                assert_int_equal(got.len, len);
+                assert_memory_equal(got.ptr, buf, len);
+                assert_int_equal(b.cols[2].v.i64[i], (id - 2000) * 1000);
+            }
+            total += b.n_rows;
+        }
+        /* The value set is small: every block is dictionary-encoded. */
+        assert_int_equal(n_dict, msoc_stor_scan_n_chunks(s));
+        assert_int_equal(total, pass == 0 ? n : 4096);
+        msoc_arena_free(a);
+        msoc_stor_scan_close(s);
+    }
+    msoc_stor_close(db);
+}
+
+static void test_bulk_by_bytes(void **state)
+{
+    (void)state;
+    msoc_stor_options o = {.is_nosync = true}; /* block_rows 65536: bulk from 32768 rows */
+    msoc_stor_db *db;
+    msoc_error err;
+    msoc_error_clear(&err);
+    assert_int_equal(msoc_stor_open(g_dir, &o, &db, &err), MSOC_OK);
+    const msoc_stor_table_def *def = msoc_stor_table_find(db, "DeviceProcessEvents", 19);
+    int cmd = msoc_stor_table_col_index(def, "ProcessCommandLine", 18);
+    int pid = msoc_stor_table_col_index(def, "ProcessId", 9);
+    msoc_stor_appender *ap;
+    assert_int_equal(msoc_stor_appender_open(db, "t1", NULL, "DeviceProcessEvents", &ap, &err),
+                     MSOC_OK);
+    const size_t wide = 64 * 1024;
+    char *big = malloc(wide);
+    msoc_stor_value *v = calloc(def->n_cols, sizeof *v);
+    /* 10 narrow rows: a WAL record. */
+    for (size_t i = 0; i < 10; i++) {
+        for (size_t c = 0; c < def->n_cols; c++)
+            v[c] = (msoc_stor_value){.is_null = true};
+        v[pid] = (msoc_stor_value){.is_null = false, .v.i64 = (int64_t)i};
+        assert_int_equal(msoc_stor_appender_add_row(ap, v, &err), MSOC_OK);
+    }
+    assert_int_equal(msoc_stor_appender_commit(ap, &err), MSOC_OK);
+    assert_int_equal(count_files("wal", ".wal"), 1);
+    assert_int_equal(count_files("extents", ".ext"), 0);
+    /* 80 rows of 64 KiB (5 MiB of values): an extent of its own. */
+    for (size_t i = 10; i < 90; i++) {
+        for (size_t c = 0; c < def->n_cols; c++)
+            v[c] = (msoc_stor_value){.is_null = true};
+        memset(big, (int)('a' + i % 26), wide);
+        v[pid] = (msoc_stor_value){.is_null = false, .v.i64 = (int64_t)i};
+        v[cmd] = (msoc_stor_value){.is_null = false, .v.s = {big, wide}};
+        assert_int_equal(msoc_stor_appender_add_row(ap, v, &err), MSOC_OK);
+    }
+    assert_int_equal(msoc_stor_appender_commit(ap, &err), MSOC_OK);
+    assert_int_equal(count_files("extents", ".ext"), 1);
+    msoc_stor_appender_close(ap);
+    free(v);
+    msoc_stor_close(db);
+
+    /* Reopen (the WAL replays): all 90 rows, each once, wide values intact. */
+    assert_int_equal(msoc_stor_open(g_dir, &o, &db, &err), MSOC_OK);
+    int cols[] = {pid, cmd};
+    msoc_stor_target tg = {"t1", NULL};
+    msoc_stor_scan_spec spec = {&tg, 1, "DeviceProcessEvents", cols, 2, MSOC_TIME_NULL,
+                                MSOC_TIME_NULL, MSOC_TIME_NULL, MSOC_TIME_NULL};
+    msoc_stor_scan *s;
+    assert_int_equal(msoc_stor_scan_open(db, &spec, &s, &err), MSOC_OK);
+    msoc_arena *a = msoc_arena_new(NULL, 0, "test");
+    unsigned char seen[90] = {0};
+    for (size_t k = 0; k < msoc_stor_scan_n_chunks(s); k++) {
+        msoc_batch b;
+        msoc_arena_reset(a);
+        assert_int_equal(msoc_stor_scan_chunk(s, k, a, &b, &err), MSOC_OK);
+        for (size_t i = 0; i < b.n_rows; i++) {
+            int64_t id = b.cols[0].v.i64[i];
+            assert_true(id >= 0 && id < 90);
+            seen[id]++;
+            msoc_str got = col_str(&b.cols[1], i);
+            if (id < 10) {
+                assert_int_equal(got.len, 0);
+            } else {
+                memset(big, (int)('a' + id % 26), wide);
+                assert_int_equal(got.len, wide);
+                assert_memory_equal(got.ptr, big, wide);
+            }
+        }
+    }
+    for (size_t i = 0; i < 90; i++)
+        assert_int_equal(seen[i], 1);
+    msoc_arena_free(a);
+    msoc_stor_scan_close(s);
+    msoc_stor_close(db);
+    free(big);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_dict_near_duplicates, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bulk_by_bytes, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
