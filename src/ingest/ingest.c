@@ -154,6 +154,13 @@ struct job {
     size_t ra_end;             /* readahead asked for up to here (data or fd offset) */
     size_t fd_off;             /* fd: bytes read so far */
     msoc_buf carry;            /* fd: bytes read past the last framed record */
+    /* Mapped input: a thread asks the kernel for the bytes up to pf_want, a chunk
+     * at a time (pf_mu), so no worker waits on submitting reads. */
+    pthread_t pf_thread;
+    pthread_mutex_t pf_mu;
+    pthread_cond_t pf_cv;
+    size_t pf_want, pf_done;
+    bool has_pf, is_pf_stop;
     size_t next_seq;           /* the next batch's seq */
     /* Reporting (mu): each batch's rejections, then its ack, strictly in input
      * order, each after its own commit returned. */
@@ -1538,15 +1545,43 @@ static msoc_status read_batch(job *j, worker *w, msoc_error *err)
     return MSOC_OK;
 }
 
+/* One WILLNEED reads at most the device's readahead size (read_ahead_kb, 8 MiB
+ * here; 128 KiB by default): the prefetch thread asks in chunks of this. */
+#define PF_CHUNK ((size_t)4 << 20)
+
+static void *prefetch_main(void *arg)
+{
+    job *j = arg;
+    size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+    pthread_mutex_lock(&j->pf_mu);
+    for (;;) {
+        while (!j->is_pf_stop && j->pf_done >= j->pf_want)
+            pthread_cond_wait(&j->pf_cv, &j->pf_mu);
+        if (j->is_pf_stop)
+            break;
+        size_t from = j->pf_done / pg * pg;
+        size_t to = j->pf_want - from > PF_CHUNK ? from + PF_CHUNK : j->pf_want;
+        pthread_mutex_unlock(&j->pf_mu);
+        posix_madvise((void *)(uintptr_t)(j->data + from), to - from, POSIX_MADV_WILLNEED);
+        pthread_mutex_lock(&j->pf_mu);
+        j->pf_done = to;
+    }
+    pthread_mutex_unlock(&j->pf_mu);
+    return NULL;
+}
+
 /* Asks the kernel to start reading [off, off + len) of the input. */
 static void readahead_hint(job *j, size_t off, size_t len)
 {
     if (len == 0)
         return;
-    if (j->is_mapped) {
-        size_t pg = (size_t)sysconf(_SC_PAGESIZE);
-        size_t a = off / pg * pg;
-        posix_madvise((void *)(uintptr_t)(j->data + a), off + len - a, POSIX_MADV_WILLNEED);
+    if (j->has_pf) {
+        pthread_mutex_lock(&j->pf_mu);
+        if (off + len > j->pf_want) {
+            j->pf_want = off + len;
+            pthread_cond_signal(&j->pf_cv);
+        }
+        pthread_mutex_unlock(&j->pf_mu);
     } else if (j->is_file) {
         posix_fadvise(j->fd, (off_t)off, (off_t)len, POSIX_FADV_WILLNEED);
     }
@@ -1882,6 +1917,16 @@ static msoc_status ingest_run(msoc_stor_db *db, const msoc_ingest_opts *opts, co
         msoc_buf_init(&w->in, STREAM_CAP);
         msoc_buf_init(&w->rej, STREAM_CAP);
     }
+    if (st == MSOC_OK && j.is_mapped && j.len > PF_CHUNK) {
+        pthread_mutex_init(&j.pf_mu, NULL);
+        pthread_cond_init(&j.pf_cv, NULL);
+        j.pf_want = j.len < 4 * PF_CHUNK ? j.len : 4 * PF_CHUNK; /* the first batch */
+        j.has_pf = pthread_create(&j.pf_thread, NULL, prefetch_main, &j) == 0;
+        if (!j.has_pf) {
+            pthread_cond_destroy(&j.pf_cv);
+            pthread_mutex_destroy(&j.pf_mu);
+        }
+    }
     if (st == MSOC_OK) {
         /* The first batch, before any thread starts: an input of one batch runs
          * on the calling thread alone. */
@@ -1897,6 +1942,15 @@ static msoc_status ingest_run(msoc_stor_db *db, const msoc_ingest_opts *opts, co
         msoc_pool *pool = nt > 1 ? msoc_pool_new(nt - 1) : NULL;
         msoc_pool_run(pool, nt, work, &j);
         msoc_pool_free(pool);
+        if (j.has_pf) {
+            pthread_mutex_lock(&j.pf_mu);
+            j.is_pf_stop = true;
+            pthread_cond_signal(&j.pf_cv);
+            pthread_mutex_unlock(&j.pf_mu);
+            pthread_join(j.pf_thread, NULL);
+            pthread_cond_destroy(&j.pf_cv);
+            pthread_mutex_destroy(&j.pf_mu);
+        }
         if (j.st != MSOC_OK) {
             st = j.st;
             if (err != NULL)

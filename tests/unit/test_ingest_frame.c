@@ -101,9 +101,12 @@ static msoc_str col_str(const msoc_col *c, size_t row)
 
 /* Ingests data (from memory, or through a pipe) into a fresh store and reads the
  * stored rows back. */
-static void run(const char *data, size_t len, msoc_ingest_format fmt, size_t per, bool via_pipe,
+enum { VIA_MEMORY, VIA_PIPE, VIA_FILE };
+
+static void run(const char *data, size_t len, msoc_ingest_format fmt, size_t per, int via,
                 result *r)
 {
+    bool via_pipe = via == VIA_PIPE;
     memset(r, 0, sizeof *r);
     char dir[] = "/tmp/msoc_test_frame_XXXXXX";
     assert_non_null(mkdtemp(dir));
@@ -134,6 +137,16 @@ static void run(const char *data, size_t len, msoc_ingest_format fmt, size_t per
         }
         pthread_join(th, NULL);
         close(fds[0]);
+    } else if (via == VIA_FILE) {
+        /* A mapped file (larger than one prefetch chunk: the readahead thread runs). */
+        char path[64];
+        snprintf(path, sizeof path, "%s.in", dir);
+        FILE *f = fopen(path, "wb");
+        assert_non_null(f);
+        assert_int_equal(fwrite(data, 1, len, f), len);
+        assert_int_equal(fclose(f), 0);
+        r->st = msoc_ingest_file(db, &o, path, &r->stats, &err);
+        unlink(path);
     } else {
         r->st = msoc_ingest_buffer(db, &o, "stdin", data, len, &r->stats, &err);
     }
@@ -254,7 +267,7 @@ static char *make_ndjson(size_t *len)
             msoc_buf_appendf(&b, "\"ReportId\":%zu,", i);
         if (i == ND_BIG_ROW) {
             msoc_buf_append_c(&b, "\"Pad\":\"");
-            for (size_t k = 0; k < ((size_t)5 << 19); k++)
+            for (size_t k = 0; k < ((size_t)7 << 19); k++)
                 msoc_buf_putc(&b, (char)('a' + k % 26));
             msoc_buf_append_c(&b, "\",");
         }
@@ -302,14 +315,14 @@ static void test_ndjson_buffer_and_pipe(void **state)
     (void)state;
     size_t len;
     char *data = make_ndjson(&len);
-    assert_true(len > ((size_t)3 << 20)); /* several read buffers */
+    assert_true(len > ((size_t)5 << 20)); /* several read buffers and prefetch chunks */
     static const size_t pers[] = {97, 1, 1000, 100000};
     for (size_t k = 0; k < sizeof pers / sizeof pers[0]; k++) {
-        for (int via_pipe = 0; via_pipe < 2; via_pipe++) {
-            if (pers[k] == 1 && !via_pipe)
+        for (int via = VIA_MEMORY; via <= VIA_FILE; via++) {
+            if (pers[k] == 1 && via != VIA_PIPE)
                 continue; /* the same framing code as the pipe; keep the test fast */
             result *r = calloc(1, sizeof *r);
-            run(data, len, MSOC_INGEST_NDJSON, pers[k], via_pipe, r);
+            run(data, len, MSOC_INGEST_NDJSON, pers[k], via, r);
             check_ndjson(r, pers[k]);
             free_result(r);
             free(r);
@@ -385,9 +398,9 @@ static void test_csv_buffer_and_pipe(void **state)
     assert_true(len > ((size_t)1 << 20));
     static const size_t pers[] = {97, 1000, 100000};
     for (size_t k = 0; k < sizeof pers / sizeof pers[0]; k++) {
-        for (int via_pipe = 0; via_pipe < 2; via_pipe++) {
+        for (int via = VIA_MEMORY; via <= VIA_PIPE; via++) {
             result *r = calloc(1, sizeof *r);
-            run(data, len, MSOC_INGEST_CSV, pers[k], via_pipe, r);
+            run(data, len, MSOC_INGEST_CSV, pers[k], via, r);
             check_csv(r, pers[k]);
             free_result(r);
             free(r);
@@ -408,22 +421,22 @@ static void test_docs_and_empty_pipe(void **state)
         "[{\"Timestamp\":\"2026-11-27T10:00:00Z\",\"ReportId\":1,\"ProcessCommandLine\":\"a\"},\n"
         " {\"Timestamp\":\"2026-11-27T10:00:00Z\",\"ReportId\":2,\"ProcessCommandLine\":\"b\"}\n";
     result *r = calloc(1, sizeof *r);
-    run(good, sizeof good - 1, MSOC_INGEST_AUTO, 1, true, r);
+    run(good, sizeof good - 1, MSOC_INGEST_AUTO, 1, VIA_PIPE, r);
     assert_int_equal(r->st, MSOC_OK);
     assert_int_equal(r->stats.n_stored, 2);
     assert_int_equal(r->n_seen[1] + r->n_seen[2], 2);
     assert_string_equal(r->cmd[2], "b");
     assert_int_equal(r->n_acks, 2);
     free_result(r);
-    run(bad, sizeof bad - 1, MSOC_INGEST_LA_JSON, 1, true, r);
+    run(bad, sizeof bad - 1, MSOC_INGEST_LA_JSON, 1, VIA_PIPE, r);
     assert_int_equal(r->st, MSOC_BADDATA);
     assert_int_equal(r->stats.n_stored, 0);
     assert_int_equal(r->n_seen[1] + r->n_seen[2], 0); /* nothing stored */
     free_result(r);
-    run("", 0, MSOC_INGEST_CSV, 10, true, r);
+    run("", 0, MSOC_INGEST_CSV, 10, VIA_PIPE, r);
     assert_int_equal(r->st, MSOC_BADDATA); /* no header */
     free_result(r);
-    run("", 0, MSOC_INGEST_NDJSON, 10, true, r);
+    run("", 0, MSOC_INGEST_NDJSON, 10, VIA_PIPE, r);
     assert_int_equal(r->st, MSOC_OK);
     assert_int_equal(r->stats.n_rows, 0);
     assert_int_equal(r->n_acks, 0);
