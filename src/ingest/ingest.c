@@ -1858,7 +1858,7 @@ static msoc_status ingest_run(msoc_stor_db *db, const msoc_ingest_opts *opts, co
     j.fd = fd;
     j.is_mapped = is_mapped;
     j.next_row = 1;
-    j.per = opts->batch_rows ? opts->batch_rows : 65536;
+    j.per = opts->batch_rows ? opts->batch_rows : 32768;
     msoc_buf_init(&j.carry, STREAM_CAP);
     msoc_buf_init(&j.hdr_text, (size_t)1 << 30);
     pthread_mutex_init(&j.mu, NULL);
