@@ -241,53 +241,8 @@ static inline msoc_str text_trim(const ing_jval *v, msoc_buf *tmp)
     return msoc_str_trim(text_of(v, tmp));
 }
 
-/* "YYYY-MM-DDTHH:MM:SS[.f+][Z]" without the general parser; false to fall back. */
-static bool iso_fast(const char *s, size_t n, msoc_datetime *out)
-{
-    if (n < 19 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != ' ') || s[13] != ':' ||
-        s[16] != ':')
-        return false;
-    static const int dig[] = {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18};
-    for (size_t i = 0; i < sizeof dig / sizeof dig[0]; i++)
-        if (s[dig[i]] < '0' || s[dig[i]] > '9')
-            return false;
-    msoc_civil c = {0};
-    c.year = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-    c.month = (s[5] - '0') * 10 + (s[6] - '0');
-    c.day = (s[8] - '0') * 10 + (s[9] - '0');
-    c.hour = (s[11] - '0') * 10 + (s[12] - '0');
-    c.minute = (s[14] - '0') * 10 + (s[15] - '0');
-    c.second = (s[17] - '0') * 10 + (s[18] - '0');
-    size_t i = 19;
-    if (i < n && s[i] == '.') {
-        i++;
-        int64_t frac = 0;
-        int nd = 0;
-        while (i < n && s[i] >= '0' && s[i] <= '9') {
-            if (nd < 7) {
-                frac = frac * 10 + (s[i] - '0');
-                nd++;
-            }
-            i++;
-        }
-        if (nd == 0)
-            return false;
-        while (nd < 7) {
-            frac *= 10;
-            nd++;
-        }
-        c.ticks = frac;
-    }
-    if (i < n && s[i] == 'Z')
-        i++;
-    if (i != n || !msoc_civil_valid(&c))
-        return false;
-    *out = msoc_datetime_from_civil(&c);
-    return true;
-}
-
-/* iso_fast with the date's midnight remembered: the rows of a file mostly share
- * their dates. Accepts exactly what iso_fast accepts, with the same value. */
+/* "YYYY-MM-DDTHH:MM:SS[.f+][Z]" without the general parser (false to fall back), with
+ * the date's midnight remembered in m: the rows of a file mostly share their dates. */
 static bool iso_fast_memo(day_memo *m, const char *s, size_t n, msoc_datetime *out)
 {
     if (n < 19 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != ' ') || s[13] != ':' ||
@@ -343,6 +298,13 @@ static bool iso_fast_memo(day_memo *m, const char *s, size_t n, msoc_datetime *o
     *out = day + hour * MSOC_TICKS_PER_HOUR + minute * MSOC_TICKS_PER_MINUTE +
            second * MSOC_TICKS_PER_SECOND + frac;
     return true;
+}
+
+/* iso_fast_memo without a memo (type inference, the fallback parse). */
+static bool iso_fast(const char *s, size_t n, msoc_datetime *out)
+{
+    day_memo m = {0};
+    return iso_fast_memo(&m, s, n, out);
 }
 
 static bool parse_datetime(msoc_str t, msoc_datetime *out)
