@@ -29,7 +29,7 @@ static msoc_kql_node *mut(const msoc_kql_node *p)
     return (msoc_kql_node *)(uintptr_t)p;
 }
 
-static msoc_kql_node *ast(binder *b, msoc_kql_kind kind, const msoc_kql_node *pos)
+msoc_kql_node *msoc_plan__ast(binder *b, msoc_kql_kind kind, const msoc_kql_node *pos)
 {
     msoc_kql_node *n = msoc_plan__alloc(b, sizeof *n);
     if (n == NULL)
@@ -55,18 +55,18 @@ static bool ast_list(binder *b, msoc_kql_list *l, msoc_kql_node *const *items, s
     return true;
 }
 
-static msoc_kql_node *ast_name(binder *b, msoc_str name, const msoc_kql_node *pos)
+msoc_kql_node *msoc_plan__ast_name(binder *b, msoc_str name, const msoc_kql_node *pos)
 {
-    msoc_kql_node *n = ast(b, MSOC_KQL_NAME, pos);
+    msoc_kql_node *n = msoc_plan__ast(b, MSOC_KQL_NAME, pos);
     if (n)
         n->name = name;
     return n;
 }
 
-static msoc_kql_node *ast_call(binder *b, const char *fn, msoc_kql_node *const *args, size_t n_args,
-                               const msoc_kql_node *pos)
+msoc_kql_node *msoc_plan__ast_call(binder *b, const char *fn, msoc_kql_node *const *args, size_t n_args,
+                                  const msoc_kql_node *pos)
 {
-    msoc_kql_node *n = ast(b, MSOC_KQL_CALL, pos);
+    msoc_kql_node *n = msoc_plan__ast(b, MSOC_KQL_CALL, pos);
     if (n == NULL || !ast_list(b, &n->args, args, n_args))
         return NULL;
     n->name = msoc_str_c(fn);
@@ -75,8 +75,8 @@ static msoc_kql_node *ast_call(binder *b, const char *fn, msoc_kql_node *const *
 
 static msoc_kql_node *ast_assign(binder *b, msoc_str name, msoc_kql_node *value, const msoc_kql_node *pos)
 {
-    msoc_kql_node *n = ast(b, MSOC_KQL_ASSIGN, pos);
-    msoc_kql_node *t = ast_name(b, name, pos);
+    msoc_kql_node *n = msoc_plan__ast(b, MSOC_KQL_ASSIGN, pos);
+    msoc_kql_node *t = msoc_plan__ast_name(b, name, pos);
     if (n == NULL || t == NULL || !ast_list(b, &n->args, &t, 1))
         return NULL;
     n->a = value;
@@ -85,7 +85,7 @@ static msoc_kql_node *ast_assign(binder *b, msoc_str name, msoc_kql_node *value,
 
 static msoc_kql_node *ast_binary(binder *b, msoc_kql_op op, msoc_kql_node *l, msoc_kql_node *r)
 {
-    msoc_kql_node *n = ast(b, MSOC_KQL_BINARY, l);
+    msoc_kql_node *n = msoc_plan__ast(b, MSOC_KQL_BINARY, l);
     if (n) {
         n->op = op;
         n->a = l;
@@ -485,8 +485,8 @@ static msoc_status bind_pivot(binder *b, const msoc_kql_node *op, const msoc_kql
     uint32_t na = call->args.n;
     if (na < 1)
         return fail_at(b, call, MSOC_SEMANTIC, "pivot(column [, aggregation [, key...]])");
-    msoc_kql_node *sum = ast(b, MSOC_KQL_OP_SUMMARIZE, op);
-    msoc_kql_node *agg = na >= 2 ? mut(unnamed(call->args.items[1])) : ast_call(b, "count", NULL, 0, op);
+    msoc_kql_node *sum = msoc_plan__ast(b, MSOC_KQL_OP_SUMMARIZE, op);
+    msoc_kql_node *agg = na >= 2 ? mut(unnamed(call->args.items[1])) : msoc_plan__ast_call(b, "count", NULL, 0, op);
     msoc_kql_node **keys = msoc_plan__alloc(b, (na + 1) * sizeof *keys);
     if (sum == NULL || agg == NULL || keys == NULL)
         return b->err->code;
@@ -507,7 +507,7 @@ static msoc_status bind_pivot(binder *b, const msoc_kql_node *op, const msoc_kql
             if (msoc_plan_col_is_hidden(cn) || (pv->kind == MSOC_KQL_NAME && msoc_str_eq(pv->name, cn)) ||
                 mentions(agg, cn))
                 continue;
-            keys[nk] = ast_name(b, cn, op);
+            keys[nk] = msoc_plan__ast_name(b, cn, op);
             if (keys[nk++] == NULL)
                 return b->err->code;
         }
@@ -934,14 +934,14 @@ static msoc_status bind_top_hitters(binder *b, const msoc_kql_node *op, msoc_pla
     msoc_str agg_name;
     if (op->c) {
         msoc_kql_node *arg = mut(op->c);
-        agg = ast_call(b, "sum", &arg, 1, op);
+        agg = msoc_plan__ast_call(b, "sum", &arg, 1, op);
         msoc_str by_name = msoc_plan__expr_name(b, op->c);
         agg_name = fmt(b, "approximate_sum_", by_name, "");
     } else {
-        agg = ast_call(b, "count", NULL, 0, op);
+        agg = msoc_plan__ast_call(b, "count", NULL, 0, op);
         agg_name = fmt(b, "approximate_count_", of_name, "");
     }
-    msoc_kql_node *sum = ast(b, MSOC_KQL_OP_SUMMARIZE, op);
+    msoc_kql_node *sum = msoc_plan__ast(b, MSOC_KQL_OP_SUMMARIZE, op);
     msoc_kql_node *item = agg ? ast_assign(b, agg_name, agg, op) : NULL;
     msoc_kql_node *key = mut(op->b);
     if (sum == NULL || item == NULL || !ast_list(b, &sum->args, &item, 1) || !ast_list(b, &sum->keys, &key, 1))
@@ -950,11 +950,11 @@ static msoc_status bind_top_hitters(binder *b, const msoc_kql_node *op, msoc_pla
     msoc_status st = msoc_plan__bind_summarize(b, sum, in, &grouped);
     if (st != MSOC_OK)
         return st;
-    msoc_kql_node *top = ast(b, MSOC_KQL_OP_TOP, op);
-    msoc_kql_node *sk = ast(b, MSOC_KQL_SORT_KEY, op);
+    msoc_kql_node *top = msoc_plan__ast(b, MSOC_KQL_OP_TOP, op);
+    msoc_kql_node *sk = msoc_plan__ast(b, MSOC_KQL_SORT_KEY, op);
     if (top == NULL || sk == NULL)
         return b->err->code;
-    sk->a = ast_name(b, agg_name, op);
+    sk->a = msoc_plan__ast_name(b, agg_name, op);
     sk->flags = MSOC_KQL_F_DESC;
     top->a = mut(op->a);
     if (sk->a == NULL || !ast_list(b, &top->args, &sk, 1))
@@ -993,7 +993,7 @@ static msoc_status bind_make_series(binder *b, const msoc_kql_node *op, msoc_pla
         pred = pred ? ast_binary(b, MSOC_KQL_OP_AND, pred, lt) : lt;
     }
     if (pred) {
-        msoc_kql_node *w = ast(b, MSOC_KQL_OP_WHERE, op);
+        msoc_kql_node *w = msoc_plan__ast(b, MSOC_KQL_OP_WHERE, op);
         if (w == NULL)
             return b->err->code;
         w->a = pred;
@@ -1005,7 +1005,7 @@ static msoc_status bind_make_series(binder *b, const msoc_kql_node *op, msoc_pla
     msoc_kql_node **items = msoc_plan__alloc(b, (na + 1) * sizeof *items);
     msoc_kql_node **keys = msoc_plan__alloc(b, (nk + 2) * sizeof *keys);
     const msoc_kql_node **defaults = msoc_plan__alloc(b, (na + 1) * sizeof *defaults);
-    msoc_kql_node *sum = ast(b, MSOC_KQL_OP_SUMMARIZE, op);
+    msoc_kql_node *sum = msoc_plan__ast(b, MSOC_KQL_OP_SUMMARIZE, op);
     if (items == NULL || keys == NULL || defaults == NULL || sum == NULL)
         return b->err->code;
     for (uint32_t i = 0; i < na; i++) {
@@ -1019,7 +1019,7 @@ static msoc_status bind_make_series(binder *b, const msoc_kql_node *op, msoc_pla
     for (uint32_t i = 0; i < nk; i++)
         keys[i] = mut(op->keys.items[i]);
     msoc_kql_node *bin_args[3] = {mut(axis), mut(step), mut(from)};
-    msoc_kql_node *binc = ast_call(b, from ? "bin_at" : "bin", bin_args, from ? 3 : 2, op);
+    msoc_kql_node *binc = msoc_plan__ast_call(b, from ? "bin_at" : "bin", bin_args, from ? 3 : 2, op);
     keys[nk] = binc ? ast_assign(b, MSOC_STR("$series_bin"), binc, op) : NULL;
     if (keys[nk] == NULL || !ast_list(b, &sum->args, items, na) || !ast_list(b, &sum->keys, keys, nk + 1))
         return b->err->code;
@@ -1084,10 +1084,10 @@ static msoc_kql_node *scan_rewrite(binder *b, const msoc_kql_node *e, const msoc
             if (!msoc_str_eq(op->args.items[k]->name, e->a->name))
                 continue;
             msoc_str nm = fmt(b, "", e->a->name, ".");
-            return ast_name(b, fmt(b, nm.ptr, e->name, ""), e);
+            return msoc_plan__ast_name(b, fmt(b, nm.ptr, e->name, ""), e);
         }
     }
-    msoc_kql_node *c = ast(b, e->kind, e);
+    msoc_kql_node *c = msoc_plan__ast(b, e->kind, e);
     if (c == NULL)
         return NULL;
     *c = *e;
@@ -1247,7 +1247,7 @@ static msoc_status bind_top_nested(binder *b, const msoc_kql_node *op, msoc_plan
         const msoc_kql_node *aggx = lv->c->kind == MSOC_KQL_ASSIGN ? lv->c->a : lv->c;
         msoc_kql_node *agg = lv->c->kind == MSOC_KQL_ASSIGN ? mut(lv->c)
                                                             : ast_assign(b, fmt(b, "aggregated_", of_name, ""), mut(lv->c), lv->c);
-        msoc_kql_node *sum = ast(b, MSOC_KQL_OP_SUMMARIZE, lv);
+        msoc_kql_node *sum = msoc_plan__ast(b, MSOC_KQL_OP_SUMMARIZE, lv);
         if (keys[i] == NULL || agg == NULL || sum == NULL || !ast_list(b, &sum->args, &agg, 1) ||
             !ast_list(b, &sum->keys, keys, i + 1))
             return b->err->code;
@@ -1393,7 +1393,7 @@ static msoc_status bind_invoke(binder *b, const msoc_kql_node *op, msoc_plan_nod
                                              " (only functions defined with let or stored, FileProfile and DeviceFromIP)");
     /* f(T, args...) with T bound to the piped input under a name no query can spell */
     bind_sym *s = msoc_plan__alloc(b, sizeof *s);
-    msoc_kql_node *c2 = ast(b, MSOC_KQL_CALL, call);
+    msoc_kql_node *c2 = msoc_plan__ast(b, MSOC_KQL_CALL, call);
     msoc_kql_node **args = msoc_plan__alloc(b, (call->args.n + 2) * sizeof *args);
     if (s == NULL || c2 == NULL || args == NULL)
         return b->err->code;
@@ -1401,7 +1401,7 @@ static msoc_status bind_invoke(binder *b, const msoc_kql_node *op, msoc_plan_nod
     s->kind = SYM_TABLE;
     s->node = in;
     s->next = b->syms;
-    args[0] = ast_name(b, s->name, call);
+    args[0] = msoc_plan__ast_name(b, s->name, call);
     for (uint32_t i = 0; i < call->args.n; i++)
         args[i + 1] = call->args.items[i];
     if (args[0] == NULL || !ast_list(b, &c2->args, args, call->args.n + 1))

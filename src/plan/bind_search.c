@@ -13,32 +13,9 @@
 
 /* ---- synthetic AST (the binder's input is read-only; new nodes point into it) ---- */
 
-static msoc_kql_node *ast(binder *b, msoc_kql_kind kind, const msoc_kql_node *pos)
-{
-    msoc_kql_node *n = msoc_plan__alloc(b, sizeof *n);
-    if (n == NULL)
-        return NULL;
-    n->kind = kind;
-    if (pos) {
-        n->line = pos->line;
-        n->col = pos->col;
-        n->off = pos->off;
-        n->end = pos->end;
-    }
-    return n;
-}
-
-static msoc_kql_node *ast_name(binder *b, msoc_str name, const msoc_kql_node *pos)
-{
-    msoc_kql_node *n = ast(b, MSOC_KQL_NAME, pos);
-    if (n)
-        n->name = name;
-    return n;
-}
-
 static msoc_kql_node *ast_str(binder *b, msoc_str s, const msoc_kql_node *pos)
 {
-    msoc_kql_node *n = ast(b, MSOC_KQL_LIT, pos);
+    msoc_kql_node *n = msoc_plan__ast(b, MSOC_KQL_LIT, pos);
     if (n) {
         n->lit.type = MSOC_TYPE_STRING;
         n->lit.s = s;
@@ -48,7 +25,7 @@ static msoc_kql_node *ast_str(binder *b, msoc_str s, const msoc_kql_node *pos)
 
 static msoc_kql_node *ast_bool(binder *b, bool v, const msoc_kql_node *pos)
 {
-    msoc_kql_node *n = ast(b, MSOC_KQL_LIT, pos);
+    msoc_kql_node *n = msoc_plan__ast(b, MSOC_KQL_LIT, pos);
     if (n) {
         n->lit.type = MSOC_TYPE_BOOL;
         n->lit.v.b = v;
@@ -58,7 +35,7 @@ static msoc_kql_node *ast_bool(binder *b, bool v, const msoc_kql_node *pos)
 
 static msoc_kql_node *ast_null(binder *b, msoc_type t, const msoc_kql_node *pos)
 {
-    msoc_kql_node *n = ast(b, MSOC_KQL_LIT, pos);
+    msoc_kql_node *n = msoc_plan__ast(b, MSOC_KQL_LIT, pos);
     if (n) {
         n->lit.type = t == MSOC_TYPE_NULL ? MSOC_TYPE_STRING : t;
         n->lit.is_null = true;
@@ -71,28 +48,12 @@ static msoc_kql_node *ast_binary(binder *b, msoc_kql_op op, msoc_kql_node *l, ms
 {
     if (l == NULL || r == NULL)
         return NULL;
-    msoc_kql_node *n = ast(b, MSOC_KQL_BINARY, pos);
+    msoc_kql_node *n = msoc_plan__ast(b, MSOC_KQL_BINARY, pos);
     if (n) {
         n->op = op;
         n->a = l;
         n->b = r;
     }
-    return n;
-}
-
-static msoc_kql_node *ast_call(binder *b, const char *fn, msoc_kql_node **args, size_t n_args,
-                               const msoc_kql_node *pos)
-{
-    msoc_kql_node *n = ast(b, MSOC_KQL_CALL, pos);
-    if (n == NULL)
-        return NULL;
-    n->name = msoc_str_c(fn);
-    n->args.items = msoc_plan__alloc(b, (n_args + 1) * sizeof *n->args.items);
-    if (n->args.items == NULL)
-        return NULL;
-    for (size_t i = 0; i < n_args; i++)
-        n->args.items[i] = args[i];
-    n->args.n = (uint32_t)n_args;
     return n;
 }
 
@@ -180,9 +141,9 @@ static msoc_kql_node *term_on(srch *s, const term *t, const msoc_plan_node *in, 
     binder *b = s->b;
     if (t->kind == T_ALL)
         return ast_bool(b, true, pos);
-    msoc_kql_node *col = ast_name(b, in->cols[c].name, pos);
+    msoc_kql_node *col = msoc_plan__ast_name(b, in->cols[c].name, pos);
     if (col && in->cols[c].type != MSOC_TYPE_STRING)
-        col = ast_call(b, "tostring", &col, 1, pos);
+        col = msoc_plan__ast_call(b, "tostring", &col, 1, pos);
     msoc_kql_node *lit = ast_str(b, t->text, pos);
     if (col == NULL || lit == NULL)
         return NULL;
@@ -334,16 +295,16 @@ static msoc_status rewrite(srch *s, const msoc_kql_node *e, const msoc_plan_node
             msoc_kql_node *rhs = subst(s, e->b, in, &is_oom);
             if (is_oom)
                 return b->err->code;
-            msoc_kql_node *col = ast_name(b, in->cols[c].name, e);
+            msoc_kql_node *col = msoc_plan__ast_name(b, in->cols[c].name, e);
             if (col && in->cols[c].type != MSOC_TYPE_STRING)
-                col = ast_call(b, "tostring", &col, 1, e);
+                col = msoc_plan__ast_call(b, "tostring", &col, 1, e);
             *out = ast_binary(b, s->is_cs ? MSOC_KQL_OP_HAS_CS : MSOC_KQL_OP_HAS, col, rhs, e);
         }
     } else if (e->kind == MSOC_KQL_CALL && msoc_str_eq_c(e->name, "not") && e->args.n == 1) {
         msoc_kql_node *x;
         if ((st = rewrite(s, e->args.items[0], in, &x)) != MSOC_OK)
             return st;
-        *out = ast_call(b, "not", &x, 1, e);
+        *out = msoc_plan__ast_call(b, "not", &x, 1, e);
     } else {
         bool is_oom = false;
         *out = subst(s, e, in, &is_oom);
@@ -497,9 +458,9 @@ static msoc_status unite(binder *b, const msoc_kql_node *pos, inputs *v, msoc_st
         *out = n;
         return MSOC_OK;
     }
-    msoc_kql_node *u = ast(b, MSOC_KQL_OP_UNION, pos);
-    msoc_kql_node *param = ast(b, MSOC_KQL_PARAM, pos);
-    msoc_kql_node *val = ast_name(b, src, pos);
+    msoc_kql_node *u = msoc_plan__ast(b, MSOC_KQL_OP_UNION, pos);
+    msoc_kql_node *param = msoc_plan__ast(b, MSOC_KQL_PARAM, pos);
+    msoc_kql_node *val = msoc_plan__ast_name(b, src, pos);
     if (u == NULL || param == NULL || val == NULL)
         return b->err->code;
     param->name = MSOC_STR("withsource");
@@ -605,8 +566,8 @@ static msoc_status shape(binder *b, const msoc_kql_node *pos, msoc_plan_node *in
         if (c >= 0 && in->cols[c].type == oc[i].type) {
             e = msoc_plan__col_ref(b, in, c);
         } else if (c >= 0) {
-            msoc_kql_node *arg = ast_name(b, oc[i].name, pos);
-            msoc_kql_node *call = arg ? ast_call(b, conv_fn(oc[i].type), &arg, 1, pos) : NULL;
+            msoc_kql_node *arg = msoc_plan__ast_name(b, oc[i].name, pos);
+            msoc_kql_node *call = arg ? msoc_plan__ast_call(b, conv_fn(oc[i].type), &arg, 1, pos) : NULL;
             if (call == NULL)
                 return b->err->code;
             if ((st = msoc_plan__bind_expr(b, call, in, &e)) != MSOC_OK)
@@ -627,11 +588,11 @@ static msoc_status shape(binder *b, const msoc_kql_node *pos, msoc_plan_node *in
             if (msoc_plan_col_is_hidden(in->cols[c].name) || has_out(oc, n_oc, in->cols[c].name))
                 continue;
             args[na++] = ast_str(b, in->cols[c].name, pos);
-            args[na++] = ast_name(b, in->cols[c].name, pos);
+            args[na++] = msoc_plan__ast_name(b, in->cols[c].name, pos);
             if (args[na - 1] == NULL || args[na - 2] == NULL)
                 return b->err->code;
         }
-        msoc_kql_node *call = ast_call(b, "bag_pack", args, na, pos);
+        msoc_kql_node *call = msoc_plan__ast_call(b, "bag_pack", args, na, pos);
         msoc_plan_expr *e;
         if (call == NULL)
             return b->err->code;

@@ -86,6 +86,12 @@ msoc_status msoc_plan__bind_mv_expand(binder *b, const msoc_kql_node *op, msoc_p
 msoc_status msoc_plan__bind_op_ext(binder *b, const msoc_kql_node *op, msoc_plan_node *in,
                                    msoc_plan_node **out);
 msoc_status msoc_plan__bind_json_lit(binder *b, const msoc_kql_node *v, msoc_buf *out);
+/* Synthetic AST nodes for rewrites (bind_ops.c): the binder's input is read-only, so
+ * new nodes are allocated from the binder and point into it; pos gives the position. */
+msoc_kql_node *msoc_plan__ast(binder *b, msoc_kql_kind kind, const msoc_kql_node *pos);
+msoc_kql_node *msoc_plan__ast_name(binder *b, msoc_str name, const msoc_kql_node *pos);
+msoc_kql_node *msoc_plan__ast_call(binder *b, const char *fn, msoc_kql_node *const *args, size_t n_args,
+                                  const msoc_kql_node *pos);
 /* search and find (bind_search.c); in is the piped input of `T | search`, else NULL. */
 msoc_status msoc_plan__bind_search(binder *b, const msoc_kql_node *op, msoc_plan_node *in,
                                    msoc_plan_node **out);
