@@ -75,6 +75,7 @@ void msoc_stor__rowset_fini(stor_rowset *rs)
         colvec_fini(&rs->cols[i]);
     msoc_free(rs->cols);
     msoc_free(rs->add_kind);
+    msoc_free(rs->null_cols);
     msoc_buf_fini(&rs->ingest);
     memset(rs, 0, sizeof *rs);
 }
@@ -97,6 +98,7 @@ void msoc_stor__rowset_clear(stor_rowset *rs)
     msoc_buf_reset(&rs->ingest);
     rs->n_rows = 0;
     rs->bytes = 0;
+    rs->is_add_ok = false;
 }
 
 static void add_cols(stor_rowset *rs, size_t n_cols, const msoc_type *types)
@@ -110,6 +112,7 @@ static void add_cols(stor_rowset *rs, size_t n_cols, const msoc_type *types)
     for (size_t i = rs->n_cols; i < n_cols; i++)
         colvec_init(&rs->cols[i], types[i], rs->n_rows);
     rs->n_cols = n_cols;
+    rs->is_add_ok = false;
 }
 
 void msoc_stor__rowset_widen(stor_rowset *rs, const msoc_stor_table_def *def)
@@ -121,12 +124,6 @@ void msoc_stor__rowset_widen(stor_rowset *rs, const msoc_stor_table_def *def)
         types[i] = def->cols[i].type;
     add_cols(rs, def->n_cols, types);
     msoc_free(types);
-}
-
-static void set_null(stor_colvec *c, size_t row)
-{
-    c->nulls.data[row >> 3] = (char)(c->nulls.data[row >> 3] | (1 << (row & 7)));
-    c->has_nulls = true;
 }
 
 /* rowset_add's plan: what each column of the row set takes from a def's value. */
@@ -165,7 +162,12 @@ static void plan_add(stor_rowset *rs, const msoc_stor_table_def *def)
     rs->add_def = def;
 }
 
-/* Room for n more bytes in b (keeps msoc_buf's NUL: one more byte is allocated). */
+/* Rows rowset_add makes room for at once in every fixed-width and offsets buffer,
+ * so a value is stored without a capacity check. */
+#define ADD_CHUNK 1024
+
+/* Room for n more bytes in b (keeps msoc_buf's NUL: one more byte is allocated);
+ * NULL at the buffer's cap. */
 static inline char *room(msoc_buf *b, size_t n)
 {
     if (__builtin_expect(b->data == NULL || b->cap - b->len < n, 0))
@@ -173,22 +175,143 @@ static inline char *room(msoc_buf *b, size_t n)
     return b->data + b->len;
 }
 
-static inline void put_w(msoc_buf *b, const void *p, size_t w)
+/* Sets rowset_add's state up (is_add_ok) and makes room for ADD_CHUNK more rows. */
+static bool add_prepare(stor_rowset *rs)
 {
-    char *d = room(b, w);
-    memcpy(d, p, w);
-    b->len += w;
-    b->data[b->len] = '\0';
+    size_t row = rs->n_rows;
+    if (!rs->is_add_ok) {
+        if (rs->cap_null_cols < rs->n_cols) {
+            rs->null_cols = msoc_realloc(rs->null_cols, rs->n_cols * sizeof *rs->null_cols);
+            rs->cap_null_cols = rs->n_cols;
+        }
+        rs->n_null_cols = 0;
+        size_t nb = (row + 7) / 8;
+        for (size_t i = 0; i < rs->n_cols; i++) {
+            stor_colvec *c = &rs->cols[i];
+            if (!c->has_nulls)
+                continue;
+            if (c->nulls.len < nb) {
+                size_t extra = nb - c->nulls.len;
+                char *p = stor_reserve(&c->nulls, extra);
+                if (p == NULL)
+                    return false;
+                memset(p, 0, extra);
+            }
+            c->nulls.len = nb;
+            rs->null_cols[rs->n_null_cols++] = (uint32_t)i;
+        }
+    }
+    for (size_t i = 0; i < rs->n_cols; i++) {
+        stor_colvec *c = &rs->cols[i];
+        size_t w = msoc_stor__type_width(c->type);
+        if (stor_reserve(w ? &c->data : &c->offs, ADD_CHUNK * (w ? w : 4)) == NULL)
+            return false;
+    }
+    if (stor_reserve(&rs->ingest, ADD_CHUNK * 8) == NULL)
+        return false;
+    rs->add_rows_cap = row + ADD_CHUNK;
+    rs->is_add_ok = true;
+    return true;
 }
 
-static inline void put_off(stor_colvec *c)
+/* Takes back what rowset_add wrote of row n_rows (n_null0: the null_cols entries
+ * before it). */
+static void add_undo(stor_rowset *rs, size_t n_null0)
 {
-    uint32_t off = (uint32_t)c->data.len;
-    put_w(&c->offs, &off, 4);
+    size_t row = rs->n_rows;
+    for (size_t i = 0; i < rs->n_cols; i++) {
+        stor_colvec *c = &rs->cols[i];
+        size_t w = msoc_stor__type_width(c->type);
+        if (w != 0) {
+            c->data.len = row * w;
+        } else {
+            uint32_t off;
+            memcpy(&off, c->offs.data + 4 * row, 4);
+            c->offs.len = 4 * (row + 1);
+            c->data.len = off;
+        }
+    }
+    for (size_t k = n_null0; k < rs->n_null_cols; k++) {
+        stor_colvec *c = &rs->cols[rs->null_cols[k]];
+        c->has_nulls = false;
+        c->nulls.len = 0;
+    }
+    rs->n_null_cols = n_null0;
+    for (size_t k = 0; k < n_null0; k++) {
+        stor_colvec *c = &rs->cols[rs->null_cols[k]];
+        c->nulls.len = (row + 7) / 8;
+        if ((row & 7) != 0)
+            c->nulls.data[row >> 3] = (char)(c->nulls.data[row >> 3] & ~(1 << (row & 7)));
+    }
+    rs->ingest.len = 8 * row;
 }
 
-/* Values are checked first (lengths, caps), so a refused row leaves nothing behind;
- * then each column takes its value in one step by the plan (plan_add). */
+/* Marks row null in column i: its bitmap bytes exist from its first null on. */
+static inline bool add_null(stor_rowset *rs, stor_colvec *c, size_t i, size_t row)
+{
+    if (__builtin_expect(!c->has_nulls, 0)) {
+        /* A column without nulls has an all-zero bitmap, possibly short. */
+        size_t need = (row >> 3) + 1;
+        if (c->nulls.len < need) {
+            size_t extra = need - c->nulls.len;
+            char *p = stor_reserve(&c->nulls, extra);
+            if (p == NULL)
+                return false;
+            memset(p, 0, extra);
+        }
+        c->nulls.len = need;
+        c->has_nulls = true;
+        rs->null_cols[rs->n_null_cols++] = (uint32_t)i;
+    }
+    c->nulls.data[row >> 3] = (char)(c->nulls.data[row >> 3] | (1 << (row & 7)));
+    return true;
+}
+
+/* A column the row has no value for: null ("" for STRING). */
+static bool add_absent(stor_rowset *rs, stor_colvec *c, size_t i, size_t row)
+{
+    size_t w = msoc_stor__type_width(c->type);
+    if (w == 0) {
+        if (c->type != MSOC_TYPE_STRING && !add_null(rs, c, i, row))
+            return false;
+        uint32_t off = (uint32_t)c->data.len;
+        memcpy(c->offs.data + 4 * (row + 1), &off, 4);
+        c->offs.len = 4 * (row + 2);
+    } else {
+        if (!add_null(rs, c, i, row))
+            return false;
+        memset(c->data.data + w * row, 0, w);
+        c->data.len = w * (row + 1);
+    }
+    return true;
+}
+
+/* memcpy for the short strings most values are, without the call. */
+static inline void copy_str(char *d, const char *s, size_t n)
+{
+    if (n >= 16 && n <= 64) {
+        size_t i = 0;
+        for (; i + 16 < n; i += 16)
+            memcpy(d + i, s + i, 16);
+        memcpy(d + n - 16, s + n - 16, 16);
+    } else if (n >= 8 && n < 16) {
+        uint64_t a, b;
+        memcpy(&a, s, 8);
+        memcpy(&b, s + n - 8, 8);
+        memcpy(d, &a, 8);
+        memcpy(d + n - 8, &b, 8);
+    } else if (n < 8) {
+        for (size_t i = 0; i < n; i++)
+            d[i] = s[i];
+    } else {
+        memcpy(d, s, n);
+    }
+}
+
+/* One pass over the columns, each taking its value by the plan (plan_add); a
+ * refused value (length, caps) takes back what the row wrote (add_undo), so a
+ * refused row leaves nothing behind. Fixed-width values and offsets go into room
+ * add_prepare made; bitmaps are written only for columns that have a null. */
 msoc_status msoc_stor__rowset_add(stor_rowset *rs, const msoc_stor_table_def *def,
                                   const msoc_stor_value *vals, msoc_error *err)
 {
@@ -196,97 +319,124 @@ msoc_status msoc_stor__rowset_add(stor_rowset *rs, const msoc_stor_table_def *de
         msoc_stor__rowset_widen(rs, def);
     if (rs->add_def != def || rs->n_add_kind != rs->n_cols)
         plan_add(rs, def);
-    const uint8_t *kind = rs->add_kind;
     size_t row = rs->n_rows;
-    size_t add_bytes = 0;
-    for (size_t i = 0; i < def->n_cols; i++) {
-        if (kind[i] != STOR_ADD_STR || vals[i].is_null)
-            continue;
-        size_t len = vals[i].v.s.len;
-        if (len > STR_MAX)
-            return msoc_fail(err, MSOC_TOOBIG, "column %s: value of %zu bytes exceeds %zu",
-                             def->cols[i].name, len, STR_MAX);
-        add_bytes += len;
-        if (rs->cols[i].data.len + len >= BUF_MAX)
-            return msoc_fail(err, MSOC_TOOBIG,
-                             "pending batch exceeds 3 GiB in column %s; commit more often",
-                             def->cols[i].name);
+    if (!rs->is_add_ok || row >= rs->add_rows_cap) {
+        if (!add_prepare(rs)) {
+            rs->is_add_ok = false;
+            return msoc_fail(err, MSOC_TOOBIG, "pending batch exceeds its cap; commit more often");
+        }
     }
-    if (rs->ingest.len + 64 >= BUF_MAX / 2)
-        return msoc_fail(err, MSOC_TOOBIG, "pending batch exceeds its cap; commit more often");
-    bool is_new_byte = (row & 7) == 0;
-    for (size_t i = 0; i < rs->n_cols; i++) {
-        stor_colvec *c = &rs->cols[i];
-        if (is_new_byte) {
+    size_t n_null0 = rs->n_null_cols;
+    const uint8_t *kind = rs->add_kind;
+    stor_colvec *cols = rs->cols;
+    size_t n_def = def->n_cols;
+    size_t add_bytes = 0;
+    size_t i = 0;
+    if ((row & 7) == 0) {
+        for (size_t k = 0; k < n_null0; k++) {
+            stor_colvec *c = &cols[rs->null_cols[k]];
             char *z = room(&c->nulls, 1);
+            if (z == NULL)
+                goto cap;
             z[0] = '\0';
-            z[1] = '\0';
             c->nulls.len++;
         }
-        const msoc_stor_value *v = &vals[i < def->n_cols ? i : 0];
+    }
+    for (; i < n_def; i++) {
+        stor_colvec *c = &cols[i];
+        const msoc_stor_value *v = &vals[i];
         switch (kind[i]) {
-        case STOR_ADD_STR:
+        case STOR_ADD_STR: {
             if (!v->is_null) {
                 size_t len = v->v.s.len;
+                if (len > STR_MAX) {
+                    add_undo(rs, n_null0);
+                    return msoc_fail(err, MSOC_TOOBIG, "column %s: value of %zu bytes exceeds %zu",
+                                     def->cols[i].name, len, STR_MAX);
+                }
+                if (c->data.len + len >= BUF_MAX)
+                    goto big;
                 char *d = room(&c->data, len);
-                memcpy(d, v->v.s.ptr, len);
+                if (d == NULL)
+                    goto big;
+                copy_str(d, v->v.s.ptr, len);
                 c->data.len += len;
-                c->data.data[c->data.len] = '\0';
+                add_bytes += len;
             } else if (c->type != MSOC_TYPE_STRING) {
-                set_null(c, row);
+                if (!add_null(rs, c, i, row))
+                    goto cap;
             }
-            put_off(c);
+            uint32_t off = (uint32_t)c->data.len;
+            memcpy(c->offs.data + 4 * (row + 1), &off, 4);
+            c->offs.len = 4 * (row + 2);
             break;
-        case STOR_ADD_PART:
-            put_off(c);
-            break;
-        case STOR_ADD_ABSENT: {
-            static const uint8_t zero[8];
-            size_t w = msoc_stor__type_width(c->type);
-            if (w == 0) {
-                if (c->type != MSOC_TYPE_STRING)
-                    set_null(c, row);
-                put_off(c);
-            } else {
-                set_null(c, row);
-                put_w(&c->data, zero, w);
-            }
+        }
+        case STOR_ADD_PART: {
+            uint32_t off = (uint32_t)c->data.len;
+            memcpy(c->offs.data + 4 * (row + 1), &off, 4);
+            c->offs.len = 4 * (row + 2);
             break;
         }
         case STOR_ADD_BOOL: {
             uint8_t b = 0;
-            if (v->is_null)
-                set_null(c, row);
-            else
+            if (v->is_null) {
+                if (!add_null(rs, c, i, row))
+                    goto cap;
+            } else {
                 b = v->v.b ? 1 : 0;
-            put_w(&c->data, &b, 1);
+            }
+            c->data.data[row] = (char)b;
+            c->data.len = row + 1;
             break;
         }
         case STOR_ADD_INT: {
             int32_t x = 0;
-            if (v->is_null)
-                set_null(c, row);
-            else
+            if (v->is_null) {
+                if (!add_null(rs, c, i, row))
+                    goto cap;
+            } else {
                 x = (int32_t)v->v.i64;
-            put_w(&c->data, &x, 4);
+            }
+            memcpy(c->data.data + 4 * row, &x, 4);
+            c->data.len = 4 * (row + 1);
             break;
         }
-        default: { /* STOR_ADD_W8 */
+        case STOR_ADD_W8: {
             int64_t x = 0;
-            if (v->is_null)
-                set_null(c, row);
-            else
+            if (v->is_null) {
+                if (!add_null(rs, c, i, row))
+                    goto cap;
+            } else {
                 memcpy(&x, &v->v.i64, 8); /* f64 shares the bits */
-            put_w(&c->data, &x, 8);
+            }
+            memcpy(c->data.data + 8 * row, &x, 8);
+            c->data.len = 8 * (row + 1);
             break;
         }
+        default: /* STOR_ADD_ABSENT below def's n_cols: a TenantId of a non-string type */
+            if (!add_absent(rs, c, i, row))
+                goto cap;
+            break;
         }
     }
-    int64_t zero = 0;
-    put_w(&rs->ingest, &zero, 8);
+    for (; i < rs->n_cols; i++) { /* columns past def's: null */
+        if (!add_absent(rs, &cols[i], i, row))
+            goto cap;
+    }
+    if (rs->ingest.len + 64 >= BUF_MAX / 2)
+        goto cap;
+    memset(rs->ingest.data + 8 * row, 0, 8);
+    rs->ingest.len = 8 * (row + 1);
     rs->n_rows++;
     rs->bytes += add_bytes + 8 * rs->n_cols;
     return MSOC_OK;
+big:
+    add_undo(rs, n_null0);
+    return msoc_fail(err, MSOC_TOOBIG, "pending batch exceeds 3 GiB in column %s; commit more often",
+                     def->cols[i].name);
+cap:
+    add_undo(rs, n_null0);
+    return msoc_fail(err, MSOC_TOOBIG, "pending batch exceeds its cap; commit more often");
 }
 
 void msoc_stor__rowset_set_ingest(stor_rowset *rs, size_t from, msoc_datetime t)
@@ -326,6 +476,7 @@ void msoc_stor__rowset_append(stor_rowset *dst, const stor_rowset *src)
         msoc_free(types);
     }
     size_t n = src->n_rows;
+    dst->is_add_ok = false;
     for (size_t i = 0; i < dst->n_cols; i++) {
         stor_colvec *d = &dst->cols[i];
         size_t w = msoc_stor__type_width(d->type);

@@ -39,7 +39,9 @@ typedef struct stor_colvec {
     msoc_type type;
     msoc_buf data;    /* fixed-width values, or string bytes */
     msoc_buf offs;    /* strings: u32 offsets, n + 1 entries */
-    msoc_buf nulls;   /* one bit per row, LSB first */
+    msoc_buf nulls;   /* one bit per row, LSB first; (n_rows + 7) / 8 bytes when
+                       * has_nulls, else all zero and maybe shorter (rowset_add
+                       * writes a column's bitmap only once it has a null) */
     bool has_nulls;
 } stor_colvec;
 
@@ -54,6 +56,14 @@ typedef struct stor_rowset {
     const msoc_stor_table_def *add_def;
     uint8_t *add_kind;
     size_t n_add_kind;
+    /* rowset_add's state, valid while is_add_ok (every other change to the columns
+     * clears it): every fixed-width, offsets and ingest buffer has room for rows up
+     * to add_rows_cap, and null_cols lists the columns with has_nulls (whose bitmaps
+     * rowset_add extends a byte every 8 rows). */
+    bool is_add_ok;
+    size_t add_rows_cap;
+    uint32_t *null_cols;
+    size_t n_null_cols, cap_null_cols;
 } stor_rowset;
 
 size_t msoc_stor__type_width(msoc_type t); /* 0 for string-like */
