@@ -2,6 +2,7 @@
  * parallel (one worker context per thread), routes each row to its
  * tenant/workspace/table appender, converts values to the column types, and
  * commits each batch before acknowledging it. docs/storage.md, "Ingest". */
+#define _DEFAULT_SOURCE /* madvise(MADV_POPULATE_READ) */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -116,6 +117,7 @@ typedef struct worker {
     size_t n_stored, n_rejected, n_rows;
     msoc_buf in;               /* streamed input: the bytes of this worker's batch */
     msoc_vec recs;             /* rec: the records of this worker's batch */
+    size_t map_off;            /* mapped input: where this worker's batch starts */
     batch first;               /* framed before the threads start (has_first) */
     bool has_first;
     msoc_buf rej;              /* this batch's rejections: row, reason length, reason */
@@ -146,7 +148,7 @@ struct job {
     size_t per;                /* records per batch */
     int fd;                    /* >= 0: the input is read from fd as it is framed */
     bool is_file;              /* fd is a regular file (readahead hints) */
-    bool is_mapped;            /* data is a file mapping (readahead hints) */
+    bool is_mapped;            /* data is a file mapping, which ingest_run unmaps */
     bool is_eof;               /* fd: end of input seen */
     size_t pos;                /* data: the next byte not yet framed */
     size_t next_row;           /* the row number of the next record */
@@ -161,6 +163,11 @@ struct job {
     pthread_cond_t pf_cv;
     size_t pf_want, pf_done;
     bool has_pf, is_pf_stop;
+    /* Mapped NDJSON/CSV: the prefetch thread unmaps the bytes before every worker's
+     * batch as it goes (nothing points into a finished batch), so the mapping
+     * is not torn down in one serial call at the end. */
+    bool can_unmap;
+    size_t unmapped;           /* data[0, unmapped) is no longer mapped */
     size_t next_seq;           /* the next batch's seq */
     /* Reporting (mu): each batch's rejections, then its ack, strictly in input
      * order, each after its own commit returned. */
@@ -1511,6 +1518,26 @@ static msoc_status read_batch(job *j, worker *w, msoc_error *err)
  * here; 128 KiB by default): the prefetch thread asks in chunks of this. */
 #define PF_CHUNK ((size_t)4 << 20)
 
+/* The prefetch thread unmaps consumed input once this much has gathered. */
+#define UNMAP_MIN ((size_t)64 << 20)
+
+/* Unmaps the mapped input before the earliest batch still being parsed (the
+ * prefetch thread, which alone moves j->unmapped while the workers run). */
+static void unmap_consumed(job *j, size_t pg)
+{
+    pthread_mutex_lock(&j->feed_mu);
+    size_t lo = j->pos;
+    for (size_t i = 0; i < j->n_workers; i++)
+        if (j->workers[i].map_off < lo)
+            lo = j->workers[i].map_off;
+    pthread_mutex_unlock(&j->feed_mu);
+    lo = lo / pg * pg;
+    if (lo < j->unmapped + UNMAP_MIN)
+        return;
+    if (munmap((void *)(uintptr_t)(j->data + j->unmapped), lo - j->unmapped) == 0)
+        j->unmapped = lo;
+}
+
 static void *prefetch_main(void *arg)
 {
     job *j = arg;
@@ -1524,7 +1551,13 @@ static void *prefetch_main(void *arg)
         size_t from = j->pf_done / pg * pg;
         size_t to = j->pf_want - from > PF_CHUNK ? from + PF_CHUNK : j->pf_want;
         pthread_mutex_unlock(&j->pf_mu);
-        posix_madvise((void *)(uintptr_t)(j->data + from), to - from, POSIX_MADV_WILLNEED);
+        /* POPULATE_READ (Linux 5.14) reads the pages and maps them too, so the
+         * framer's memchr, under feed_mu, takes no page faults on them. */
+        void *at = (void *)(uintptr_t)(j->data + from);
+        if (madvise(at, to - from, MADV_POPULATE_READ) != 0)
+            posix_madvise(at, to - from, POSIX_MADV_WILLNEED);
+        if (j->can_unmap)
+            unmap_consumed(j, pg);
         pthread_mutex_lock(&j->pf_mu);
         j->pf_done = to;
     }
@@ -1575,6 +1608,7 @@ static bool frame_next(job *j, worker *w, batch *b, size_t *ra_off, size_t *ra_l
         size_t pos = 0;
         frame_recs(j, w, j->data + j->pos, j->len - j->pos, &pos, true);
         b->start = j->data + j->pos;
+        w->map_off = j->pos;
         j->pos += pos;
         at = j->pos - pos;
         end = j->pos;
@@ -1808,8 +1842,11 @@ static msoc_status ingest_run(msoc_stor_db *db, const msoc_ingest_opts *opts, co
                               const char *data, size_t len, int fd, bool is_mapped,
                               msoc_ingest_stats *stats, msoc_error *err)
 {
-    if (opts->tenant != NULL && !msoc_stor_name_is_safe(opts->tenant))
+    if (opts->tenant != NULL && !msoc_stor_name_is_safe(opts->tenant)) {
+        if (is_mapped)
+            munmap((void *)(uintptr_t)data, len);
         return msoc_fail(err, MSOC_INVALID, "tenant id '%s' is not a safe name", opts->tenant);
+    }
     job j;
     memset(&j, 0, sizeof j);
     j.db = db;
@@ -1880,6 +1917,7 @@ static msoc_status ingest_run(msoc_stor_db *db, const msoc_ingest_opts *opts, co
         msoc_buf_init(&w->rej, STREAM_CAP);
     }
     if (st == MSOC_OK && j.is_mapped && j.len > PF_CHUNK) {
+        j.can_unmap = !is_docs;
         pthread_mutex_init(&j.pf_mu, NULL);
         pthread_cond_init(&j.pf_cv, NULL);
         j.pf_want = j.len < 4 * PF_CHUNK ? j.len : 4 * PF_CHUNK; /* the first batch */
@@ -1956,6 +1994,8 @@ static msoc_status ingest_run(msoc_stor_db *db, const msoc_ingest_opts *opts, co
         stats->n_bytes += fd >= 0 ? j.fd_off : len;
     }
     msoc_buf_fini(&j.carry);
+    if (is_mapped)
+        munmap((void *)(uintptr_t)(data + j.unmapped), len - j.unmapped);
     return st;
 }
 
@@ -2003,7 +2043,5 @@ msoc_status msoc_ingest_file(msoc_stor_db *db, const msoc_ingest_opts *opts, con
     if (m == MAP_FAILED)
         return msoc_fail(err, MSOC_IO, "%s: mmap failed: %s", path, strerror(errno));
     posix_madvise(m, len, POSIX_MADV_SEQUENTIAL);
-    st = ingest_run(db, opts, path, m, len, -1, true, stats, err);
-    munmap(m, len);
-    return st;
+    return ingest_run(db, opts, path, m, len, -1, true, stats, err); /* unmaps m */
 }
