@@ -151,6 +151,7 @@ struct job {
     bool is_mapped;            /* data is a file mapping, which ingest_run unmaps */
     bool is_eof;               /* fd: end of input seen */
     size_t pos;                /* data: the next byte not yet framed */
+    size_t last_bytes;         /* data: the bytes of the last full batch cut */
     size_t next_row;           /* the row number of the next record */
     size_t next_span;          /* documents: the next span not yet in a batch */
     size_t ra_end;             /* readahead asked for up to here (data or fd offset) */
@@ -1458,11 +1459,12 @@ static void carry_drop(job *j, size_t n)
 }
 
 /* Appends to w->recs the records of base[*pos, len) (offsets from base) until the
- * batch holds j->per of them or the next record is incomplete; at is_eof the
+ * batch holds per of them or the next record is incomplete; at is_eof the
  * last record ends at len. */
-static void frame_recs(job *j, worker *w, const char *base, size_t len, size_t *pos, bool is_eof)
+static void frame_recs(job *j, worker *w, const char *base, size_t len, size_t *pos, bool is_eof,
+                       size_t per)
 {
-    while (w->recs.n < j->per && *pos < len) {
+    while (w->recs.n < per && *pos < len) {
         const char *p = base + *pos, *end = base + len, *re, *next;
         if (j->fmt == MSOC_INGEST_NDJSON) {
             const char *nl = memchr(p, '\n', len - *pos);
@@ -1498,7 +1500,7 @@ static msoc_status read_batch(job *j, worker *w, msoc_error *err)
     j->carry.len = 0;
     size_t pos = 0;
     for (;;) {
-        frame_recs(j, w, in->data, in->len, &pos, j->is_eof);
+        frame_recs(j, w, in->data, in->len, &pos, j->is_eof, j->per);
         if (w->recs.n >= j->per || j->is_eof)
             break;
         /* At least as much again as the incomplete record so far: a long record
@@ -1582,6 +1584,9 @@ static void readahead_hint(job *j, size_t off, size_t len)
     }
 }
 
+/* Batches of fewer records are not split at the end of the input. */
+#define TAIL_SPLIT_MIN 4096
+
 /* Cuts the next batch for w (the caller holds feed_mu). Returns false when the
  * input is done or failed. ra_off, ra_len: a range to ask readahead for. */
 static bool frame_next(job *j, worker *w, batch *b, size_t *ra_off, size_t *ra_len)
@@ -1605,8 +1610,18 @@ static bool frame_next(job *j, worker *w, batch *b, size_t *ra_off, size_t *ra_l
     if (j->fd < 0) {
         if (j->pos >= j->len)
             return false;
+        /* The tail of a large input in quarter batches: when less than one full
+         * batch per worker is left, a worker that drew the last full batch would
+         * parse it alone while the others sit idle. */
+        size_t per = j->per;
+        bool is_tail = per >= TAIL_SPLIT_MIN && j->last_bytes > 0 &&
+                       j->len - j->pos < j->last_bytes * j->n_workers;
+        if (is_tail)
+            per /= 4;
         size_t pos = 0;
-        frame_recs(j, w, j->data + j->pos, j->len - j->pos, &pos, true);
+        frame_recs(j, w, j->data + j->pos, j->len - j->pos, &pos, true, per);
+        if (!is_tail && w->recs.n == per)
+            j->last_bytes = pos;
         b->start = j->data + j->pos;
         w->map_off = j->pos;
         j->pos += pos;

@@ -50,7 +50,8 @@ typedef struct msoc_ingest_opts {
     const char *workspace;  /* for Sentinel/custom tables; NULL: each row's WorkspaceId */
     const char *table;      /* NULL: the row's Type field, or the envelope category */
     msoc_ingest_format format;
-    size_t batch_rows;      /* records per batch (default 32768) */
+    size_t batch_rows;      /* records per batch (default 32768; a quarter at the end of
+                               an in-memory or mapped input when >= 4096) */
     unsigned n_threads;     /* parallel batches (0: one per CPU) */
     /* Callbacks, serialised by the library (never two at once), from worker
      * threads. Strings are valid during the call only. May be NULL. */
