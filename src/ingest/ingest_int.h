@@ -49,6 +49,20 @@ const char *msoc_ingest__json_value(const char *p, const char *end, ing_jval *v,
 const char *msoc_ingest__json_object(const char *p, const char *end, msoc_vec *fields,
                                      const ing_field *hint, size_t n_hint, const char *read_end,
                                      ing_jval *obj, bool *is_same_layout, const char **why);
+/* The scanners behind msoc_ingest__json_object (which uses ING_SCAN_BEST), for tests
+ * and fuzz targets. ING_SCAN_REF is the one-pass reference scanner (16-byte SSE2
+ * steps on x86-64, 8-byte SWAR elsewhere); ING_SCAN_AVX2 scans with 32-byte steps
+ * and less work per member and falls back to the reference scanner for anything
+ * but a well-formed record of the usual shape, so both give the same results and
+ * errors. ING_SCAN_BEST: AVX2 when the CPU has it (with BMI1/2), else the reference.
+ * An impl the CPU lacks runs the reference (msoc_ingest__json_scan_has tells).
+ * *is_fast (may be NULL): the AVX2 scan gave the result. */
+typedef enum ing_scan_impl { ING_SCAN_REF, ING_SCAN_AVX2, ING_SCAN_BEST } ing_scan_impl;
+bool msoc_ingest__json_scan_has(ing_scan_impl impl);
+const char *msoc_ingest__json_object_impl(ing_scan_impl impl, const char *p, const char *end,
+                                          msoc_vec *fields, const ing_field *hint, size_t n_hint,
+                                          const char *read_end, ing_jval *obj,
+                                          bool *is_same_layout, bool *is_fast, const char **why);
 bool msoc_ingest__json_only_ws(const char *p, const char *end);
 msoc_status msoc_ingest__obj_begin(ing_objit *it, const ing_jval *obj);
 bool msoc_ingest__obj_next(ing_objit *it, ing_jval *key, ing_jval *val);

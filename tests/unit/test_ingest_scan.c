@@ -15,6 +15,8 @@
 #define MSOC_INGEST_PORTABLE_SCAN 1
 #define msoc_ingest__json_value portable_json_value
 #define msoc_ingest__json_object portable_json_object
+#define msoc_ingest__json_object_impl portable_json_object_impl
+#define msoc_ingest__json_scan_has portable_json_scan_has
 #define msoc_ingest__json_only_ws portable_json_only_ws
 #define msoc_ingest__obj_begin portable_obj_begin
 #define msoc_ingest__obj_next portable_obj_next

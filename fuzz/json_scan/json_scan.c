@@ -1,0 +1,94 @@
+/* libFuzzer target: the ingest JSON object scanner. The input is one or two
+ * records ("prev\ncur"); prev is scanned by the reference scanner and its members
+ * are the key hints for cur, which both scanners (ING_SCAN_REF and ING_SCAN_AVX2)
+ * then scan -- without hints, with hints, and with hints and read_end where the
+ * caller's rule allows it (16 bytes after prev's object). They must agree exactly:
+ * accept/reject, reason, end, object span, is_same_layout, and every member's
+ * kinds, spans, has_esc and is_same_key. The buffer is an exact-size copy, so ASan
+ * reports any read past the input. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ingest/ingest_int.h"
+
+typedef struct res {
+    const char *end, *why;
+    ing_jval obj;
+    bool is_same_layout, is_fast;
+} res;
+
+static void scan(ing_scan_impl impl, const char *p, const char *end, msoc_vec *out,
+                 const msoc_vec *hint, const char *read_end, res *r)
+{
+    r->why = NULL;
+    r->end = msoc_ingest__json_object_impl(impl, p, end, out, hint ? hint->data : NULL,
+                                           hint ? hint->n : 0, read_end, &r->obj,
+                                           &r->is_same_layout, &r->is_fast, &r->why);
+}
+
+static void same(const msoc_vec *a, const msoc_vec *b, const res *ra, const res *rb)
+{
+    if (ra->end != rb->end)
+        abort();
+    if (rb->is_fast && ra->end == NULL)
+        abort();
+    if (ra->end == NULL) {
+        if (ra->why == NULL || rb->why == NULL || strcmp(ra->why, rb->why) != 0)
+            abort();
+        return;
+    }
+    if (ra->obj.kind != rb->obj.kind || ra->obj.p != rb->obj.p || ra->obj.len != rb->obj.len ||
+        ra->is_same_layout != rb->is_same_layout || a->n != b->n)
+        abort();
+    for (size_t i = 0; i < a->n; i++) {
+        const ing_field *x = &MSOC_VEC_AT(a, ing_field, i), *y = &MSOC_VEC_AT(b, ing_field, i);
+        if (x->key.kind != y->key.kind || x->key.p != y->key.p || x->key.len != y->key.len ||
+            x->key.has_esc != y->key.has_esc || x->is_same_key != y->is_same_key ||
+            x->val.kind != y->val.kind || x->val.p != y->val.p || x->val.len != y->val.len ||
+            x->val.has_esc != y->val.has_esc)
+            abort();
+    }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    char *buf = malloc(size ? size : 1);
+    if (buf == NULL)
+        return 0;
+    if (size > 0)
+        memcpy(buf, data, size);
+    const char *end = buf + size;
+    const char *nl = size > 0 ? memchr(buf, '\n', size) : NULL;
+    const char *cur = nl != NULL ? nl + 1 : buf;
+
+    msoc_vec hint, a, b;
+    msoc_vec_init(&hint, sizeof(ing_field), 1 << 16);
+    msoc_vec_init(&a, sizeof(ing_field), 1 << 16);
+    msoc_vec_init(&b, sizeof(ing_field), 1 << 16);
+    res rh, ra, rb;
+
+    scan(ING_SCAN_REF, cur, end, &a, NULL, NULL, &ra);
+    scan(ING_SCAN_AVX2, cur, end, &b, NULL, NULL, &rb);
+    same(&a, &b, &ra, &rb);
+    if (nl != NULL) {
+        scan(ING_SCAN_REF, buf, nl, &hint, NULL, NULL, &rh);
+        if (rh.end != NULL) {
+            scan(ING_SCAN_REF, cur, end, &a, &hint, NULL, &ra);
+            scan(ING_SCAN_AVX2, cur, end, &b, &hint, NULL, &rb);
+            same(&a, &b, &ra, &rb);
+            if (end - rh.end >= 16) {
+                scan(ING_SCAN_REF, cur, end, &a, &hint, end, &ra);
+                scan(ING_SCAN_AVX2, cur, end, &b, &hint, end, &rb);
+                same(&a, &b, &ra, &rb);
+            }
+        }
+    }
+    msoc_vec_fini(&hint);
+    msoc_vec_fini(&a);
+    msoc_vec_fini(&b);
+    free(buf);
+    return 0;
+}
