@@ -249,28 +249,66 @@ static inline msoc_str text_trim(const ing_jval *v, msoc_buf *tmp)
     return msoc_str_trim(text_of(v, tmp));
 }
 
+static inline uint64_t load8(const char *p)
+{
+    uint64_t x;
+    memcpy(&x, p, 8);
+    return x;
+}
+
+#if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "iso_fast_memo reads 8 bytes at a time as little-endian words"
+#endif
+
+/* Byte i of a little-endian 8-byte load, as a mask or a value. */
+#define B8(i) ((uint64_t)0xFF << (8 * (i)))
+#define V8(i, c) ((uint64_t)(unsigned char)(c) << (8 * (i)))
+#define ALL8(b) ((uint64_t)(b) * 0x0101010101010101ull)
+
+/* Whether the bytes of x that mask m selects are all ASCII digits: their high
+ * nibble is 3, and adding 6 keeps it 3 (a byte that could carry fails the first). */
+static inline bool digits8(uint64_t x, uint64_t m)
+{
+    return (x & (m & ALL8(0xF0))) == (m & ALL8(0x30)) &&
+           ((x + (m & ALL8(0x06))) & (m & ALL8(0xF0))) == (m & ALL8(0x30));
+}
+
+/* The value of 8 ASCII digits (the first in the lowest byte). */
+static inline uint32_t digits8_value(uint64_t x)
+{
+    x -= ALL8('0');
+    x = x * 10 + (x >> 8);
+    x = (((x & 0x000000FF000000FFull) * (100 + (1000000ull << 32))) +
+         (((x >> 16) & 0x000000FF000000FFull) * (1 + (10000ull << 32)))) >> 32;
+    return (uint32_t)x;
+}
+
 /* "YYYY-MM-DDTHH:MM:SS[.f+][Z]" without the general parser (false to fall back), with
- * the date's midnight remembered in m: the rows of a file mostly share their dates. */
+ * the date's midnight remembered in m: the rows of a file mostly share their dates.
+ * The fixed part is checked 8 bytes at a time, as is a 7-digit fraction. */
 static bool iso_fast_memo(day_memo *m, const char *s, size_t n, msoc_datetime *out)
 {
-    if (n < 19 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != ' ') || s[13] != ':' ||
-        s[16] != ':')
+    if (n < 19)
         return false;
-    static const int dig[] = {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18};
-    for (size_t i = 0; i < sizeof dig / sizeof dig[0]; i++)
-        if (s[dig[i]] < '0' || s[dig[i]] > '9')
-            return false;
+    uint64_t a = load8(s), b = load8(s + 8), c = load8(s + 11);
+    /* a: "YYYY-MM-", b: "DDTHH:MM", c: "HH:MM:SS" (s[11..18]). */
+    if ((a & (B8(4) | B8(7))) != (V8(4, '-') | V8(7, '-')) ||
+        (c & (B8(2) | B8(5))) != (V8(2, ':') | V8(5, ':')) ||
+        (s[10] != 'T' && s[10] != ' ') ||
+        !digits8(a, B8(0) | B8(1) | B8(2) | B8(3) | B8(5) | B8(6)) || !digits8(b, B8(0) | B8(1)) ||
+        !digits8(c, B8(0) | B8(1) | B8(3) | B8(4) | B8(6) | B8(7)))
+        return false;
     msoc_datetime day;
     if (m->is_set && memcmp(s, m->text, 10) == 0) {
         day = m->midnight;
     } else {
-        msoc_civil c = {0};
-        c.year = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-        c.month = (s[5] - '0') * 10 + (s[6] - '0');
-        c.day = (s[8] - '0') * 10 + (s[9] - '0');
-        if (!msoc_civil_valid(&c))
+        msoc_civil cv = {0};
+        cv.year = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+        cv.month = (s[5] - '0') * 10 + (s[6] - '0');
+        cv.day = (s[8] - '0') * 10 + (s[9] - '0');
+        if (!msoc_civil_valid(&cv))
             return false;
-        day = msoc_datetime_from_civil(&c);
+        day = msoc_datetime_from_civil(&cv);
         memcpy(m->text, s, 10);
         m->midnight = day;
         m->is_set = true;
@@ -282,7 +320,14 @@ static bool iso_fast_memo(day_memo *m, const char *s, size_t n, msoc_datetime *o
         return false;
     int64_t frac = 0;
     size_t i = 19;
-    if (i < n && s[i] == '.') {
+    if (n >= 27 && s[19] == '.' && (n == 27 || s[27] < '0' || s[27] > '9')) {
+        /* Exactly 7 digits (ticks): s[20..26], read as "0" + them. */
+        uint64_t f = (load8(s + 19) & ~B8(0)) | V8(0, '0');
+        if (!digits8(f, ALL8(0xFF)))
+            return false;
+        frac = digits8_value(f);
+        i = 27;
+    } else if (i < n && s[i] == '.') {
         i++;
         int nd = 0;
         while (i < n && s[i] >= '0' && s[i] <= '9') {
@@ -938,14 +983,22 @@ static bool bind_row(worker *w, group *g, const route *r, group *hint, msoc_stat
         w->scratch.len = 0;
         bool has_unknown = false;
         const uint8_t *kind = g->col_kind;
-        for (size_t i = 0; i < w->fields.n; i++) {
-            const field *f = &MSOC_VEC_AT(&w->fields, field, i);
+        /* In locals: the stores into vals (size_t lengths) would otherwise make the
+         * compiler reload every worker field they might alias, each member. */
+        const field *fs = w->fields.data;
+        size_t n_fields = w->fields.n;
+        size_t n_hint = can_hint ? w->n_hint_cols : 0;
+        int *hint_cols = w->hint_cols;
+        msoc_stor_value *vals = w->vals;
+        size_t *scr_off = w->scr_off;
+        for (size_t i = 0; i < n_fields; i++) {
+            const field *f = &fs[i];
             int c;
-            if (can_hint && f->is_same_key && i < w->n_hint_cols) {
-                c = w->hint_cols[i]; /* and hint_cols[i] stays */
+            if (i < n_hint && f->is_same_key) {
+                c = hint_cols[i]; /* and hint_cols[i] stays */
             } else {
                 c = lookup_col(w, g, i, &f->key);
-                w->hint_cols[i] = c;
+                hint_cols[i] = c;
             }
             if (c < 0) {
                 if (g->is_custom && f->val.kind != ING_J_NULL)
@@ -953,16 +1006,16 @@ static bool bind_row(worker *w, group *g, const route *r, group *hint, msoc_stat
                 continue;
             }
             uint8_t k = kind[c];
-            if (k == BIND_SKIP)
-                continue;
             if (k == BIND_STRING && f->val.kind == ING_J_STR && !f->val.has_esc) {
                 /* convert()'s plain-string case, inline: a view of the input. */
-                w->vals[c].is_null = false;
-                w->vals[c].v.s.ptr = f->val.p;
-                w->vals[c].v.s.len = f->val.len;
-                w->scr_off[c] = SIZE_MAX;
+                vals[c].is_null = false;
+                vals[c].v.s.ptr = f->val.p;
+                vals[c].v.s.len = f->val.len;
+                scr_off[c] = SIZE_MAX;
                 continue;
             }
+            if (k == BIND_SKIP)
+                continue;
             if (!convert(w, &def->cols[c], (size_t)c, &f->val))
                 return false;
         }
