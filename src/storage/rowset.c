@@ -354,11 +354,17 @@ msoc_status msoc_stor__rowset_add(stor_rowset *rs, const msoc_stor_table_def *de
                     return msoc_fail(err, MSOC_TOOBIG, "column %s: value of %zu bytes exceeds %zu",
                                      def->cols[i].name, len, STR_MAX);
                 }
-                if (c->data.len + len >= BUF_MAX)
-                    goto big;
-                char *d = room(&c->data, len);
-                if (d == NULL)
-                    goto big;
+                char *d;
+                if (__builtin_expect(c->data.cap - c->data.len > len, 1)) {
+                    /* Room, and len + data.len < cap <= BUF_MAX. */
+                    d = c->data.data + c->data.len;
+                } else {
+                    if (c->data.len + len >= BUF_MAX)
+                        goto big;
+                    d = stor_reserve(&c->data, len);
+                    if (d == NULL)
+                        goto big;
+                }
                 copy_str(d, v->v.s.ptr, len);
                 c->data.len += len;
                 add_bytes += len;
