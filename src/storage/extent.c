@@ -21,6 +21,7 @@
 #define ENC_PLAIN 0
 #define ENC_DELTA 1
 #define ENC_DICT  2
+#define ENC_PACK  3
 #define ENC_NULLS 0x80
 #define HDR_LEN 32
 #define TRL_LEN 32
@@ -266,6 +267,58 @@ static bool any_bits(const uint8_t *bm, size_t r0, size_t n)
     return false;
 }
 
+/* Bytes needed for an unsigned value (0 for 0). */
+static unsigned byte_width(uint64_t x)
+{
+    return x == 0 ? 0 : (unsigned)(64 - __builtin_clzll(x) + 7) / 8;
+}
+
+/* ENC_PACK for 64-bit integers (n > 0): whichever of frame of reference (v[i] -
+ * min) or delta (v[i] - v[i-1] - min delta) needs fewer bytes per value, packed
+ * at that many bytes (0-8). zstd then sees 1-4 bytes per value instead of 8: it
+ * runs several times faster on these columns and the file is no larger. All
+ * arithmetic wraps (mod 2^64), so every bit pattern round-trips. */
+static void pack_i64(msoc_buf *raw, const int64_t *v, size_t n)
+{
+    int64_t lo = v[0], hi = v[0];
+    int64_t dlo = INT64_MAX, dhi = INT64_MIN;
+    for (size_t i = 1; i < n; i++) {
+        int64_t d = (int64_t)((uint64_t)v[i] - (uint64_t)v[i - 1]);
+        lo = v[i] < lo ? v[i] : lo;
+        hi = v[i] > hi ? v[i] : hi;
+        dlo = d < dlo ? d : dlo;
+        dhi = d > dhi ? d : dhi;
+    }
+    unsigned wf = byte_width((uint64_t)hi - (uint64_t)lo);
+    unsigned wd = n > 1 ? byte_width((uint64_t)dhi - (uint64_t)dlo) : 0;
+    bool is_delta = wd <= wf; /* a tie: deltas are usually the more compressible */
+    unsigned pw = is_delta ? wd : wf;
+    size_t cnt = is_delta ? n - 1 : n;
+    /* 8 bytes of slack: each value is stored as a whole word, the next overwrites
+     * the bytes past its width. */
+    char *p = stor_reserve(raw, 18 + pw * cnt + 8);
+    p[0] = is_delta ? 1 : 0;
+    p[1] = (char)pw;
+    int64_t base = is_delta ? v[0] : lo, step = is_delta ? dlo : 0;
+    memcpy(p + 2, &base, 8);
+    memcpy(p + 10, &step, 8);
+    char *q = p + 18;
+    if (pw > 0) {
+        if (is_delta) {
+            for (size_t i = 1; i < n; i++) {
+                uint64_t u = (uint64_t)v[i] - (uint64_t)v[i - 1] - (uint64_t)dlo;
+                memcpy(q + pw * (i - 1), &u, 8);
+            }
+        } else {
+            for (size_t i = 0; i < n; i++) {
+                uint64_t u = (uint64_t)v[i] - (uint64_t)lo;
+                memcpy(q + pw * i, &u, 8);
+            }
+        }
+    }
+    raw->len += 18 + pw * cnt;
+}
+
 /* Encodes rows [r0, r0+n) of column c (type t, bitmap nulls or NULL) into raw. */
 static void encode_block(stor_extent_writer *wr, msoc_type t, const stor_colvec *c,
                          const uint8_t *nulls, size_t r0, size_t n, msoc_buf *raw,
@@ -321,17 +374,9 @@ static void encode_block(stor_extent_writer *wr, msoc_type t, const stor_colvec 
         }
     } else {
         const char *src = c->data.data != NULL ? c->data.data + w * r0 : "";
-        if (w == 8 && t != MSOC_TYPE_REAL) {
-            enc = ENC_DELTA;
-            const int64_t *v = (const int64_t *)(const void *)src;
-            char *p = stor_reserve(raw, 8 * n);
-            uint64_t prev = 0;
-            for (size_t i = 0; i < n; i++) {
-                uint64_t dv = (uint64_t)v[i] - prev;
-                memcpy(p + 8 * i, &dv, 8);
-                prev = (uint64_t)v[i];
-            }
-            raw->len += 8 * n;
+        if (w == 8 && t != MSOC_TYPE_REAL && n > 0) {
+            enc = ENC_PACK;
+            pack_i64(raw, (const int64_t *)(const void *)src, n);
         } else {
             stor_append(raw, src, w * n);
         }
@@ -614,7 +659,8 @@ static msoc_status extent_open_mem(const char *path, const uint8_t *p, size_t le
     }
     uint32_t ver;
     memcpy(&ver, p + 8, 4);
-    if (ver != STOR_EXT_VERSION) {
+    e->version = ver;
+    if (ver < STOR_EXT_VERSION_MIN || ver > STOR_EXT_VERSION) {
         why = "unsupported format version";
         goto bad;
     }
@@ -787,6 +833,61 @@ static const void *aligned(msoc_arena *a, const uint8_t *p, size_t len)
     return msoc_arena_memdup(a, p, len ? len : 1);
 }
 
+/* Decodes ENC_PACK's cnt packed values (pw bytes each) into dst: n = cnt values
+ * (frame of reference) or cnt + 1 (delta, the first being base). Whole-word
+ * loads while 8 bytes remain, byte by byte for the tail. */
+static void unpack_i64(const uint8_t *q, size_t pw, size_t cnt, bool is_delta, uint64_t base,
+                       uint64_t step, int64_t *dst)
+{
+    uint64_t mask = pw == 8 ? ~(uint64_t)0 : ((uint64_t)1 << (8 * pw)) - 1;
+    size_t fast = cnt;
+    if (pw > 0)
+        fast = pw * cnt >= 8 ? (pw * cnt - 8) / pw + 1 : 0;
+    if (is_delta) {
+        uint64_t acc = base;
+        *dst++ = (int64_t)base;
+        size_t i = 0;
+        if (pw == 0) {
+            for (; i < cnt; i++) {
+                acc += step;
+                dst[i] = (int64_t)acc;
+            }
+            return;
+        }
+        for (; i < fast; i++) {
+            uint64_t u;
+            memcpy(&u, q + pw * i, 8);
+            acc += step + (u & mask);
+            dst[i] = (int64_t)acc;
+        }
+        for (; i < cnt; i++) {
+            uint64_t u = 0;
+            for (size_t k = 0; k < pw; k++)
+                u |= (uint64_t)q[pw * i + k] << (8 * k);
+            acc += step + u;
+            dst[i] = (int64_t)acc;
+        }
+        return;
+    }
+    size_t i = 0;
+    if (pw == 0) {
+        for (; i < cnt; i++)
+            dst[i] = (int64_t)base;
+        return;
+    }
+    for (; i < fast; i++) {
+        uint64_t u;
+        memcpy(&u, q + pw * i, 8);
+        dst[i] = (int64_t)(base + (u & mask));
+    }
+    for (; i < cnt; i++) {
+        uint64_t u = 0;
+        for (size_t k = 0; k < pw; k++)
+            u |= (uint64_t)q[pw * i + k] << (8 * k);
+        dst[i] = (int64_t)(base + u);
+    }
+}
+
 msoc_status msoc_stor__extent_read_col(const stor_extent *e, size_t b, size_t c,
                                        msoc_arena *arena, msoc_col *out, msoc_error *err)
 {
@@ -828,7 +929,26 @@ msoc_status msoc_stor__extent_read_col(const stor_extent *e, size_t b, size_t c,
     }
     uint8_t enc = bc->enc & 0x7f;
     size_t w = msoc_stor__type_width(t);
-    if (w > 0) {
+    if (w == 8 && enc == ENC_PACK && e->version >= 2) {
+        if (n == 0)
+            return corrupt_block(e, b, c, "packed block without rows", err);
+        uint8_t hdr[18];
+        if (!rd_take(&r, hdr, 18) || hdr[0] > 1 || hdr[1] > 8)
+            return corrupt_block(e, b, c, "bad packed header", err);
+        bool is_delta = hdr[0] == 1;
+        size_t pw = hdr[1], cnt = is_delta ? n - 1 : n;
+        uint64_t base, step;
+        memcpy(&base, hdr + 2, 8);
+        memcpy(&step, hdr + 10, 8);
+        if ((size_t)(r.end - r.p) != pw * cnt)
+            return corrupt_block(e, b, c, "packed values length mismatch", err);
+        int64_t *dst = msoc_arena_alloc(arena, 8 * n + 8);
+        if (dst == NULL)
+            return msoc_arena_fail(arena, err);
+        unpack_i64(r.p, pw, cnt, is_delta, base, step, dst);
+        r.p = r.end;
+        out->v.i64 = dst;
+    } else if (w > 0) {
         const uint8_t *vals = r.p;
         if (n > 0 && (size_t)(r.end - r.p) / w < n)
             return corrupt_block(e, b, c, "truncated values", err);

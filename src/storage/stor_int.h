@@ -114,7 +114,9 @@ static inline bool stor_bit(const uint8_t *bm, size_t i)
 /* ---- extent.c ---- */
 #define STOR_EXT_MAGIC "MSOCEXT1"
 #define STOR_EXT_END   "MSOCEND1"
-#define STOR_EXT_VERSION 1u
+/* 2: adds ENC_PACK (packed 64-bit integers); the reader also reads version 1. */
+#define STOR_EXT_VERSION 2u
+#define STOR_EXT_VERSION_MIN 1u
 
 typedef struct stor_blockcol {
     uint64_t off;
@@ -128,6 +130,7 @@ typedef struct stor_blockcol {
 typedef struct stor_extent {
     atomic_int refs;
     bool is_unchecked;            /* verify with MSOC_STOR_VERIFY_NO_CHECKSUMS (fuzzing) */
+    uint32_t version;             /* format version of the file */
     char *path;
     const uint8_t *map;
     size_t map_len;

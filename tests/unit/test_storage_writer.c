@@ -2,7 +2,9 @@
  * strings (values that differ in one byte, at the start, middle or end, for
  * every length the inline comparison treats differently) read back value for
  * value; zone maps of columns without nulls (negative values included) prune
- * time ranges exactly; and a commit of few but wide rows (>= 4 MiB of values)
+ * time ranges exactly; 64-bit integer columns (packed: frame of reference or
+ * delta at 0-8 bytes per value) read back bit for bit whatever their values
+ * (full range, wrapping differences, constants, nulls, one-row blocks); and a commit of few but wide rows (>= 4 MiB of values)
  * becomes an extent while a small one goes to the WAL. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -252,11 +254,91 @@ static void test_bulk_by_bytes(void **state)
     free(big);
 }
 
+/* Row i's value in packed column k: each 512-row block of each column takes one
+ * of seven patterns, so every width and both modes (frame of reference, delta)
+ * occur, with differences that wrap around 2^64. */
+static int64_t packed_val(size_t k, size_t i)
+{
+    size_t pat = (i / 512 + k) % 7;
+    switch (pat) {
+    case 0: return (int64_t)mix(i * 31 + k);                       /* full range: width 8 */
+    case 1: return (i & 1) ? INT64_MAX : INT64_MIN;                /* wrapping deltas */
+    case 2: return 42;                                             /* constant: width 0 */
+    case 3: return (int64_t)i * 1000003 + (int64_t)(i / 100) * ((int64_t)1 << 40); /* sorted */
+    case 4: return (int64_t)(mix(i + k) % 601) - 300;              /* small, negative */
+    case 5: return -(int64_t)i * 3;                                /* decreasing */
+    default: return (int64_t)(mix(i) % 200000) + 1000000000000;    /* 3 bytes over a base */
+    }
+}
+
+static void test_packed_i64(void **state)
+{
+    (void)state;
+    msoc_stor_options o = {.block_rows = 512, .is_nosync = true};
+    msoc_stor_db *db;
+    msoc_error err;
+    msoc_error_clear(&err);
+    assert_int_equal(msoc_stor_open(g_dir, &o, &db, &err), MSOC_OK);
+    const msoc_stor_table_def *def = msoc_stor_table_find(db, "DeviceProcessEvents", 19);
+    const char *names[] = {"ReportId", "FileSize", "LogonId", "InitiatingProcessId", "Timestamp"};
+    int cols[6];
+    for (size_t k = 0; k < 5; k++) {
+        cols[k] = msoc_stor_table_col_index(def, names[k], strlen(names[k]));
+        assert_true(cols[k] >= 0);
+    }
+    cols[5] = msoc_stor_table_col_index(def, "ProcessId", 9); /* the row number */
+    msoc_stor_appender *ap;
+    assert_int_equal(msoc_stor_appender_open(db, "t1", NULL, "DeviceProcessEvents", &ap, &err),
+                     MSOC_OK);
+    const size_t n = 512 * 7 * 2 + 1; /* every pattern in every column; a last block of one row */
+    msoc_stor_value *v = calloc(def->n_cols, sizeof *v);
+    for (size_t i = 0; i < n; i++) {
+        for (size_t c = 0; c < def->n_cols; c++)
+            v[c] = (msoc_stor_value){.is_null = true};
+        for (size_t k = 0; k < 5; k++)
+            v[cols[k]] = (msoc_stor_value){.is_null = k == 1 && i % 5 == 0 && i < 512 * 7,
+                                           .v.i64 = packed_val(k, i)};
+        v[cols[5]] = (msoc_stor_value){.is_null = false, .v.i64 = (int64_t)i};
+        assert_int_equal(msoc_stor_appender_add_row(ap, v, &err), MSOC_OK);
+    }
+    free(v);
+    assert_int_equal(msoc_stor_appender_commit(ap, &err), MSOC_OK);
+    msoc_stor_appender_close(ap);
+    assert_int_equal(count_files("extents", ".ext"), 1);
+
+    msoc_stor_target tg = {"t1", NULL};
+    msoc_stor_scan_spec spec = {&tg, 1, "DeviceProcessEvents", cols, 6, MSOC_TIME_NULL,
+                                MSOC_TIME_NULL, MSOC_TIME_NULL, MSOC_TIME_NULL};
+    msoc_stor_scan *s;
+    assert_int_equal(msoc_stor_scan_open(db, &spec, &s, &err), MSOC_OK);
+    msoc_arena *a = msoc_arena_new(NULL, 0, "test");
+    size_t next = 0;
+    for (size_t ch = 0; ch < msoc_stor_scan_n_chunks(s); ch++) {
+        msoc_batch b;
+        msoc_arena_reset(a);
+        assert_int_equal(msoc_stor_scan_chunk(s, ch, a, &b, &err), MSOC_OK);
+        for (size_t i = 0; i < b.n_rows; i++, next++) {
+            assert_int_equal(b.cols[5].v.i64[i], (int64_t)next);
+            for (size_t k = 0; k < 5; k++) {
+                bool is_null = k == 1 && next % 5 == 0 && next < 512 * 7;
+                assert_int_equal(msoc_col_is_null(&b.cols[k], i), is_null);
+                if (!is_null)
+                    assert_true(b.cols[k].v.i64[i] == packed_val(k, next));
+            }
+        }
+    }
+    assert_int_equal(next, n);
+    msoc_arena_free(a);
+    msoc_stor_scan_close(s);
+    msoc_stor_close(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_dict_near_duplicates, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bulk_by_bytes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_packed_i64, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
