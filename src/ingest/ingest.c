@@ -174,6 +174,13 @@ struct job {
      * order, each after its own commit returned. */
     size_t next_report;        /* the seq to report next */
     msoc_vec done;             /* done_batch: finished, waiting for an earlier batch */
+    /* The committer (mu): batches whose extents are written but not yet durable,
+     * in hand-off order; it makes them durable, a group at a time, then reports
+     * them, while the workers parse the next batches. */
+    msoc_vec cq;               /* commit_item */
+    pthread_cond_t cq_cv;      /* work for the committer, or room in its queue */
+    pthread_t cq_thread;
+    bool has_cq, is_cq_stop;
 };
 
 bool msoc_ingest_format_parse(const char *s, msoc_ingest_format *out)
@@ -1364,19 +1371,26 @@ static void report_done(job *j, const done_batch *d)
 }
 
 /* A batch finished (caller holds mu): reports it and the waiting batches after it
- * when every earlier batch is reported, else keeps it waiting. */
+ * when every earlier batch is reported, else keeps it waiting. Its rejections are
+ * w->rej, or d->rej (owned) when w is NULL (from the committer). */
 static void batch_done(job *j, worker *w, done_batch *d)
 {
     if (d->seq != j->next_report) {
-        d->rej = msoc_buf_steal(&w->rej, &d->rej_len);
+        if (w != NULL)
+            d->rej = msoc_buf_steal(&w->rej, &d->rej_len);
         if (msoc_vec_append(&j->done, d) != MSOC_OK)
             msoc_free(d->rej); /* cannot happen: at most one waiting batch per seq */
         return;
     }
-    d->rej = w->rej.data;
-    d->rej_len = w->rej.len;
+    if (w != NULL) {
+        d->rej = w->rej.data;
+        d->rej_len = w->rej.len;
+    }
     report_done(j, d);
-    msoc_buf_reset(&w->rej);
+    if (w != NULL)
+        msoc_buf_reset(&w->rej);
+    else
+        msoc_free(d->rej);
     j->next_report++;
     for (size_t i = 0; i < j->done.n;) {
         done_batch *q = &MSOC_VEC_AT(&j->done, done_batch, i);
@@ -1391,6 +1405,109 @@ static void batch_done(job *j, worker *w, done_batch *d)
         j->next_report++;
         i = 0;
     }
+}
+
+/* A batch handed to the committer: its report, and its commits not yet durable. */
+typedef struct commit_item {
+    done_batch d;
+    msoc_stor_pending **ps;
+    size_t n_ps;
+    size_t n_rows;             /* rows in ps (counted as stored; taken back on failure) */
+} commit_item;
+
+/* Starts g's commit: a WAL commit is durable on return (n_stored); a bulk one is
+ * written and joins pend (msoc_stor_pending *), its rows in *pend_rows. */
+static msoc_status commit_group_start(worker *w, group *g, msoc_vec *pend, size_t *pend_rows,
+                                      msoc_error *err)
+{
+    size_t n = msoc_stor_appender_pending(g->ap);
+    if (n == 0)
+        return MSOC_OK;
+    msoc_stor_pending *p = NULL;
+    msoc_status st = msoc_stor_appender_commit_start(g->ap, &p, err);
+    if (st != MSOC_OK)
+        return st;
+    if (p == NULL) {
+        w->n_stored += n;
+    } else if (msoc_vec_append(pend, &p) != MSOC_OK) {
+        msoc_stor_pending_abort(p);
+        return msoc_fail(err, MSOC_LIMIT, "too many commits in one batch");
+    } else {
+        *pend_rows += n;
+    }
+    return MSOC_OK;
+}
+
+/* The committer thread: takes every batch queued so far, makes all their extents
+ * durable together (one directory fsync per table for the lot), then reports
+ * them (batch_done keeps the input order). */
+static void *committer_main(void *arg)
+{
+    job *j = arg;
+    pthread_mutex_lock(&j->mu);
+    for (;;) {
+        while (j->cq.n == 0 && !j->is_cq_stop)
+            pthread_cond_wait(&j->cq_cv, &j->mu);
+        if (j->cq.n == 0)
+            break;
+        size_t n_items = j->cq.n, n_ps = 0;
+        commit_item *items = msoc_malloc(n_items * sizeof *items);
+        memcpy(items, j->cq.data, n_items * sizeof *items);
+        j->cq.n = 0;
+        pthread_cond_broadcast(&j->cq_cv);
+        pthread_mutex_unlock(&j->mu);
+        for (size_t i = 0; i < n_items; i++)
+            n_ps += items[i].n_ps;
+        msoc_stor_pending **ps = msoc_malloc((n_ps + 1) * sizeof *ps);
+        n_ps = 0;
+        for (size_t i = 0; i < n_items; i++)
+            for (size_t k = 0; k < items[i].n_ps; k++)
+                ps[n_ps++] = items[i].ps[k];
+        msoc_error err;
+        msoc_error_clear(&err);
+        msoc_status st = msoc_stor_pending_finish(ps, n_ps, &err);
+        msoc_free(ps);
+        pthread_mutex_lock(&j->mu);
+        for (size_t i = 0; i < n_items; i++) {
+            commit_item *it = &items[i];
+            if (st != MSOC_OK) {
+                it->d.has_ack = false;
+                j->stats.n_stored -= it->n_rows;
+                if (j->st == MSOC_OK) {
+                    j->st = st;
+                    j->err = err;
+                }
+            }
+            batch_done(j, NULL, &it->d);
+            msoc_free(it->ps);
+        }
+        msoc_free(items);
+    }
+    pthread_mutex_unlock(&j->mu);
+    return NULL;
+}
+
+/* Starts the committer; without it (pthread_create failed) workers finish their
+ * own commits. */
+static void committer_start(job *j)
+{
+    msoc_vec_init(&j->cq, sizeof(commit_item), (size_t)1 << 20);
+    pthread_cond_init(&j->cq_cv, NULL);
+    j->has_cq = pthread_create(&j->cq_thread, NULL, committer_main, j) == 0;
+}
+
+/* After the workers: lets the committer drain its queue and joins it. */
+static void committer_stop(job *j)
+{
+    if (j->has_cq) {
+        pthread_mutex_lock(&j->mu);
+        j->is_cq_stop = true;
+        pthread_cond_broadcast(&j->cq_cv);
+        pthread_mutex_unlock(&j->mu);
+        pthread_join(j->cq_thread, NULL);
+    }
+    pthread_cond_destroy(&j->cq_cv);
+    msoc_vec_fini(&j->cq);
 }
 
 /* Parses, stores, commits and acknowledges one batch on worker w. */
@@ -1433,23 +1550,69 @@ static void run_batch(job *j, worker *w, const batch *b)
             row++;
         }
     }
-    /* Commit every group this batch touched, then acknowledge the batch. */
-    size_t it = 0;
+    /* Start the commit of every group this batch touched. Bulk commits come back
+     * written but not durable: the committer makes them durable and acknowledges
+     * the batch while this worker parses its next one. */
+    size_t it = 0, pend_rows = 0;
     msoc_str k;
     void *v;
+    msoc_vec pend;
+    msoc_vec_init(&pend, sizeof(msoc_stor_pending *), (size_t)1 << 20);
     while (st == MSOC_OK && msoc_hashmap_next(&w->groups, &it, &k, &v))
-        st = commit_group(w, v, &err);
+        st = commit_group_start(w, v, &pend, &pend_rows, &err);
+    if (st != MSOC_OK) {
+        for (size_t i = 0; i < pend.n; i++)
+            msoc_stor_pending_abort(MSOC_VEC_AT(&pend, msoc_stor_pending *, i));
+        pend.n = 0;
+        pend_rows = 0;
+    } else if (pend.n > 0 && !j->has_cq) {
+        st = msoc_stor_pending_finish(pend.data, pend.n, &err);
+        if (st != MSOC_OK)
+            pend_rows = 0;
+        w->n_stored += pend_rows;
+        pend.n = 0;
+        pend_rows = 0;
+    }
     pthread_mutex_lock(&j->mu);
     j->stats.n_rows += w->n_rows;
     j->stats.n_rejected += w->n_rejected;
-    j->stats.n_stored += w->n_stored;
+    j->stats.n_stored += w->n_stored + pend_rows;
     if (st != MSOC_OK && j->st == MSOC_OK) {
         j->st = st;
         j->err = err;
     }
     done_batch d = {b->seq, st == MSOC_OK && j->o->on_ack != NULL && w->n_rows > 0,
-                    {j->source, b->first_row, last_row, w->n_stored, w->n_rejected}, NULL, 0};
-    batch_done(j, w, &d);
+                    {j->source, b->first_row, last_row, w->n_stored + pend_rows, w->n_rejected},
+                    NULL, 0};
+    if (pend.n == 0) {
+        batch_done(j, w, &d);
+        msoc_vec_fini(&pend);
+    } else {
+        /* A bounded queue: a worker never runs more than a few batches ahead of
+         * the disk. */
+        while (j->cq.n >= 2 * j->n_workers)
+            pthread_cond_wait(&j->cq_cv, &j->mu);
+        d.rej = msoc_buf_steal(&w->rej, &d.rej_len);
+        commit_item ci = {d, pend.data, pend.n, pend_rows};
+        pend.data = NULL; /* owned by ci now */
+        pend.n = pend.cap = 0;
+        if (msoc_vec_append(&j->cq, &ci) == MSOC_OK) {
+            pthread_cond_broadcast(&j->cq_cv);
+        } else {
+            /* Cannot happen (the queue holds at most 2 x n_workers): finish here. */
+            st = msoc_stor_pending_finish(ci.ps, ci.n_ps, &err);
+            if (st != MSOC_OK) {
+                ci.d.has_ack = false;
+                j->stats.n_stored -= pend_rows;
+                if (j->st == MSOC_OK) {
+                    j->st = st;
+                    j->err = err;
+                }
+            }
+            msoc_free(ci.ps);
+            batch_done(j, NULL, &ci.d);
+        }
+    }
     pthread_mutex_unlock(&j->mu);
 }
 
@@ -2022,8 +2185,10 @@ static msoc_status ingest_run(msoc_stor_db *db, const msoc_ingest_opts *opts, co
         if (is_done)
             nt = 1;
         msoc_pool *pool = nt > 1 ? msoc_pool_new(nt - 1) : NULL;
+        committer_start(&j);
         msoc_pool_run(pool, nt, work, &j);
         msoc_pool_free(pool);
+        committer_stop(&j);
         if (j.has_pf) {
             pthread_mutex_lock(&j.pf_mu);
             j.is_pf_stop = true;

@@ -588,7 +588,10 @@ msoc_status msoc_stor__extent_write(const char *dir, const stor_rowset *rs,
     char name[64];
     snprintf(name, sizeof name, "e-%016" PRIx64 ".ext", ep->id);
     char *path = msoc_stor__path(dir, name, NULL, NULL);
-    msoc_status st = msoc_stor__write_file_atomic(path, out.data, out.len, ep->is_nosync, err);
+    msoc_status st = ep->tmp_fd != NULL
+                         ? msoc_stor__tmp_write(path, out.data, out.len, ep->is_nosync, ep->tmp_fd,
+                                                err)
+                         : msoc_stor__write_file_atomic(path, out.data, out.len, ep->is_nosync, err);
     msoc_buf_fini(&out);
     if (st != MSOC_OK) {
         msoc_free(path);

@@ -1,5 +1,6 @@
 /* File-system helpers for durable writes: mkdir -p, fsync of directories,
  * atomic replace (temp, fsync, rename, fsync dir). See docs/storage.md. */
+#define _GNU_SOURCE /* sync_file_range */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -74,25 +75,78 @@ msoc_status msoc_stor__write_all(int fd, const void *p, size_t len, const char *
     return MSOC_OK;
 }
 
-msoc_status msoc_stor__write_file_atomic(const char *path, const void *p, size_t len,
-                                         bool is_nosync, msoc_error *err)
+static char *tmp_path(const char *path)
 {
     size_t plen = strlen(path);
     char *tmp = msoc_malloc(plen + 5);
     memcpy(tmp, path, plen);
     memcpy(tmp + plen, ".tmp", 5);
+    return tmp;
+}
+
+msoc_status msoc_stor__tmp_write(const char *path, const void *p, size_t len, bool is_nosync,
+                                 int *fd_out, msoc_error *err)
+{
+    *fd_out = -1;
+    char *tmp = tmp_path(path);
     msoc_status st = MSOC_OK;
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (fd < 0) {
         st = msoc_fail(err, MSOC_IO, "%s: cannot create: %s", tmp, strerror(errno));
-        goto done;
+        msoc_free(tmp);
+        return st;
     }
     st = msoc_stor__write_all(fd, p, len, tmp, err);
-    if (st == MSOC_OK && msoc_stor__fsync(fd, is_nosync) != 0)
+    if (st != MSOC_OK) {
+        close(fd);
+        unlink(tmp);
+        msoc_free(tmp);
+        return st;
+    }
+#ifdef SYNC_FILE_RANGE_WRITE
+    /* Start the writeback now (it does not wait): the fdatasync that makes the
+     * file durable later then waits for less. */
+    if (!is_nosync)
+        (void)sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+#else
+    (void)is_nosync;
+#endif
+    msoc_free(tmp);
+    *fd_out = fd;
+    return MSOC_OK;
+}
+
+msoc_status msoc_stor__tmp_commit(const char *path, int fd, bool is_nosync, msoc_error *err)
+{
+    char *tmp = tmp_path(path);
+    msoc_status st = MSOC_OK;
+    if (msoc_stor__fsync(fd, is_nosync) != 0)
         st = msoc_fail(err, MSOC_IO, "%s: fsync failed", tmp);
     close(fd);
     if (st == MSOC_OK && rename(tmp, path) != 0)
         st = msoc_fail(err, MSOC_IO, "%s: rename failed: %s", path, strerror(errno));
+    if (st != MSOC_OK)
+        unlink(tmp);
+    msoc_free(tmp);
+    return st;
+}
+
+void msoc_stor__tmp_abort(const char *path, int fd)
+{
+    char *tmp = tmp_path(path);
+    if (fd >= 0)
+        close(fd);
+    unlink(tmp);
+    msoc_free(tmp);
+}
+
+msoc_status msoc_stor__write_file_atomic(const char *path, const void *p, size_t len,
+                                         bool is_nosync, msoc_error *err)
+{
+    int fd;
+    msoc_status st = msoc_stor__tmp_write(path, p, len, is_nosync, &fd, err);
+    if (st == MSOC_OK)
+        st = msoc_stor__tmp_commit(path, fd, is_nosync, err);
     if (st == MSOC_OK) {
         char *dir = msoc_strdup(path);
         char *slash = strrchr(dir, '/');
@@ -100,11 +154,7 @@ msoc_status msoc_stor__write_file_atomic(const char *path, const void *p, size_t
             *slash = '\0';
         st = msoc_stor__fsync_dir(slash != NULL ? dir : ".", is_nosync, err);
         msoc_free(dir);
-    } else {
-        unlink(tmp);
     }
-done:
-    msoc_free(tmp);
     return st;
 }
 

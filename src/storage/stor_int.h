@@ -24,6 +24,15 @@ msoc_status msoc_stor__write_all(int fd, const void *p, size_t len, const char *
 /* Writes data to path atomically: path.tmp, fsync, rename, fsync dir. */
 msoc_status msoc_stor__write_file_atomic(const char *path, const void *p, size_t len,
                                          bool is_nosync, msoc_error *err);
+/* The two halves of write_file_atomic without the directory fsync, so that a
+ * caller can write now and make durable later, several files per directory
+ * fsync. tmp_write: path.tmp created and written, its writeback started, *fd_out
+ * open (removed again on failure). tmp_commit: fsync, close, rename to path
+ * (path.tmp removed on failure). tmp_abort: close and remove path.tmp. */
+msoc_status msoc_stor__tmp_write(const char *path, const void *p, size_t len, bool is_nosync,
+                                 int *fd_out, msoc_error *err);
+msoc_status msoc_stor__tmp_commit(const char *path, int fd, bool is_nosync, msoc_error *err);
+void msoc_stor__tmp_abort(const char *path, int fd);
 /* Reads a whole (small) file; *out owned (msoc_free). MSOC_NOTFOUND when absent. */
 msoc_status msoc_stor__read_file(const char *path, size_t max, char **out, size_t *len,
                                  msoc_error *err);
@@ -160,9 +169,11 @@ typedef struct stor_extent_params {
     uint64_t id, wal_upto;
     const uint64_t *supersedes;
     size_t n_supersedes;
+    int *tmp_fd;                /* non-NULL: only write <name>.tmp (msoc_stor__tmp_write) */
 } stor_extent_params;
 
-/* Writes rs as an extent to dir/<name> (temp file, fsync, rename, fsync dir). */
+/* Writes rs as an extent to dir/<name> (temp file, fsync, rename, fsync dir); with
+ * ep->tmp_fd, only the temp file (*path_out still names the final file). */
 msoc_status msoc_stor__extent_write(const char *dir, const stor_rowset *rs,
                                     const msoc_stor_table_def *def,
                                     const stor_extent_params *ep, char **path_out,

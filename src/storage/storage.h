@@ -128,6 +128,23 @@ size_t msoc_stor_appender_pending(const msoc_stor_appender *ap);
  * record may or may not survive a crash, but is never half-applied). Then
  * seals the memtable when a threshold is passed. Errors: MSOC_IO. */
 msoc_status msoc_stor_appender_commit(msoc_stor_appender *ap, msoc_error *err);
+/* A commit whose data is written but not yet durable (msoc_stor_appender_commit_start). */
+typedef struct msoc_stor_pending msoc_stor_pending;
+/* The first half of msoc_stor_appender_commit, so the caller can go on while the
+ * data reaches the disk: a bulk commit (an extent of its own) is encoded and
+ * written to its temp file and returned in *out, neither durable nor visible; a
+ * commit that goes to the WAL is made durable as by msoc_stor_appender_commit and
+ * *out is NULL. Either way the appender's pending rows are consumed. */
+msoc_status msoc_stor_appender_commit_start(msoc_stor_appender *ap, msoc_stor_pending **out,
+                                            msoc_error *err);
+size_t msoc_stor_pending_rows(const msoc_stor_pending *p);
+/* Makes the n pending commits durable (fsync of each file, rename, one fsync per
+ * directory for all of them: a group commit) and visible to scans, and frees
+ * them (ps[i] set to NULL). On MSOC_OK every one is acknowledged; on failure none
+ * may be acknowledged (some may survive a crash). Thread-safe for distinct ps. */
+msoc_status msoc_stor_pending_finish(msoc_stor_pending **ps, size_t n, msoc_error *err);
+/* Drops a pending commit (its temp file is removed). Accepts NULL. */
+void msoc_stor_pending_abort(msoc_stor_pending *p);
 /* Drops pending rows. */
 void msoc_stor_appender_discard(msoc_stor_appender *ap);
 /* Discards pending rows and frees. Accepts NULL. */

@@ -578,37 +578,145 @@ static msoc_status maybe_seal(stor_table *t, bool is_force, stor_extent_writer *
     return seal_frozen(t, frozen, upto, id, wr, err);
 }
 
-msoc_status msoc_stor_appender_commit(msoc_stor_appender *ap, msoc_error *err)
+struct msoc_stor_pending {
+    stor_table *t;
+    char *path;   /* the extent's final path; its bytes are in path.tmp */
+    int fd;       /* path.tmp: written, not yet fsynced */
+    size_t n_rows;
+};
+
+static bool is_bulk(const msoc_stor_appender *ap)
+{
+    const msoc_stor_db *db = ap->t->db;
+    return ap->pending.n_rows >= db->opts.block_rows / 2 || ap->pending.bytes >= BULK_BYTES;
+}
+
+/* A bulk commit: the pending rows as an extent of their own, written to its temp
+ * file (no WAL); durable and visible after msoc_stor_pending_finish. */
+static msoc_status bulk_start(msoc_stor_appender *ap, msoc_stor_pending **out, msoc_error *err)
 {
     stor_table *t = ap->t;
     msoc_stor_db *db = t->db;
+    pthread_mutex_lock(&t->mu);
+    uint64_t id = t->next_id++;
+    bool is_broken = t->is_broken;
+    pthread_mutex_unlock(&t->mu);
+    if (is_broken) {
+        msoc_stor__rowset_clear(&ap->pending);
+        return msoc_fail(err, MSOC_IO, "%s: an earlier fsync failed; reopen the store", t->dir);
+    }
+    if (ap->wr == NULL)
+        ap->wr = msoc_stor__extent_writer_new();
+    int fd = -1;
+    stor_extent_params ep = {.writer = ap->wr, .codec = db->opts.codec,
+                             .zstd_level = db->opts.zstd_level,
+                             .block_rows = db->opts.block_rows,
+                             .is_nosync = db->opts.is_nosync, .id = id, .tmp_fd = &fd};
+    char *path = NULL;
+    size_t n = ap->pending.n_rows;
+    msoc_status st = msoc_stor__extent_write(t->ext_dir, &ap->pending, ap->def, &ep, &path, err);
+    msoc_stor__rowset_clear(&ap->pending);
+    if (st != MSOC_OK)
+        return st;
+    msoc_stor_pending *p = msoc_calloc(1, sizeof *p);
+    p->t = t;
+    p->path = path;
+    p->fd = fd;
+    p->n_rows = n;
+    *out = p;
+    return MSOC_OK;
+}
+
+size_t msoc_stor_pending_rows(const msoc_stor_pending *p)
+{
+    return p->n_rows;
+}
+
+msoc_status msoc_stor_pending_finish(msoc_stor_pending **ps, size_t n, msoc_error *err)
+{
+    msoc_status st = MSOC_OK;
+    /* Every file's data first (their writeback started when they were written),
+     * then the renames, then one fsync per directory for all of them. */
+    bool *is_renamed = msoc_calloc(n + 1, sizeof *is_renamed);
+    for (size_t i = 0; i < n; i++) {
+        msoc_stor_pending *p = ps[i];
+        if (st != MSOC_OK) {
+            msoc_stor__tmp_abort(p->path, p->fd);
+            continue;
+        }
+        st = msoc_stor__tmp_commit(p->path, p->fd, p->t->db->opts.is_nosync, err);
+        is_renamed[i] = st == MSOC_OK;
+    }
+    msoc_status dst = MSOC_OK;
+    for (size_t i = 0; i < n && dst == MSOC_OK; i++) {
+        if (!is_renamed[i])
+            continue;
+        bool is_seen = false;
+        for (size_t k = 0; k < i && !is_seen; k++)
+            is_seen = is_renamed[k] && ps[k]->t == ps[i]->t;
+        if (!is_seen)
+            dst = msoc_stor__fsync_dir(ps[i]->t->ext_dir, ps[i]->t->db->opts.is_nosync,
+                                       st == MSOC_OK ? err : NULL);
+    }
+    if (st == MSOC_OK)
+        st = dst;
+    /* A renamed extent is in its directory (recovery would load it): publish it
+     * even when a later step failed; only the acknowledgement is withheld. */
+    for (size_t i = 0; i < n; i++) {
+        msoc_stor_pending *p = ps[i];
+        if (is_renamed[i]) {
+            stor_extent *e = NULL;
+            msoc_status ost = msoc_stor__extent_open(p->path, &e, st == MSOC_OK ? err : NULL);
+            if (ost == MSOC_OK) {
+                pthread_mutex_lock(&p->t->mu);
+                msoc_stor__table_add_extent(p->t, e);
+                pthread_mutex_unlock(&p->t->mu);
+            } else if (st == MSOC_OK) {
+                st = ost;
+            }
+        }
+        msoc_free(p->path);
+        msoc_free(p);
+        ps[i] = NULL;
+    }
+    msoc_free(is_renamed);
+    return st;
+}
+
+void msoc_stor_pending_abort(msoc_stor_pending *p)
+{
+    if (p == NULL)
+        return;
+    msoc_stor__tmp_abort(p->path, p->fd);
+    msoc_free(p->path);
+    msoc_free(p);
+}
+
+msoc_status msoc_stor_appender_commit_start(msoc_stor_appender *ap, msoc_stor_pending **out,
+                                            msoc_error *err)
+{
+    *out = NULL;
+    if (ap->pending.n_rows == 0)
+        return MSOC_OK;
+    if (!is_bulk(ap))
+        return msoc_stor_appender_commit(ap, err);
+    msoc_stor__rowset_set_ingest(&ap->pending, 0, msoc_datetime_now());
+    return bulk_start(ap, out, err);
+}
+
+msoc_status msoc_stor_appender_commit(msoc_stor_appender *ap, msoc_error *err)
+{
+    stor_table *t = ap->t;
     if (ap->pending.n_rows == 0)
         return MSOC_OK;
     msoc_stor__rowset_set_ingest(&ap->pending, 0, msoc_datetime_now());
     msoc_status st = MSOC_OK;
-    if (ap->pending.n_rows >= db->opts.block_rows / 2 || ap->pending.bytes >= BULK_BYTES) {
+    if (is_bulk(ap)) {
         /* A bulk commit becomes an extent of its own: durable once renamed, no WAL. */
-        pthread_mutex_lock(&t->mu);
-        uint64_t id = t->next_id++;
-        pthread_mutex_unlock(&t->mu);
-        if (ap->wr == NULL)
-            ap->wr = msoc_stor__extent_writer_new();
-        stor_extent_params ep = {.writer = ap->wr, .codec = db->opts.codec,
-                                 .zstd_level = db->opts.zstd_level,
-                                 .block_rows = db->opts.block_rows,
-                                 .is_nosync = db->opts.is_nosync, .id = id};
-        char *path = NULL;
-        st = msoc_stor__extent_write(t->ext_dir, &ap->pending, ap->def, &ep, &path, err);
-        stor_extent *e = NULL;
+        msoc_stor_pending *p = NULL;
+        st = bulk_start(ap, &p, err);
         if (st == MSOC_OK)
-            st = msoc_stor__extent_open(path, &e, err);
-        msoc_free(path);
-        if (st == MSOC_OK) {
-            pthread_mutex_lock(&t->mu);
-            msoc_stor__table_add_extent(t, e);
-            pthread_mutex_unlock(&t->mu);
-        }
-        msoc_stor__rowset_clear(&ap->pending);
+            st = msoc_stor_pending_finish(&p, 1, err);
         return st;
     }
     msoc_buf_reset(&ap->rec);

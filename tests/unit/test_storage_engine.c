@@ -1,7 +1,8 @@
 /* The store end to end through storage.h: append and scan (memtable, sealed
  * extents, bulk extents), recovery after reopen and after a torn WAL tail,
  * projection, one-entry tenant dictionaries, time pruning, custom tables,
- * compaction, retention, and corrupt extents reported as MSOC_CORRUPT. */
+ * compaction, retention, corrupt extents reported as MSOC_CORRUPT, and bulk
+ * commits started and finished apart (ingest's commit pipeline). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -480,6 +481,114 @@ static void test_dict_choice(void **state)
     msoc_stor_close(db);
 }
 
+static size_t count_suffix(const char *tenant, const char *suffix)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/tenants/%s/defender/DeviceProcessEvents/extents", g_dir,
+             tenant);
+    DIR *dd = opendir(path);
+    if (dd == NULL)
+        return 0;
+    size_t n = 0, sl = strlen(suffix);
+    struct dirent *de;
+    while ((de = readdir(dd)) != NULL) {
+        size_t nl = strlen(de->d_name);
+        if (nl > sl && strcmp(de->d_name + nl - sl, suffix) == 0)
+            n++;
+    }
+    closedir(dd);
+    return n;
+}
+
+/* commit_start / pending_finish (ingest's commit pipeline): a bulk commit is
+ * written but neither visible nor renamed until finished; one finish makes several
+ * tables' extents durable and visible; a WAL commit is durable at once; an aborted
+ * or never finished (process gone) commit leaves no rows and no temp file after
+ * recovery. */
+static void test_pending_commit(void **state)
+{
+    (void)state;
+    msoc_stor_options o = {.block_rows = 1024};
+    msoc_stor_db *db;
+    msoc_error err;
+    msoc_error_clear(&err);
+    assert_int_equal(msoc_stor_open(g_dir, &o, &db, &err), MSOC_OK);
+    dpe d;
+    dpe_init(&d, db);
+    msoc_stor_appender *a1, *a2;
+    assert_int_equal(msoc_stor_appender_open(db, "t1", NULL, "DeviceProcessEvents", &a1, &err),
+                     MSOC_OK);
+    assert_int_equal(msoc_stor_appender_open(db, "t2", NULL, "DeviceProcessEvents", &a2, &err),
+                     MSOC_OK);
+    unsigned char *seen = calloc(8000, 1);
+    msoc_stor_pending *ps[2] = {NULL, NULL};
+    add_rows(a1, &d, 0, 2000);
+    assert_int_equal(msoc_stor_appender_commit_start(a1, &ps[0], &err), MSOC_OK);
+    assert_non_null(ps[0]);
+    assert_int_equal(msoc_stor_pending_rows(ps[0]), 2000);
+    assert_int_equal(msoc_stor_appender_pending(a1), 0);
+    add_rows(a2, &d, 2000, 1500);
+    assert_int_equal(msoc_stor_appender_commit_start(a2, &ps[1], &err), MSOC_OK);
+    assert_non_null(ps[1]);
+    /* Written, not published. */
+    assert_int_equal(count_suffix("t1", ".tmp"), 1);
+    assert_int_equal(count_suffix("t1", ".ext"), 0);
+    assert_int_equal(scan_check(db, &d, "t1", seen, 8000, MSOC_TIME_NULL, MSOC_TIME_NULL), 0);
+    assert_int_equal(scan_check(db, &d, "t2", seen, 8000, MSOC_TIME_NULL, MSOC_TIME_NULL), 0);
+    assert_int_equal(msoc_stor_pending_finish(ps, 2, &err), MSOC_OK);
+    assert_null(ps[0]);
+    assert_null(ps[1]);
+    assert_int_equal(count_suffix("t1", ".tmp"), 0);
+    assert_int_equal(count_suffix("t1", ".ext"), 1);
+    assert_int_equal(count_suffix("t2", ".ext"), 1);
+    assert_int_equal(scan_check(db, &d, "t1", seen, 8000, MSOC_TIME_NULL, MSOC_TIME_NULL), 2000);
+    assert_int_equal(scan_check(db, &d, "t2", seen, 8000, MSOC_TIME_NULL, MSOC_TIME_NULL), 1500);
+    /* A small commit goes to the WAL: durable on return, nothing pending. */
+    msoc_stor_pending *p = NULL;
+    add_rows(a1, &d, 3500, 100);
+    assert_int_equal(msoc_stor_appender_commit_start(a1, &p, &err), MSOC_OK);
+    assert_null(p);
+    /* An aborted one: no rows, no temp file. */
+    add_rows(a1, &d, 3600, 2000);
+    assert_int_equal(msoc_stor_appender_commit_start(a1, &p, &err), MSOC_OK);
+    assert_non_null(p);
+    msoc_stor_pending_abort(p);
+    assert_int_equal(count_suffix("t1", ".tmp"), 0);
+    msoc_stor_appender_close(a1);
+    msoc_stor_appender_close(a2);
+    msoc_stor_close(db);
+
+    /* A process that started a bulk commit and died before finishing it. */
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        msoc_stor_db *cdb;
+        msoc_stor_appender *ap;
+        msoc_stor_pending *cp = NULL;
+        msoc_error cerr;
+        msoc_error_clear(&cerr);
+        if (msoc_stor_open(g_dir, &o, &cdb, &cerr) != MSOC_OK ||
+            msoc_stor_appender_open(cdb, "t1", NULL, "DeviceProcessEvents", &ap, &cerr) != MSOC_OK)
+            _exit(1);
+        add_rows(ap, &d, 5600, 2000);
+        if (msoc_stor_appender_commit_start(ap, &cp, &cerr) != MSOC_OK || cp == NULL)
+            _exit(2);
+        _exit(0);
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    assert_int_equal(count_suffix("t1", ".tmp"), 1);
+    assert_int_equal(msoc_stor_open(g_dir, &o, &db, &err), MSOC_OK);
+    memset(seen, 0, 8000);
+    assert_int_equal(scan_check(db, &d, "t1", seen, 8000, MSOC_TIME_NULL, MSOC_TIME_NULL), 2100);
+    for (size_t i = 0; i < 8000; i++)
+        assert_int_equal(seen[i], i < 2000 || (i >= 3500 && i < 3600) ? 1 : 0);
+    assert_int_equal(count_suffix("t1", ".tmp"), 0);
+    msoc_stor_close(db);
+    free(seen);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -489,6 +598,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_custom_tables, setup, teardown),
         cmocka_unit_test_setup_teardown(test_writer_lock, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dict_choice, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pending_commit, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
