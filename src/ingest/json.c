@@ -724,6 +724,10 @@ json_object_avx2(const char *p, const char *end, msoc_vec *fields, const ing_fie
     }
     ing_field *fd = fields->data;
     size_t n = 0, cap = fields->cap;
+    /* A key step reads to q + 1 + round_up(kl + 1, 32) <= q + kl + 33: q + kl < rlim. */
+    const char *rlim = read_end != NULL && read_end - q > 33 ? read_end - 33 : NULL;
+    /* A value's length shortcut reads q + 1 .. q + 32 and needs its quote before end. */
+    const char *qs = end - q > 33 ? end - 33 : q;
     for (;;) {
         ing_field *f;
         if (__builtin_expect(n < cap, 1)) {
@@ -740,11 +744,14 @@ json_object_avx2(const char *p, const char *end, msoc_vec *fields, const ing_fie
         f->is_same_key = false;
         if (q >= end || *q != '"')
             return NULL;
+        size_t L = 32; /* the hint row's string value length here, when it applies */
         if (n - 1 < n_hint) {
             const ing_jval *hk = &hint[n - 1].key;
             size_t kl = hk->len;
             bool is_same;
-            if (read_end != NULL && (size_t)(read_end - q) > kl + 33 && (size_t)(read_end - hk->p) > kl + 32)
+            /* Room for the steps: read_end may be read up to from q and from the
+             * hint key on (the hint key is usually behind q: one test covers both). */
+            if (rlim != NULL && rlim - q > (ptrdiff_t)kl && (hk->p <= q || rlim - hk->p > (ptrdiff_t)kl))
                 is_same = same32(q + 1, hk->p, kl + 1);
             else
                 is_same = (size_t)(end - q) > kl + 1 && q[kl + 1] == '"' && same_bytes(q + 1, hk->p, kl);
@@ -754,6 +761,8 @@ json_object_avx2(const char *p, const char *end, msoc_vec *fields, const ing_fie
                 f->is_same_key = true;
                 n_same++;
                 q += kl + 2;
+                const ing_jval *hv = &hint[n - 1].val;
+                L = hv->kind == ING_J_STR ? hv->len : 32;
             }
         }
         if (!f->is_same_key) {
@@ -778,8 +787,7 @@ json_object_avx2(const char *p, const char *end, msoc_vec *fields, const ing_fie
              * no escapes, one step confirms it, and the next position follows
              * from that length rather than from the scan. */
             const char *e;
-            size_t L = f->is_same_key && hint[n - 1].val.kind == ING_J_STR ? hint[n - 1].val.len : 32;
-            if (L < 32 && lim - q > 32 && end - q > (ptrdiff_t)L + 1 &&
+            if (L < 32 && q < qs &&
                 __builtin_expect(_bzhi_u32(stops32(q + 1), (unsigned)L + 1) == 1u << L && q[L + 1] == '"', 1)) {
                 e = q + L + 2;
                 f->val.has_esc = false;
