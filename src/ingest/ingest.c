@@ -2,7 +2,6 @@
  * parallel (one worker context per thread), routes each row to its
  * tenant/workspace/table appender, converts values to the column types, and
  * commits each batch before acknowledging it. docs/storage.md, "Ingest". */
-#define _DEFAULT_SOURCE /* madvise(MADV_POPULATE_READ) */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -1760,38 +1759,21 @@ static void *prefetch_main(void *arg)
 {
     job *j = arg;
     size_t pg = (size_t)sysconf(_SC_PAGESIZE);
-    size_t mapped = 0; /* data[0, mapped) has been populated */
-    bool can_populate = true;
     pthread_mutex_lock(&j->pf_mu);
     for (;;) {
-        while (!j->is_pf_stop && j->pf_done >= j->pf_want && mapped >= j->pf_done)
+        while (!j->is_pf_stop && j->pf_done >= j->pf_want)
             pthread_cond_wait(&j->pf_cv, &j->pf_mu);
         if (j->is_pf_stop)
             break;
-        if (j->pf_done < j->pf_want) {
-            /* First the reads, all of them: WILLNEED only submits them, so the
-             * whole range is in flight at once. */
-            size_t from = j->pf_done / pg * pg;
-            size_t to = j->pf_want - from > PF_CHUNK ? from + PF_CHUNK : j->pf_want;
-            pthread_mutex_unlock(&j->pf_mu);
-            posix_madvise((void *)(uintptr_t)(j->data + from), to - from, POSIX_MADV_WILLNEED);
-            pthread_mutex_lock(&j->pf_mu);
-            j->pf_done = to;
-            continue;
-        }
-        /* Then map what was read, a chunk at a time (POPULATE_READ, Linux 5.14,
-         * waits for the reads): the framer's memchr, which runs under feed_mu,
-         * then takes no page faults. New reads go first again after each chunk. */
-        size_t from = mapped;
-        size_t to = j->pf_done - from > PF_CHUNK ? from + PF_CHUNK : j->pf_done;
+        size_t from = j->pf_done / pg * pg;
+        size_t to = j->pf_want - from > PF_CHUNK ? from + PF_CHUNK : j->pf_want;
         pthread_mutex_unlock(&j->pf_mu);
-        if (can_populate &&
-            madvise((void *)(uintptr_t)(j->data + from), to - from, MADV_POPULATE_READ) != 0)
-            can_populate = false;
+        /* WILLNEED only submits the reads: the whole range is in flight at once. */
+        posix_madvise((void *)(uintptr_t)(j->data + from), to - from, POSIX_MADV_WILLNEED);
         if (j->can_unmap)
             unmap_consumed(j, pg);
         pthread_mutex_lock(&j->pf_mu);
-        mapped = to;
+        j->pf_done = to;
     }
     pthread_mutex_unlock(&j->pf_mu);
     return NULL;
