@@ -407,6 +407,29 @@ void msoc_ingest__json_compact(const char *p, size_t len, msoc_buf *out)
     }
 }
 
+/* A member value that starts with a digit or '-' (q): an integer
+ * (-?(0|[1-9][0-9]*)) is taken here, as scan_number would take it; anything else
+ * (a fraction, an exponent, a bare '-') goes to scan_value. Returns past the
+ * value, or NULL with *why. */
+static inline __attribute__((always_inline)) const char *
+scan_num_member(const char *q, const char *end, ing_jval *v, const char **why)
+{
+    const char *d = q + (*q == '-'), *x = d;
+    if (x < end && *x == '0')
+        x++;
+    else
+        while (x < end && (unsigned)(*x - '0') < 10u)
+            x++;
+    if (x > d && (x >= end || (*x != '.' && *x != 'e' && *x != 'E'))) {
+        v->kind = ING_J_INT;
+        v->p = q;
+        v->len = (size_t)(x - q);
+        v->has_esc = false;
+        return x;
+    }
+    return scan_value(q, end, 1, v, why);
+}
+
 /* n bytes at a equal n bytes at b (short keys: no libc call). */
 static inline bool same_bytes(const char *a, const char *b, size_t n)
 {
@@ -532,25 +555,9 @@ static const char *json_object_ref(const char *p, const char *end, msoc_vec *fie
             f->val.len = (size_t)(e - q - 2);
             q = e;
         } else if (q < end && ((unsigned)(*q - '0') < 10u || *q == '-')) {
-            /* An integer (-?(0|[1-9][0-9]*)) here, as scan_number would take it;
-             * anything else (a fraction, an exponent, a bare '-') goes to scan_value. */
-            const char *s = q, *d = q + (*q == '-'), *x = d;
-            if (x < end && *x == '0')
-                x++;
-            else
-                while (x < end && (unsigned)(*x - '0') < 10u)
-                    x++;
-            if (x > d && (x >= end || (*x != '.' && *x != 'e' && *x != 'E'))) {
-                f->val.kind = ING_J_INT;
-                f->val.p = s;
-                f->val.len = (size_t)(x - s);
-                f->val.has_esc = false;
-                q = x;
-            } else {
-                q = scan_value(s, end, 1, &f->val, why);
-                if (q == NULL)
-                    return NULL;
-            }
+            q = scan_num_member(q, end, &f->val, why);
+            if (q == NULL)
+                return NULL;
         } else {
             q = scan_value(q, end, 1, &f->val, why);
             if (q == NULL)
@@ -801,24 +808,9 @@ json_object_avx2(const char *p, const char *end, msoc_vec *fields, const ing_fie
             f->val.len = (size_t)(e - q - 2);
             q = e;
         } else if (q < end && ((unsigned)(*q - '0') < 10u || *q == '-')) {
-            /* As in json_object_ref. */
-            const char *s = q, *d = q + (*q == '-'), *x = d;
-            if (x < end && *x == '0')
-                x++;
-            else
-                while (x < end && (unsigned)(*x - '0') < 10u)
-                    x++;
-            if (x > d && (x >= end || (*x != '.' && *x != 'e' && *x != 'E'))) {
-                f->val.kind = ING_J_INT;
-                f->val.p = s;
-                f->val.len = (size_t)(x - s);
-                f->val.has_esc = false;
-                q = x;
-            } else {
-                q = scan_value(s, end, 1, &f->val, &why);
-                if (q == NULL)
-                    return NULL;
-            }
+            q = scan_num_member(q, end, &f->val, &why);
+            if (q == NULL)
+                return NULL;
         } else {
             q = scan_value(q, end, 1, &f->val, &why);
             if (q == NULL)
