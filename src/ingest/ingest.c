@@ -1437,6 +1437,19 @@ static msoc_status commit_group_start(worker *w, group *g, msoc_vec *pend, size_
     return MSOC_OK;
 }
 
+/* A queued batch whose extents did not become durable (caller holds mu): it is
+ * not acknowledged, its rows are not counted as stored, and the job keeps its
+ * first error. */
+static void item_failed(job *j, commit_item *it, msoc_status st, const msoc_error *err)
+{
+    it->d.has_ack = false;
+    j->stats.n_stored -= it->n_rows;
+    if (j->st == MSOC_OK) {
+        j->st = st;
+        j->err = *err;
+    }
+}
+
 /* The committer thread: takes every batch queued so far, makes all their extents
  * durable together (one directory fsync per table for the lot), then reports
  * them (batch_done keeps the input order). */
@@ -1469,14 +1482,8 @@ static void *committer_main(void *arg)
         pthread_mutex_lock(&j->mu);
         for (size_t i = 0; i < n_items; i++) {
             commit_item *it = &items[i];
-            if (st != MSOC_OK) {
-                it->d.has_ack = false;
-                j->stats.n_stored -= it->n_rows;
-                if (j->st == MSOC_OK) {
-                    j->st = st;
-                    j->err = err;
-                }
-            }
+            if (st != MSOC_OK)
+                item_failed(j, it, st, &err);
             batch_done(j, NULL, &it->d);
             msoc_free(it->ps);
         }
@@ -1600,14 +1607,8 @@ static void run_batch(job *j, worker *w, const batch *b)
         } else {
             /* Cannot happen (the queue holds at most 2 x n_workers): finish here. */
             st = msoc_stor_pending_finish(ci.ps, ci.n_ps, &err);
-            if (st != MSOC_OK) {
-                ci.d.has_ack = false;
-                j->stats.n_stored -= pend_rows;
-                if (j->st == MSOC_OK) {
-                    j->st = st;
-                    j->err = err;
-                }
-            }
+            if (st != MSOC_OK)
+                item_failed(j, &ci, st, &err);
             msoc_free(ci.ps);
             batch_done(j, NULL, &ci.d);
         }

@@ -175,6 +175,21 @@ static inline char *room(msoc_buf *b, size_t n)
     return b->data + b->len;
 }
 
+/* Sets c's null bitmap to exactly need bytes, the added ones zero (not null).
+ * False at the buffer's cap. */
+static bool nulls_zero_to(stor_colvec *c, size_t need)
+{
+    if (c->nulls.len < need) {
+        size_t extra = need - c->nulls.len;
+        char *p = stor_reserve(&c->nulls, extra);
+        if (p == NULL)
+            return false;
+        memset(p, 0, extra);
+    }
+    c->nulls.len = need;
+    return true;
+}
+
 /* Sets rowset_add's state up (is_add_ok) and makes room for ADD_CHUNK more rows. */
 static bool add_prepare(stor_rowset *rs)
 {
@@ -190,14 +205,8 @@ static bool add_prepare(stor_rowset *rs)
             stor_colvec *c = &rs->cols[i];
             if (!c->has_nulls)
                 continue;
-            if (c->nulls.len < nb) {
-                size_t extra = nb - c->nulls.len;
-                char *p = stor_reserve(&c->nulls, extra);
-                if (p == NULL)
-                    return false;
-                memset(p, 0, extra);
-            }
-            c->nulls.len = nb;
+            if (!nulls_zero_to(c, nb))
+                return false;
             rs->null_cols[rs->n_null_cols++] = (uint32_t)i;
         }
     }
@@ -251,15 +260,8 @@ static inline bool add_null(stor_rowset *rs, stor_colvec *c, size_t i, size_t ro
 {
     if (__builtin_expect(!c->has_nulls, 0)) {
         /* A column without nulls has an all-zero bitmap, possibly short. */
-        size_t need = (row >> 3) + 1;
-        if (c->nulls.len < need) {
-            size_t extra = need - c->nulls.len;
-            char *p = stor_reserve(&c->nulls, extra);
-            if (p == NULL)
-                return false;
-            memset(p, 0, extra);
-        }
-        c->nulls.len = need;
+        if (!nulls_zero_to(c, (row >> 3) + 1))
+            return false;
         c->has_nulls = true;
         rs->null_cols[rs->n_null_cols++] = (uint32_t)i;
     }
