@@ -5,7 +5,11 @@
  * caller's rule allows it (16 bytes after prev's object). They must agree exactly:
  * accept/reject, reason, end, object span, is_same_layout, and every member's
  * kinds, spans, has_esc and is_same_key. The buffer is an exact-size copy, so ASan
- * reports any read past the input. */
+ * reports any read past the input.
+ * Line mode (msoc_ingest__json_row_line, NDJSON before its line end is known):
+ * cur is scanned with the input's end as end (more lines may follow); when it
+ * decides, its line end must be cur's first '\n' (or the end) and its result
+ * must equal the reference scan of that line alone, with and without hints. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +29,26 @@ static void scan(ing_scan_impl impl, const char *p, const char *end, msoc_vec *o
     r->end = msoc_ingest__json_object_impl(impl, p, end, out, hint ? hint->data : NULL,
                                            hint ? hint->n : 0, read_end, &r->obj,
                                            &r->is_same_layout, &r->is_fast, &r->why);
+}
+
+static void same(const msoc_vec *a, const msoc_vec *b, const res *ra, const res *rb);
+
+/* Line mode against the reference scan of the line [p, first '\n' or end). */
+static void line_same(const char *p, const char *end, msoc_vec *a, msoc_vec *b,
+                      const msoc_vec *hint, const char *read_end)
+{
+    const char *nl = memchr(p, '\n', (size_t)(end - p)), *line = nl != NULL ? nl : end;
+    res ra, rb;
+    scan(ING_SCAN_REF, p, line, a, hint, read_end, &ra);
+    const char *le = NULL;
+    memset(&rb, 0, sizeof rb);
+    rb.end = msoc_ingest__json_row_line(p, end, b, hint ? hint->data : NULL, hint ? hint->n : 0,
+                                        read_end, &rb.obj, &rb.is_same_layout, &le);
+    if (rb.end == NULL)
+        return;
+    if (le != line || ra.end == NULL || !msoc_ingest__json_only_ws(ra.end, line))
+        abort();
+    same(a, b, &ra, &rb);
 }
 
 static void same(const msoc_vec *a, const msoc_vec *b, const res *ra, const res *rb)
@@ -73,16 +97,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     scan(ING_SCAN_REF, cur, end, &a, NULL, NULL, &ra);
     scan(ING_SCAN_AVX2, cur, end, &b, NULL, NULL, &rb);
     same(&a, &b, &ra, &rb);
+    line_same(cur, end, &a, &b, NULL, NULL);
     if (nl != NULL) {
         scan(ING_SCAN_REF, buf, nl, &hint, NULL, NULL, &rh);
         if (rh.end != NULL) {
             scan(ING_SCAN_REF, cur, end, &a, &hint, NULL, &ra);
             scan(ING_SCAN_AVX2, cur, end, &b, &hint, NULL, &rb);
             same(&a, &b, &ra, &rb);
+            line_same(cur, end, &a, &b, &hint, NULL);
             if (end - rh.end >= 16) {
                 scan(ING_SCAN_REF, cur, end, &a, &hint, end, &ra);
                 scan(ING_SCAN_AVX2, cur, end, &b, &hint, end, &rb);
                 same(&a, &b, &ra, &rb);
+                line_same(cur, end, &a, &b, &hint, end);
             }
         }
     }

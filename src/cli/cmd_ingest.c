@@ -24,7 +24,10 @@ static const cli_opt opts[] = {
     {"format", 'f', "FMT", "ndjson | defender | la-json | csv | auto", "auto"},
     {"ack-log", 0, "FILE", "append a line per durable batch and per rejected row", NULL},
     {"threads", 'j', "N", "parallel batches", "all CPUs"},
-    {"batch-rows", 0, "N", "records per batch (and per commit)", "32768"},
+    {"batch-rows", 0, "N",
+     "records per batch (and per commit); an NDJSON file is cut by bytes into batches of "
+     "about N lines (the first exactly N)",
+     "32768"},
     {"seal-rows", 0, "N", "seal memtables at this many rows", "131072"},
     {"codec", 0, "C", "extent block codec: zstd | lz4 | none", "zstd"},
     {"no-seal", 0, NULL, "leave the last rows in the WAL instead of sealing them at the end",

@@ -49,22 +49,31 @@ typedef struct rec {
     size_t start, end;
 } rec;
 
-/* A batch as the framer hands it to a worker. NDJSON: recs are every line, blank
- * ones too (row number = line number); CSV: the non-empty records. */
+/* A batch as the framer hands it to a worker. Streamed NDJSON: recs are every
+ * line, blank ones too (row number = line number); CSV: the non-empty records.
+ * In-memory or mapped NDJSON: the whole lines of [start, start + len) (is_lines),
+ * found by the worker as it parses them. Row numbers inside a batch count from 1
+ * (a batch's first row number is known only once the batches before it are
+ * counted): report_done adds the rows of the batches reported before it. */
 typedef struct batch {
-    const char *start;         /* NDJSON / CSV: the bytes recs index */
+    const char *start;         /* NDJSON / CSV: the bytes recs index, or the lines */
     const rec *recs;
     size_t n_recs;
+    size_t len;                /* is_lines: the batch's bytes (whole lines) */
+    bool is_lines;
+    bool is_counted;           /* is_lines: cut by counting its lines (the first) */
     size_t span0, span1;       /* JSON arrays / envelopes: records [span0, span1) */
-    size_t first_row;
     size_t seq;                /* 0, 1, ... in input order */
 } batch;
 
-/* A finished batch waiting for an earlier one, to be reported in input order. */
+/* A finished batch waiting for an earlier one, to be reported in input order.
+ * Its rows (in rej and ack) count from 1 within the batch; n_lines: the row
+ * numbers it spans (NDJSON: its lines, blank ones too). */
 typedef struct done_batch {
     size_t seq;
     bool has_ack;
     msoc_ingest_ack ack;
+    size_t n_lines;
     char *rej;                 /* its rejections (worker.rej's format) */
     size_t rej_len;
 } done_batch;
@@ -117,6 +126,7 @@ typedef struct worker {
     msoc_buf in;               /* streamed input: the bytes of this worker's batch */
     msoc_vec recs;             /* rec: the records of this worker's batch */
     size_t map_off;            /* mapped input: where this worker's batch starts */
+    size_t cut_bytes, cut_lines; /* its last batch cut by bytes, once parsed (frame_next) */
     batch first;               /* framed before the threads start (has_first) */
     bool has_first;
     msoc_buf rej;              /* this batch's rejections: row, reason length, reason */
@@ -151,7 +161,9 @@ struct job {
     bool is_eof;               /* fd: end of input seen */
     size_t pos;                /* data: the next byte not yet framed */
     size_t last_bytes;         /* data: the bytes of the last full batch cut */
-    size_t next_row;           /* the row number of the next record */
+    /* In-memory NDJSON is cut by bytes: a batch of per x the average line seen so
+     * far (bytes, lines of the batches parsed; the first batch is cut by lines). */
+    size_t seen_bytes, seen_lines;
     size_t next_span;          /* documents: the next span not yet in a batch */
     size_t ra_end;             /* readahead asked for up to here (data or fd offset) */
     size_t fd_off;             /* fd: bytes read so far */
@@ -172,6 +184,7 @@ struct job {
     /* Reporting (mu): each batch's rejections, then its ack, strictly in input
      * order, each after its own commit returned. */
     size_t next_report;        /* the seq to report next */
+    size_t reported_rows;      /* the row numbers of the batches reported so far */
     msoc_vec done;             /* done_batch: finished, waiting for an earlier batch */
     /* The committer (mu): batches whose extents are written but not yet durable,
      * in hand-off order; it makes them durable, a group at a time, then reports
@@ -1130,39 +1143,76 @@ static bool collect_object(worker *w, const ing_jval *obj)
     return true;
 }
 
+/* What a JSON record may take from the record before it: the previous row's
+ * members as key hints, its hint columns (only if it was bound in full) and its
+ * routing positions (only if it was routed). A record takes them from the worker
+ * (hints_take) and earns them back by being bound. */
+typedef struct rec_hints {
+    group *hint;
+    bool has_route_pos;
+    const ing_field *keys;
+    size_t n_keys;
+} rec_hints;
+
+static void hints_take(worker *w, rec_hints *h)
+{
+    h->hint = w->hint_group;
+    w->hint_group = NULL;
+    h->has_route_pos = w->has_route_pos;
+    w->has_route_pos = false;
+    h->keys = NULL;
+    h->n_keys = 0;
+    if (w->job->fmt != MSOC_INGEST_DEFENDER) {
+        msoc_vec t = w->prev_fields;
+        w->prev_fields = w->fields;
+        w->fields = t;
+        h->keys = w->prev_fields.data;
+        h->n_keys = w->prev_fields.n;
+    } else {
+        h->hint = NULL;
+    }
+}
+
+/* Undoes hints_take for a line that turned out blank (not a record): the next
+ * record sees the worker as if this line had not been looked at. */
+static void hints_give_back(worker *w, const rec_hints *h)
+{
+    w->hint_group = h->hint;
+    w->has_route_pos = h->has_route_pos;
+    if (w->job->fmt != MSOC_INGEST_DEFENDER) {
+        msoc_vec t = w->prev_fields;
+        w->prev_fields = w->fields;
+        w->fields = t;
+    }
+}
+
+/* The hint keys lie in the previous object's text: when it (with 16 bytes after
+ * it, so every key's last 16-byte step) and this record [p, end) are both inside
+ * the job's buffer, bytes up to the buffer's end may be read. */
+static const char *hints_read_end(const worker *w, const rec_hints *h, const char *p,
+                                  const char *end)
+{
+    uintptr_t lo = (uintptr_t)w->job->data, hi = lo + w->job->len;
+    if (h->n_keys > 0 && w->job->data != NULL && (uintptr_t)w->prev_obj >= lo &&
+        (uintptr_t)w->prev_obj_end <= hi && hi - (uintptr_t)w->prev_obj_end >= 16 &&
+        (uintptr_t)p >= lo && (uintptr_t)end <= hi)
+        return w->job->data + w->job->len;
+    return NULL;
+}
+
+static bool json_row_bind(worker *w, const ing_jval *obj, bool is_same_layout,
+                          const rec_hints *h, msoc_status *st, msoc_error *err);
+
 /* Parses one JSON record (NDJSON line or array element) and stores it. */
 static bool do_json_record(worker *w, const char *p, size_t len, msoc_status *st, msoc_error *err)
 {
     ing_jval obj;
     const char *why = NULL;
-    /* The hint columns belong to the previous row only if it was bound in full. */
-    group *hint = w->hint_group;
-    w->hint_group = NULL;
-    /* The routing positions are the previous record's only if it was routed. */
-    bool has_route_pos = w->has_route_pos;
-    w->has_route_pos = false;
-    const ing_field *hint_keys = NULL;
-    size_t n_hint = 0;
-    if (w->job->fmt != MSOC_INGEST_DEFENDER) {
-        msoc_vec t = w->prev_fields;
-        w->prev_fields = w->fields;
-        w->fields = t;
-        hint_keys = w->prev_fields.data;
-        n_hint = w->prev_fields.n;
-    } else {
-        hint = NULL;
-    }
-    /* The hint keys lie in the previous object's text: when it (with 16 bytes after
-     * it, so every key's last 16-byte step) and this record are both inside the
-     * job's buffer, bytes up to the buffer's end may be read. */
-    uintptr_t lo = (uintptr_t)w->job->data, hi = lo + w->job->len;
-    const char *read_end = NULL;
-    if (n_hint > 0 && w->job->data != NULL && (uintptr_t)w->prev_obj >= lo &&
-        (uintptr_t)w->prev_obj_end <= hi && hi - (uintptr_t)w->prev_obj_end >= 16 &&
-        (uintptr_t)p >= lo && (uintptr_t)p + len <= hi)
-        read_end = w->job->data + w->job->len;
+    rec_hints h;
+    hints_take(w, &h);
+    const char *read_end = hints_read_end(w, &h, p, p + len);
     bool is_same_layout;
-    const char *e = msoc_ingest__json_object(p, p + len, &w->fields, hint_keys, n_hint, read_end,
+    const char *e = msoc_ingest__json_object(p, p + len, &w->fields, h.keys, h.n_keys, read_end,
                                              &obj, &is_same_layout, &why);
     if (e == NULL) {
         msoc_vec_clear(&w->fields);  /* partly filled: no hints from it */
@@ -1172,6 +1222,51 @@ static bool do_json_record(worker *w, const char *p, size_t len, msoc_status *st
     w->prev_obj_end = e;
     if (!msoc_ingest__json_only_ws(e, p + len))
         return reject(w, "malformed JSON: text after the object");
+    return json_row_bind(w, &obj, is_same_layout, &h, st, err);
+}
+
+/* What an NDJSON line at p (inside a batch ending at bend) was. */
+enum { LINE_BLANK, LINE_REJECTED, LINE_STORED };
+
+/* One line of an NDJSON batch cut by bytes, whose end is not known yet: the row
+ * scan finds it (msoc_ingest__json_row_line) while it parses the object. When
+ * that scan does not decide, the line end is searched for and the line takes
+ * exactly the path of a framed line (blank, or do_json_record), so results and
+ * reasons are the same. *le: the line's '\n', or bend. */
+static int do_ndjson_line(worker *w, const char *p, const char *bend, const char **le,
+                          msoc_status *st, msoc_error *err)
+{
+    if (*p == '\n') {
+        *le = p;
+        return LINE_BLANK;
+    }
+    rec_hints h;
+    hints_take(w, &h);
+    ing_jval obj;
+    bool is_same_layout;
+    const char *e = msoc_ingest__json_row_line(p, bend, &w->fields, h.keys, h.n_keys,
+                                               hints_read_end(w, &h, p, bend), &obj,
+                                               &is_same_layout, le);
+    if (e != NULL) {
+        w->prev_obj = obj.p;
+        w->prev_obj_end = e;
+        return json_row_bind(w, &obj, is_same_layout, &h, st, err) ? LINE_STORED : LINE_REJECTED;
+    }
+    hints_give_back(w, &h);
+    const char *nl = memchr(p, '\n', (size_t)(bend - p));
+    *le = nl != NULL ? nl : bend;
+    if (msoc_ingest__json_only_ws(p, *le))
+        return LINE_BLANK; /* a line number, not a record */
+    return do_json_record(w, p, (size_t)(*le - p), st, err) ? LINE_STORED : LINE_REJECTED;
+}
+
+/* The rest of a JSON record once its object is scanned: routing, then binding. */
+static bool json_row_bind(worker *w, const ing_jval *obj_in, bool is_same_layout,
+                          const rec_hints *h, msoc_status *st, msoc_error *err)
+{
+    ing_jval obj = *obj_in;
+    group *hint = h->hint;
+    bool has_route_pos = h->has_route_pos;
     route r = {MSOC_STR_NULL, MSOC_STR_NULL, MSOC_STR_NULL, MSOC_TIME_NULL};
     if (w->job->fmt == MSOC_INGEST_DEFENDER) {
         ing_objit it;
@@ -1350,9 +1445,12 @@ static void emit_reject(worker *w, size_t row)
     msoc_buf_append(&w->rej, w->reason, n);
 }
 
-/* Calls on_reject for each rejection of a batch, then on_ack (caller holds mu). */
+/* Calls on_reject for each rejection of a batch, then on_ack (caller holds mu),
+ * turning its row numbers (from 1 in the batch) into the input's. */
 static void report_done(job *j, const done_batch *d)
 {
+    size_t base = j->reported_rows;
+    j->reported_rows += d->n_lines;
     for (size_t at = 0; at + 2 * sizeof(size_t) <= d->rej_len;) {
         size_t row, n;
         memcpy(&row, d->rej + at, sizeof row);
@@ -1362,11 +1460,15 @@ static void report_done(job *j, const done_batch *d)
         memcpy(reason, d->rej + at, n < REASON_CAP ? n : REASON_CAP - 1);
         reason[n < REASON_CAP ? n : REASON_CAP - 1] = '\0';
         at += n;
-        msoc_ingest_reject rj = {j->source, row, reason};
+        msoc_ingest_reject rj = {j->source, base + row, reason};
         j->o->on_reject(j->o->ud, &rj);
     }
-    if (d->has_ack)
-        j->o->on_ack(j->o->ud, &d->ack);
+    if (d->has_ack) {
+        msoc_ingest_ack a = d->ack;
+        a.first_row += base;
+        a.last_row += base;
+        j->o->on_ack(j->o->ud, &a);
+    }
 }
 
 /* A batch finished (caller holds mu): reports it and the waiting batches after it
@@ -1527,8 +1629,34 @@ static void run_batch(job *j, worker *w, const batch *b)
     msoc_status st = MSOC_OK;
     msoc_error err;
     msoc_error_clear(&err);
-    size_t row = b->first_row, last_row = b->first_row;
-    if (j->fmt == MSOC_INGEST_NDJSON) {
+    /* Row numbers from 1 in the batch (report_done adds the rows before it). */
+    size_t row = 1, last_row = 1, n_lines;
+    if (b->is_lines) {
+        const char *p = b->start, *bend = b->start + b->len;
+        row = 0;
+        while (p < bend && st == MSOC_OK) {
+            const char *le;
+            row++;
+            int r = do_ndjson_line(w, p, bend, &le, &st, &err);
+            if (r != LINE_BLANK) {
+                w->n_rows++;
+                last_row = row;
+                if (r == LINE_REJECTED && st == MSOC_OK)
+                    emit_reject(w, row);
+            }
+            p = le < bend ? le + 1 : bend;
+        }
+        /* After a failure, the lines left still count for the batches after it. */
+        for (; p < bend; row++) {
+            const char *nl = memchr(p, '\n', (size_t)(bend - p));
+            p = nl != NULL ? nl + 1 : bend;
+        }
+        n_lines = row;
+        if (!b->is_counted) {
+            w->cut_bytes = b->len;
+            w->cut_lines = n_lines;
+        }
+    } else if (j->fmt == MSOC_INGEST_NDJSON) {
         for (size_t i = 0; i < b->n_recs && st == MSOC_OK; i++, row++) {
             const char *p = b->start + b->recs[i].start, *le = b->start + b->recs[i].end;
             if (msoc_ingest__json_only_ws(p, le))
@@ -1538,6 +1666,7 @@ static void run_batch(job *j, worker *w, const batch *b)
             if (!do_json_record(w, p, (size_t)(le - p), &st, &err) && st == MSOC_OK)
                 emit_reject(w, row);
         }
+        n_lines = b->n_recs;
     } else if (j->fmt == MSOC_INGEST_CSV) {
         for (size_t i = 0; i < b->n_recs && st == MSOC_OK; i++, row++) {
             w->n_rows++;
@@ -1547,6 +1676,7 @@ static void run_batch(job *j, worker *w, const batch *b)
                 st == MSOC_OK)
                 emit_reject(w, row);
         }
+        n_lines = b->n_recs;
     } else {
         for (size_t s = b->span0; s < b->span1 && st == MSOC_OK; s++) {
             w->n_rows++;
@@ -1555,6 +1685,7 @@ static void run_batch(job *j, worker *w, const batch *b)
                 emit_reject(w, row);
             row++;
         }
+        n_lines = b->span1 - b->span0;
     }
     /* Start the commit of every group this batch touched. Bulk commits come back
      * written but not durable: the committer makes them durable and acknowledges
@@ -1588,7 +1719,7 @@ static void run_batch(job *j, worker *w, const batch *b)
         j->err = err;
     }
     done_batch d = {b->seq, st == MSOC_OK && j->o->on_ack != NULL && w->n_rows > 0,
-                    {j->source, b->first_row, last_row, w->n_stored + pend_rows, w->n_rejected},
+                    {j->source, 1, last_row, w->n_stored + pend_rows, w->n_rejected}, n_lines,
                     NULL, 0};
     if (pend.n == 0) {
         batch_done(j, w, &d);
@@ -1800,6 +1931,49 @@ static void readahead_hint(job *j, size_t off, size_t len)
 /* Batches of fewer records are not split at the end of the input. */
 #define TAIL_SPLIT_MIN 4096
 
+/* In-memory or mapped NDJSON (caller holds feed_mu): the bytes of the next batch
+ * from j->pos, whole lines, about per of them. No framing pass reads every byte
+ * ahead of the workers (it was the first touch of the input, its page faults and
+ * a pass from memory, and the scan read it all again): the batch is per x the
+ * average line of the batches parsed so far, extended to the next line end (one
+ * memchr there); the worker finds the lines as it parses them. The first batch,
+ * before any average, is cut after exactly per lines. */
+static size_t cut_lines(job *j, worker *w, size_t per, bool is_tail, bool *is_counted)
+{
+    j->seen_bytes += w->cut_bytes;
+    j->seen_lines += w->cut_lines;
+    w->cut_bytes = w->cut_lines = 0;
+    const char *p = j->data + j->pos, *end = j->data + j->len;
+    size_t left = j->len - j->pos;
+    *is_counted = j->seen_lines == 0;
+    if (j->seen_lines == 0) {
+        const char *q = p;
+        size_t n = 0;
+        while (n < per && q < end) {
+            const char *nl = memchr(q, '\n', (size_t)(end - q));
+            q = nl != NULL ? nl + 1 : end;
+            n++;
+        }
+        /* Its lines are counted here: the average is known from now on. */
+        j->seen_bytes = (size_t)(q - p);
+        j->seen_lines = n;
+        if (!is_tail && n == per)
+            j->last_bytes = (size_t)(q - p);
+        return (size_t)(q - p);
+    }
+    double want = (double)j->seen_bytes / (double)j->seen_lines * (double)per;
+    if (want >= (double)left)
+        return left;
+    size_t cut = want < 1.0 ? 1 : (size_t)want;
+    /* The batch ends with the line holding its budget's last byte. */
+    const char *nl = memchr(p + cut - 1, '\n', left - (cut - 1));
+    if (nl == NULL)
+        return left;
+    if (!is_tail)
+        j->last_bytes = (size_t)(nl + 1 - p);
+    return (size_t)(nl + 1 - p);
+}
+
 /* Cuts the next batch for w (the caller holds feed_mu). Returns false when the
  * input is done or failed. ra_off, ra_len: a range to ask readahead for. */
 static bool frame_next(job *j, worker *w, batch *b, size_t *ra_off, size_t *ra_len)
@@ -1813,7 +1987,6 @@ static bool frame_next(job *j, worker *w, batch *b, size_t *ra_off, size_t *ra_l
             return false;
         b->span0 = j->next_span;
         b->span1 = j->n_spans - b->span0 > j->per ? b->span0 + j->per : j->n_spans;
-        b->first_row = b->span0 + 1;
         b->seq = j->next_seq++;
         j->next_span = b->span1;
         return true;
@@ -1832,9 +2005,15 @@ static bool frame_next(job *j, worker *w, batch *b, size_t *ra_off, size_t *ra_l
         if (is_tail)
             per /= 4;
         size_t pos = 0;
-        frame_recs(j, w, j->data + j->pos, j->len - j->pos, &pos, true, per);
-        if (!is_tail && w->recs.n == per)
-            j->last_bytes = pos;
+        if (j->fmt == MSOC_INGEST_NDJSON) {
+            pos = cut_lines(j, w, per, is_tail, &b->is_counted);
+            b->is_lines = true;
+            b->len = pos;
+        } else {
+            frame_recs(j, w, j->data + j->pos, j->len - j->pos, &pos, true, per);
+            if (!is_tail && w->recs.n == per)
+                j->last_bytes = pos;
+        }
         b->start = j->data + j->pos;
         w->map_off = j->pos;
         j->pos += pos;
@@ -1856,8 +2035,6 @@ static bool frame_next(job *j, worker *w, batch *b, size_t *ra_off, size_t *ra_l
     }
     b->recs = w->recs.data;
     b->n_recs = w->recs.n;
-    b->first_row = j->next_row;
-    j->next_row += w->recs.n;
     b->seq = j->next_seq++;
     /* Keep about two batches' bytes ahead in the page cache: the other workers
      * frame from there while this one parses. */
@@ -2084,7 +2261,6 @@ static msoc_status ingest_run(msoc_stor_db *db, const msoc_ingest_opts *opts, co
     j.len = len;
     j.fd = fd;
     j.is_mapped = is_mapped;
-    j.next_row = 1;
     j.per = opts->batch_rows ? opts->batch_rows : 32768;
     msoc_buf_init(&j.carry, STREAM_CAP);
     msoc_buf_init(&j.hdr_text, (size_t)1 << 30);

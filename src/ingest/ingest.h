@@ -51,7 +51,10 @@ typedef struct msoc_ingest_opts {
     const char *table;      /* NULL: the row's Type field, or the envelope category */
     msoc_ingest_format format;
     size_t batch_rows;      /* records per batch (default 32768; a quarter at the end of
-                               an in-memory or mapped input when >= 4096) */
+                               an in-memory or mapped input when >= 4096). In-memory or
+                               mapped NDJSON is cut by bytes: the first batch has exactly
+                               batch_rows lines, each later one about as many (batch_rows
+                               x the average line parsed so far, to the next line end) */
     unsigned n_threads;     /* parallel batches (0: one per CPU) */
     /* Callbacks, serialised by the library (never two at once), from worker
      * threads. Strings are valid during the call only. May be NULL. */

@@ -63,6 +63,20 @@ const char *msoc_ingest__json_object_impl(ing_scan_impl impl, const char *p, con
                                           msoc_vec *fields, const ing_field *hint, size_t n_hint,
                                           const char *read_end, ing_jval *obj,
                                           bool *is_same_layout, bool *is_fast, const char **why);
+/* An NDJSON row whose line end is not known yet (the worker finds it while it
+ * scans, rather than a framing pass before): scans the object at p as the whole
+ * of its line, where end (and read_end, as above) may lie past that line. On
+ * success returns the object's end and sets *line_end to the '\n' that ends the
+ * line (or to end), with only spaces, tabs and '\r' in between; fields, obj and
+ * *is_same_layout are then exactly what msoc_ingest__json_object gives for the
+ * line [p, *line_end). NULL decides nothing (a malformed or unusual line, text
+ * after the object, whitespace holding '\n', no AVX2): the caller finds the line
+ * end itself and scans the line with msoc_ingest__json_object, which gives the
+ * reasons. AVX2 only (the scan of ING_SCAN_AVX2 in line mode). */
+const char *msoc_ingest__json_row_line(const char *p, const char *end, msoc_vec *fields,
+                                       const ing_field *hint, size_t n_hint,
+                                       const char *read_end, ing_jval *obj, bool *is_same_layout,
+                                       const char **line_end);
 bool msoc_ingest__json_only_ws(const char *p, const char *end);
 msoc_status msoc_ingest__obj_begin(ing_objit *it, const ing_jval *obj);
 bool msoc_ingest__obj_next(ing_objit *it, ing_jval *key, ing_jval *val);

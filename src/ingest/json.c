@@ -22,6 +22,14 @@ static inline const char *skip_ws(const char *p, const char *end)
     return p;
 }
 
+/* skip_ws without '\n': whitespace inside one line (the AVX2 row scan's line mode). */
+static inline const char *skip_ws_line(const char *p, const char *end)
+{
+    while (p < end && (*p == ' ' || *p == '\t' || *p == '\r'))
+        p++;
+    return p;
+}
+
 /* p at the opening quote; returns past the closing quote or NULL. */
 static inline __attribute__((always_inline)) const char *
 scan_string(const char *p, const char *end, bool *has_esc, const char **why)
@@ -708,21 +716,28 @@ static inline __attribute__((always_inline)) FAST_TARGET bool same32(const char 
     }
 }
 
-static FAST_TARGET const char *
-json_object_avx2(const char *p, const char *end, msoc_vec *fields, const ing_field *hint,
-                 size_t n_hint, const char *read_end, ing_jval *obj, bool *is_same_layout)
+/* is_line: the object should be the whole of its line, and end may lie past the
+ * line (NDJSON before its line end is known): whitespace between tokens must not
+ * hold '\n' (a nested value that does is given up), so on success no byte of
+ * [p, result) is a '\n' and the result equals the scan of the line alone. */
+#define SKIP_WS(x) (is_line ? skip_ws_line((x), end) : skip_ws((x), end))
+
+static inline __attribute__((always_inline)) FAST_TARGET const char *
+json_object_avx2_body(const char *p, const char *end, msoc_vec *fields, const ing_field *hint,
+                      size_t n_hint, const char *read_end, ing_jval *obj, bool *is_same_layout,
+                      bool is_line)
 {
     const char *why;
     const char *lim = read_end != NULL && read_end > end ? read_end : end;
     size_t n_same = 0;
     *is_same_layout = false;
-    p = skip_ws(p, end);
+    p = SKIP_WS(p);
     if (p >= end || *p != '{')
         return NULL;
     obj->kind = ING_J_OBJ;
     obj->p = p;
     obj->has_esc = false;
-    const char *q = skip_ws(p + 1, end);
+    const char *q = SKIP_WS(p + 1);
     if (q < end && *q == '}') {
         fields->n = 0;
         obj->len = (size_t)(q + 1 - p);
@@ -784,11 +799,13 @@ json_object_avx2(const char *p, const char *end, msoc_vec *fields, const ing_fie
         if (__builtin_expect(q < end && *q == ':', 1)) {
             q++;
         } else {
-            q = skip_ws(q, end);
+            q = SKIP_WS(q);
             if (q >= end || *q != ':')
                 return NULL;
             q++;
         }
+        if (__builtin_expect(q < end && (unsigned char)*q <= ' ', 0))
+            q = SKIP_WS(q); /* "key": value */
         if (__builtin_expect(q < end && *q == '"', 1)) {
             /* Where the previous row's value at this key had the same length and
              * no escapes, one step confirms it, and the next position follows
@@ -812,19 +829,27 @@ json_object_avx2(const char *p, const char *end, msoc_vec *fields, const ing_fie
             if (q == NULL)
                 return NULL;
         } else {
+            const char *v0 = q;
+            /* Line mode: a '\n' here would be skipped by scan_value. */
+            if (is_line && q < end && (unsigned char)*q <= ' ')
+                return NULL;
             q = scan_value(q, end, 1, &f->val, &why);
             if (q == NULL)
+                return NULL;
+            /* A nested value may hold whitespace (a string or literal cannot). */
+            if (is_line && (f->val.kind == ING_J_OBJ || f->val.kind == ING_J_ARR) &&
+                memchr(v0, '\n', (size_t)(q - v0)) != NULL)
                 return NULL;
         }
         if (__builtin_expect(q < end && *q == ',', 1)) {
             q++;
             if (__builtin_expect(q < end && (unsigned char)*q <= ' ', 0))
-                q = skip_ws(q, end);
+                q = SKIP_WS(q);
             continue;
         }
-        q = skip_ws(q, end);
+        q = SKIP_WS(q);
         if (q < end && *q == ',') {
-            q = skip_ws(q + 1, end);
+            q = SKIP_WS(q + 1);
             continue;
         }
         if (q < end && *q == '}') {
@@ -835,6 +860,33 @@ json_object_avx2(const char *p, const char *end, msoc_vec *fields, const ing_fie
         }
         return NULL;
     }
+}
+#undef SKIP_WS
+
+static FAST_TARGET const char *json_object_avx2(const char *p, const char *end, msoc_vec *fields,
+                                                const ing_field *hint, size_t n_hint,
+                                                const char *read_end, ing_jval *obj,
+                                                bool *is_same_layout)
+{
+    return json_object_avx2_body(p, end, fields, hint, n_hint, read_end, obj, is_same_layout,
+                                 false);
+}
+
+static FAST_TARGET const char *json_row_line_avx2(const char *p, const char *end,
+                                                  msoc_vec *fields, const ing_field *hint,
+                                                  size_t n_hint, const char *read_end,
+                                                  ing_jval *obj, bool *is_same_layout,
+                                                  const char **line_end)
+{
+    const char *e = json_object_avx2_body(p, end, fields, hint, n_hint, read_end, obj,
+                                          is_same_layout, true);
+    if (e == NULL)
+        return NULL;
+    const char *t = skip_ws_line(e, end);
+    if (t < end && *t != '\n')
+        return NULL; /* text after the object: the line scan reports it */
+    *line_end = t;
+    return e;
 }
 #endif
 
@@ -873,6 +925,22 @@ const char *msoc_ingest__json_object_impl(ing_scan_impl impl, const char *p, con
     (void)impl;
 #endif
     return json_object_ref(p, end, fields, hint, n_hint, read_end, obj, is_same_layout, why);
+}
+
+const char *msoc_ingest__json_row_line(const char *p, const char *end, msoc_vec *fields,
+                                       const ing_field *hint, size_t n_hint,
+                                       const char *read_end, ing_jval *obj, bool *is_same_layout,
+                                       const char **line_end)
+{
+#ifdef FAST_X86
+    if (cpu_has_avx2())
+        return json_row_line_avx2(p, end, fields, hint, n_hint, read_end, obj, is_same_layout,
+                                  line_end);
+#else
+    (void)p, (void)end, (void)fields, (void)hint, (void)n_hint, (void)read_end, (void)obj;
+    (void)is_same_layout, (void)line_end;
+#endif
+    return NULL;
 }
 
 const char *msoc_ingest__json_object(const char *p, const char *end, msoc_vec *fields,

@@ -2,8 +2,13 @@
  * and streamed through a pipe (msoc_ingest_fd, what `multisoc ingest -` uses),
  * with several --batch-rows, must reject the same rows by the same absolute row
  * numbers, store exactly the other rows with their values, and acknowledge
- * batches of exactly batch_rows records, reporting each batch's rejections and
- * then its ack strictly in input order. The inputs are larger than one read
+ * batches of exactly batch_rows records (streamed input, CSV; an in-memory or
+ * mapped NDJSON input is cut by bytes into batches of about batch_rows lines,
+ * the first exactly), reporting each batch's rejections and then its ack
+ * strictly in input order. NDJSON lines that end inside an object, carry text
+ * after it or whitespace around it must give the same rejections (row and
+ * reason) whether their line ends were found by framing (pipe) or by the row
+ * scan (memory, file). The inputs are larger than one read
  * buffer (1 MiB), hold a record longer than it, records crossing its boundaries,
  * blank lines, CSV records with quoted newlines, and the pipe is written in odd
  * piece sizes. */
@@ -36,6 +41,7 @@ typedef struct result {
     msoc_status st;
     size_t n_acks_at_rej[64]; /* acks reported before each rejection */
     size_t rej[64];
+    char reason[64][160];
     size_t n_rej;
     ack_rec acks[MAX_ROWS + 8];
     size_t n_acks;
@@ -58,6 +64,7 @@ static void on_reject(void *ud, const msoc_ingest_reject *rj)
     result *r = ud;
     assert_true(r->n_rej < 64);
     r->n_acks_at_rej[r->n_rej] = r->n_acks;
+    snprintf(r->reason[r->n_rej], sizeof r->reason[0], "%s", rj->reason);
     r->rej[r->n_rej++] = rj->row;
 }
 
@@ -191,6 +198,48 @@ static void free_result(result *r)
         free(r->cmd[i]);
 }
 
+/* Acks cut by bytes (in-memory or mapped NDJSON): about per lines each, the first
+ * exactly per, in order without overlap, each stored/rejected count matching the
+ * rejects inside it (reported just before it), every row but blank ones (is_blank)
+ * inside exactly one. */
+static void check_acks_about(const result *r, size_t per, size_t n_records,
+                             bool (*is_blank)(size_t))
+{
+    size_t total_stored = 0, total_rej = 0;
+    assert_true(r->n_acks > 0);
+    assert_int_equal(r->acks[0].first, 1);
+    if (n_records > per && (is_blank == NULL || !is_blank(per)))
+        assert_int_equal(r->acks[0].last, per);
+    if (n_records > 4 * per)
+        assert_true(r->n_acks >= 2); /* the row numbers of later batches are fixed up */
+    for (size_t i = 0; i < r->n_acks; i++) {
+        const ack_rec *a = &r->acks[i];
+        assert_true(a->last >= a->first && a->last <= n_records);
+        if (i > 0)
+            assert_true(a->first > r->acks[i - 1].last);
+        size_t n_rej = 0;
+        for (size_t k = 0; k < r->n_rej; k++) {
+            if (r->rej[k] >= a->first && r->rej[k] <= a->last) {
+                n_rej++;
+                assert_int_equal(r->n_acks_at_rej[k], i);
+            }
+        }
+        assert_int_equal(a->n_rejected, n_rej);
+        total_stored += a->n_stored;
+        total_rej += a->n_rejected;
+    }
+    for (size_t row = 1; row <= n_records; row++) {
+        if (is_blank != NULL && is_blank(row))
+            continue;
+        size_t n_in = 0;
+        for (size_t i = 0; i < r->n_acks; i++)
+            n_in += row >= r->acks[i].first && row <= r->acks[i].last;
+        assert_int_equal(n_in, 1);
+    }
+    assert_int_equal(total_stored, r->stats.n_stored);
+    assert_int_equal(total_rej, r->n_rej);
+}
+
 /* Acks: batches of exactly per records starting at 1 + k * per (rows = records),
  * each stored/rejected count matching the rejects inside it, together covering
  * rows 1..n_rows (a batch of blank lines only, is_blank, has nothing to ack). */
@@ -289,7 +338,7 @@ static bool is_nd_stored(size_t i)
     return i != 100 && i != 101 && i != 250 && i != 777;
 }
 
-static void check_ndjson(const result *r, size_t per)
+static void check_ndjson(const result *r, size_t per, bool is_cut_by_bytes)
 {
     assert_int_equal(r->st, MSOC_OK);
     assert_int_equal(r->n_rej, 2);
@@ -307,7 +356,10 @@ static void check_ndjson(const result *r, size_t per)
         assert_string_equal(r->cmd[i], c.data);
     }
     msoc_buf_fini(&c);
-    check_acks(r, per, ND_ROWS, is_nd_blank);
+    if (is_cut_by_bytes)
+        check_acks_about(r, per, ND_ROWS, is_nd_blank);
+    else
+        check_acks(r, per, ND_ROWS, is_nd_blank);
 }
 
 static void test_ndjson_buffer_and_pipe(void **state)
@@ -319,13 +371,110 @@ static void test_ndjson_buffer_and_pipe(void **state)
     static const size_t pers[] = {97, 1, 1000, 100000};
     for (size_t k = 0; k < sizeof pers / sizeof pers[0]; k++) {
         for (int via = VIA_MEMORY; via <= VIA_FILE; via++) {
-            if (pers[k] == 1 && via != VIA_PIPE)
-                continue; /* the same framing code as the pipe; keep the test fast */
+            if (pers[k] == 1 && via == VIA_FILE)
+                continue; /* the same framing code as memory; keep the test fast */
             result *r = calloc(1, sizeof *r);
             run(data, len, MSOC_INGEST_NDJSON, pers[k], via, r);
-            check_ndjson(r, pers[k]);
+            check_ndjson(r, pers[k], via != VIA_PIPE);
             free_result(r);
             free(r);
+        }
+    }
+    free(data);
+}
+
+/* Lines whose end the row scan must not miss or misplace: an object broken over
+ * two lines (in the whitespace before a value, after a comma, inside a nested
+ * value), text or a second object after it, whitespace and CR around it, blank
+ * lines of spaces, and a last line without a line end. Valid rows around them
+ * share one key layout (key hints run across the odd lines). '@': the ReportId. */
+static const char *const odd_lines[] = {
+    "{\"ReportId\":@,\"DeviceName\":\n\"h\"}",
+    "{\"ReportId\":@,\n\"DeviceName\":\"h\"}",
+    "{\"ReportId\":@,\"AdditionalFields\":{\"a\":\n1}}",
+    "{\"ReportId\":@,\"AdditionalFields\":[1,\n2],\"DeviceName\":\"h\"}",
+    "{\"ReportId\":@}x",
+    "{\"ReportId\":@}{\"ReportId\":1}",
+    "  {\"ReportId\": @, \"DeviceName\": \"h\"}  \r",
+    "{\"ReportId\":@,\"DeviceName\":\"h\"}\t",
+    "   \r",
+    "{\"ReportId\":@,\"DeviceName\":\"h\x01\"}",
+    "{\"ReportId\":@,\"DeviceName\":\"h\",}",
+    "[{\"ReportId\":@}]",
+};
+
+static bool odd_blank[1024]; /* by line number: a line of whitespace only */
+static size_t odd_n_lines;
+
+static bool is_odd_blank(size_t i)
+{
+    return odd_blank[i];
+}
+
+static char *make_odd_ndjson(size_t *len)
+{
+    msoc_buf b;
+    msoc_buf_init(&b, (size_t)1 << 30);
+    size_t n_odd = sizeof odd_lines / sizeof odd_lines[0];
+    for (size_t i = 1; i <= 400; i++) {
+        if (i % 13 == 0) {
+            for (const char *o = odd_lines[(i / 13) % n_odd]; *o != '\0'; o++) {
+                if (*o == '@')
+                    msoc_buf_appendf(&b, "%zu", i);
+                else
+                    msoc_buf_putc(&b, *o);
+            }
+        } else
+            msoc_buf_appendf(&b, "{\"Timestamp\":\"2026-11-27T10:00:00Z\",\"ReportId\":%zu,"
+                                 "\"DeviceName\":\"host-%zu\",\"ProcessCommandLine\":\"c %zu\"}",
+                             i, i % 5, i * 31);
+        if (i < 400)
+            msoc_buf_putc(&b, '\n');
+    }
+    /* Line numbers (the odd lines broken in two shift them), and the blank ones. */
+    memset(odd_blank, 0, sizeof odd_blank);
+    odd_n_lines = 0;
+    for (size_t at = 0; at < b.len;) {
+        const char *nl = memchr(b.data + at, '\n', b.len - at);
+        size_t end = nl != NULL ? (size_t)(nl - b.data) : b.len;
+        odd_n_lines++;
+        assert_true(odd_n_lines < 1024);
+        odd_blank[odd_n_lines] = strspn(b.data + at, " \r") >= end - at;
+        at = end + 1;
+    }
+    return msoc_buf_steal(&b, len);
+}
+
+static void test_ndjson_odd_lines(void **state)
+{
+    (void)state;
+    size_t len;
+    char *data = make_odd_ndjson(&len);
+    static const size_t pers[] = {1, 3, 50, 1000};
+    for (size_t k = 0; k < sizeof pers / sizeof pers[0]; k++) {
+        result *r[3];
+        for (int via = VIA_MEMORY; via <= VIA_FILE; via++) {
+            r[via] = calloc(1, sizeof *r[via]);
+            run(data, len, MSOC_INGEST_NDJSON, pers[k], via, r[via]);
+            assert_int_equal(r[via]->st, MSOC_OK);
+        }
+        /* The pipe frames every line first: the reference. */
+        const result *ref = r[VIA_PIPE];
+        assert_true(ref->n_rej >= 10);
+        for (int via = VIA_MEMORY; via <= VIA_FILE; via += 2) {
+            assert_int_equal(r[via]->n_rej, ref->n_rej);
+            for (size_t i = 0; i < ref->n_rej; i++) {
+                assert_int_equal(r[via]->rej[i], ref->rej[i]);
+                assert_string_equal(r[via]->reason[i], ref->reason[i]);
+            }
+            assert_int_equal(r[via]->stats.n_rows, ref->stats.n_rows);
+            assert_int_equal(r[via]->stats.n_stored, ref->stats.n_stored);
+            assert_memory_equal(r[via]->n_seen, ref->n_seen, sizeof ref->n_seen);
+            check_acks_about(r[via], pers[k], odd_n_lines, is_odd_blank);
+        }
+        for (int via = VIA_MEMORY; via <= VIA_FILE; via++) {
+            free_result(r[via]);
+            free(r[via]);
         }
     }
     free(data);
@@ -448,6 +597,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ndjson_buffer_and_pipe),
+        cmocka_unit_test(test_ndjson_odd_lines),
         cmocka_unit_test(test_csv_buffer_and_pipe),
         cmocka_unit_test(test_docs_and_empty_pipe),
     };

@@ -258,7 +258,65 @@ static void scan(ing_scan_impl impl, const char *p, const char *end, msoc_vec *o
 
 typedef struct counts {
     unsigned n, n_ok, n_fast, n_fast_hinted;
+    unsigned n_line, n_line_ok, n_line_fast; /* line mode: lines, whole-line objects, decided */
 } counts;
+
+/* What may follow a record on its line and after it (line mode's end lies past
+ * the line): nothing (the input ends), a line end and more lines, whitespace
+ * with or without a line end, text after the object, a record on the same line. */
+static const char *const tails[] = {
+    "", "\n", "\n{\"k\":\"v\"}\n", "  \r\n\n", " \t", "\r\n{", " x\n", "{\"k\":1}\n", "\n\n  ",
+};
+
+/* Line mode (msoc_ingest__json_row_line): cur, then tail, after prev and '\n' in
+ * one exact-size buffer, scanned with the buffer's end as end. When it decides,
+ * its line end must be the first '\n' after cur (or the end), and everything
+ * must equal the reference scan of that line alone; it must decide for most
+ * whole-line objects (counted). */
+static void check_line(const char *prev, size_t n_prev, const char *cur, size_t n_cur,
+                       const char *tail, counts *c)
+{
+    size_t n_tail = strlen(tail), total = n_prev + 1 + n_cur + n_tail;
+    char *buf = malloc(total);
+    assert_non_null(buf);
+    memcpy(buf, prev, n_prev);
+    buf[n_prev] = '\n';
+    memcpy(buf + n_prev + 1, cur, n_cur);
+    memcpy(buf + n_prev + 1 + n_cur, tail, n_tail);
+    const char *p = buf + n_prev + 1, *end = buf + total;
+    const char *nl = memchr(p, '\n', (size_t)(end - p)), *line = nl != NULL ? nl : end;
+
+    msoc_vec hint, a, b;
+    msoc_vec_init(&hint, sizeof(ing_field), 1 << 16);
+    msoc_vec_init(&a, sizeof(ing_field), 1 << 16);
+    msoc_vec_init(&b, sizeof(ing_field), 1 << 16);
+    scan_res rh, ra, rb;
+    scan(ING_SCAN_REF, buf, buf + n_prev, &hint, NULL, NULL, &rh);
+    bool has_hint = rh.end != NULL;
+    for (int k = 0; k < (has_hint ? 3 : 1); k++) {
+        const msoc_vec *hv = k == 0 ? NULL : &hint;
+        /* k == 2: read_end by the caller's rule (16 bytes after the hint's object) */
+        const char *read_end = k == 2 && (size_t)(end - rh.end) >= 16 ? end : NULL;
+        scan(ING_SCAN_REF, p, line, &a, hv, read_end, &ra);
+        bool is_whole = ra.end != NULL && msoc_ingest__json_only_ws(ra.end, line);
+        const char *le = NULL;
+        memset(&rb, 0, sizeof rb);
+        rb.end = msoc_ingest__json_row_line(p, end, &b, hv ? hv->data : NULL, hv ? hv->n : 0,
+                                            read_end, &rb.obj, &rb.is_same_layout, &le);
+        c->n_line++;
+        c->n_line_ok += is_whole;
+        if (rb.end == NULL)
+            continue;
+        c->n_line_fast++;
+        assert_true(is_whole); /* never accepts a line the reference rejects */
+        assert_ptr_equal(le, line);
+        check_same(&a, &b, &ra, &rb);
+    }
+    msoc_vec_fini(&hint);
+    msoc_vec_fini(&a);
+    msoc_vec_fini(&b);
+    free(buf);
+}
 
 /* Scans records prev and cur laid out in one exact-size buffer (prev, '\n', cur),
  * both ways; with hints from prev and read_end when prev is valid. */
@@ -320,6 +378,7 @@ static void run_generated(bool rich, unsigned rounds, uint64_t seed, counts *c)
         if (pick(&g, 4) == 0)
             n = damage(&g, g.buf, n);
         check_pair(prev ? prev : "", n_prev, g.buf, n, c);
+        check_line(prev ? prev : "", n_prev, g.buf, n, tails[i % (sizeof tails / sizeof tails[0])], c);
         free(prev);
         prev = malloc(n + 1);
         assert_non_null(prev);
@@ -343,11 +402,41 @@ static void test_generated(void **state)
     print_message("plain: %u records, %u valid, %u fast (%u with hints); rich: %u, %u valid, %u fast (%u with hints)\n",
                   plain.n, plain.n_ok, plain.n_fast, plain.n_fast_hinted, rich.n, rich.n_ok, rich.n_fast,
                   rich.n_fast_hinted);
+    print_message("line mode: plain %u lines, %u whole objects, %u decided; rich %u, %u, %u\n",
+                  plain.n_line, plain.n_line_ok, plain.n_line_fast, rich.n_line, rich.n_line_ok,
+                  rich.n_line_fast);
     /* The fast path must actually run: most well-formed plain records take it. */
     assert_true(plain.n_ok > plain.n / 2);
     assert_true(plain.n_fast > plain.n_ok * 9 / 10);
     assert_true(plain.n_fast_hinted > 0);
     assert_true(rich.n_fast > 0);
+    assert_true(plain.n_line_fast > plain.n_line_ok * 9 / 10);
+    assert_true(rich.n_line_fast > 0);
+}
+
+/* Line mode, by hand: a line end inside the object (in whitespace before or after
+ * a key, a colon, a value, a nested value), CRLF, text after the object. Each must
+ * be left to the caller (NULL) or decided as the line alone scans. */
+static void test_line_ends(void **state)
+{
+    (void)state;
+    if (!msoc_ingest__json_scan_has(ING_SCAN_AVX2))
+        skip();
+    static const char *const recs[] = {
+        "{\"a\":\n\"b\"}", "{\"a\":\n1}", "{\"a\"\n:1}", "{\n\"a\":1}", "{\"a\":1\n,\"b\":2}",
+        "{\"a\":1,\n\"b\":2}", "{\"a\":{\"x\":\n1}}", "{\"a\":[1,\n2]}", "{\"a\": [1, 2]}",
+        "{\"a\":1}\r", "{\"a\":1} \t\r", "{\"a\":1}x", "{\"a\":1}{}", "\n{\"a\":1}", " {\"a\": \"b\" }",
+        "{\"a\":true\n}", "{\"a\":\"b\n\"}", "{}", "{\n}", "{\"a\":1", "{\"a\":\"b", "",
+        "{\"k\":\"abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopq\"}",
+    };
+    counts c = {0};
+    for (size_t i = 0; i < sizeof recs / sizeof recs[0]; i++)
+        for (size_t t = 0; t < sizeof tails / sizeof tails[0]; t++) {
+            check_line("", 0, recs[i], strlen(recs[i]), tails[t], &c);
+            check_line("{\"a\":\"bb\",\"b\":2}", 16, recs[i], strlen(recs[i]), tails[t], &c);
+        }
+    print_message("%u lines, %u whole objects, %u decided\n", c.n_line, c.n_line_ok, c.n_line_fast);
+    assert_true(c.n_line_fast > 0);
 }
 
 /* Hand-made records around the edges of the 32- and 16-byte steps. */
@@ -400,6 +489,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_edges),
         cmocka_unit_test(test_generated),
+        cmocka_unit_test(test_line_ends),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,6 +16,7 @@
 #define msoc_ingest__json_value portable_json_value
 #define msoc_ingest__json_object portable_json_object
 #define msoc_ingest__json_object_impl portable_json_object_impl
+#define msoc_ingest__json_row_line portable_json_row_line
 #define msoc_ingest__json_scan_has portable_json_scan_has
 #define msoc_ingest__json_only_ws portable_json_only_ws
 #define msoc_ingest__obj_begin portable_obj_begin

@@ -1,8 +1,11 @@
 /* The tail of a large in-memory or mapped input is cut in quarter batches
  * (src/ingest/ingest.c, frame_next): once less than one full batch per worker is
- * left, batches of batch_rows / 4 records follow, so no worker parses the last
- * full batch alone while the others idle. Acks must still cover every row once,
- * in input order; batches below 4096 records are never split. */
+ * left, batches of about batch_rows / 4 records follow, so no worker parses the
+ * last full batch alone while the others idle. Acks must still cover every row
+ * once, in input order; batches below 4096 records are never split. (NDJSON in
+ * memory is cut by bytes: the first batch has exactly batch_rows lines, the
+ * others about as many, from the average line so far; the rows here differ in
+ * length by a few bytes.) */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -93,21 +96,27 @@ static void test_tail_in_quarters(void **state)
     msoc_ingest_stats st;
     ingest(data, len, 4096, &r, &st);
     check_cover(&r, n, &st);
-    /* Full batches first, then only quarter batches (the last may be shorter):
-     * 20,000 rows of about equal size leave less than 2 x 4096 after 3 full ones. */
+    /* Full batches first (the first exactly 4096 rows, the others within 5%),
+     * then only quarter batches (the last may be shorter): 20,000 rows of about
+     * equal size leave less than 2 x 4096 after 3 full ones. */
+    assert_int_equal(r.last[0] - r.first[0] + 1, 4096);
     size_t i = 0;
-    while (i < r.n && r.last[i] - r.first[i] + 1 == 4096)
+    while (i < r.n && r.last[i] - r.first[i] + 1 > 2048) {
+        size_t k = r.last[i] - r.first[i] + 1;
+        assert_true(k >= 4096 * 95 / 100 && k <= 4096 * 105 / 100);
         i++;
+    }
     assert_int_equal(i, 3);
     size_t n_quarter = 0;
     for (; i < r.n; i++) {
         size_t k = r.last[i] - r.first[i] + 1;
-        assert_true(k <= 1024);
-        n_quarter += k == 1024;
-        if (k < 1024)
+        assert_true(k <= 1024 * 105 / 100);
+        if (k >= 1024 * 95 / 100)
+            n_quarter++;
+        else
             assert_int_equal(i, r.n - 1); /* only the very last is short */
     }
-    assert_int_equal(n_quarter, 7);
+    assert_true(n_quarter >= 6 && n_quarter <= 8);
     free(data);
 }
 
@@ -120,9 +129,13 @@ static void test_small_batches_not_split(void **state)
     msoc_ingest_stats st;
     ingest(data, len, 1000, &r, &st);
     check_cover(&r, n, &st);
-    assert_int_equal(r.n, 9);
-    for (size_t i = 0; i < r.n; i++)
-        assert_int_equal(r.last[i] - r.first[i] + 1, 1000);
+    /* About 1000 rows each (the first exactly), never a quarter. */
+    assert_true(r.n >= 8 && r.n <= 10);
+    assert_int_equal(r.last[0] - r.first[0] + 1, 1000);
+    for (size_t i = 0; i + 1 < r.n; i++) {
+        size_t k = r.last[i] - r.first[i] + 1;
+        assert_true(k >= 950 && k <= 1050);
+    }
     free(data);
 }
 
