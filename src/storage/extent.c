@@ -26,6 +26,10 @@
 #define HDR_LEN 32
 #define TRL_LEN 32
 #define RAW_MAX ((size_t)1 << 31)
+#define OUT_KEEP ((size_t)16 << 20) /* a writer keeps a file buffer up to this size */
+
+/* The format is little-endian and the code stores host integers as they are. */
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "extents assume a little-endian host");
 
 /* ---- writer ---- */
 
@@ -36,13 +40,17 @@
 struct stor_extent_writer {
     uint64_t *slots;        /* (hash tag << 32) | (dict index + 1); 0 = empty */
     size_t cap_slots;
-    uint32_t *codes;
+    uint16_t *codes;        /* the codes of the column being built (< 65535 entries) */
+    uint16_t *prev_codes;   /* those of the block's last dictionary column */
     size_t cap_codes;
-    const char **ptrs;
-    uint32_t *lens;
+    uint16_t *pred;         /* prev code -> this column's code seen with it, or NO_PRED */
+    size_t cap_pred;
+    uint32_t *doffs;        /* entry k: dbytes[doffs[k] .. doffs[k + 1]) */
     uint64_t *hashes;
     size_t cap_dict;
-    msoc_buf raw, comp;
+    char *dbytes;           /* the entries' bytes, back to back (as written) */
+    size_t cap_dbytes;
+    msoc_buf raw, comp, out;
     ZSTD_CCtx *zc;
 };
 
@@ -51,6 +59,7 @@ stor_extent_writer *msoc_stor__extent_writer_new(void)
     stor_extent_writer *w = msoc_calloc(1, sizeof *w);
     msoc_buf_init(&w->raw, RAW_MAX);
     msoc_buf_init(&w->comp, RAW_MAX + (RAW_MAX >> 4));
+    msoc_buf_init(&w->out, (size_t)1 << 40);
     return w;
 }
 
@@ -60,11 +69,14 @@ void msoc_stor__extent_writer_free(stor_extent_writer *w)
         return;
     msoc_free(w->slots);
     msoc_free(w->codes);
-    msoc_free(w->ptrs);
-    msoc_free(w->lens);
+    msoc_free(w->prev_codes);
+    msoc_free(w->pred);
+    msoc_free(w->doffs);
     msoc_free(w->hashes);
+    msoc_free(w->dbytes);
     msoc_buf_fini(&w->raw);
     msoc_buf_fini(&w->comp);
+    msoc_buf_fini(&w->out);
     ZSTD_freeCCtx(w->zc);
     msoc_free(w);
 }
@@ -73,12 +85,23 @@ void msoc_stor__extent_writer_free(stor_extent_writer *w)
 typedef struct dict_build {
     uint64_t *slots;
     size_t cap;             /* slots in use (a power of two) */
-    uint32_t *codes;
-    const char **ptrs;
-    uint32_t *lens;
+    uint16_t *codes;
+    uint32_t *doffs;
+    char *dbytes;
     uint64_t *hashes;
     size_t n_dict;
 } dict_build;
+
+#define NO_PRED UINT16_MAX /* entries are < 65535 */
+
+/* The block's previous dictionary column, whose codes predict this column's:
+ * columns next to each other are often functions of one another (FileName,
+ * FolderPath, SHA1, SHA256, MD5 of one file; AccountName, AccountSid, AccountUpn
+ * of one account; DeviceId, DeviceName). */
+typedef struct dict_prev {
+    const uint16_t *codes;  /* NULL: none */
+    size_t n_dict;
+} dict_prev;
 
 static uint32_t *block_offsets(const stor_colvec *c)
 {
@@ -142,7 +165,7 @@ static inline bool same_bytes(const char *a, const char *b, size_t len)
  * have a few hundred values) and doubles at half load; a slot holds the upper 32
  * bits of the value's hash, so a probe rarely touches a value that differs. */
 static bool dict_try(stor_extent_writer *w, const stor_colvec *c, size_t r0, size_t n,
-                     dict_build *d)
+                     const dict_prev *prev, dict_build *d)
 {
     if (n < 64)
         return false;
@@ -157,38 +180,66 @@ static bool dict_try(stor_extent_writer *w, const stor_colvec *c, size_t r0, siz
         w->cap_slots = max_cap;
     }
     if (w->cap_codes < n) {
+        prev = &(const dict_prev){NULL, 0}; /* its codes are freed here */
         msoc_free(w->codes);
+        msoc_free(w->prev_codes);
         w->codes = msoc_malloc(n * sizeof *w->codes);
+        w->prev_codes = msoc_malloc(n * sizeof *w->prev_codes);
         w->cap_codes = n;
     }
     if (w->cap_dict < limit + 1) {
-        msoc_free(w->ptrs);
-        msoc_free(w->lens);
+        msoc_free(w->doffs);
         msoc_free(w->hashes);
-        w->ptrs = msoc_malloc((limit + 1) * sizeof *w->ptrs);
-        w->lens = msoc_malloc((limit + 1) * sizeof *w->lens);
+        w->doffs = msoc_malloc((limit + 2) * sizeof *w->doffs);
         w->hashes = msoc_malloc((limit + 1) * sizeof *w->hashes);
         w->cap_dict = limit + 1;
+    }
+    /* The entries' bytes are copied next to each other as they are found: a probe
+     * then compares against a few cache lines, not first appearances scattered
+     * over the column, and the block takes them in one piece. At most the
+     * block's bytes. */
+    size_t total = offs[r0 + n] - offs[r0];
+    if (w->cap_dbytes < total) {
+        msoc_free(w->dbytes);
+        w->dbytes = msoc_malloc(total);
+        w->cap_dbytes = total;
     }
     d->slots = w->slots;
     d->cap = 1024;
     d->codes = w->codes;
-    d->ptrs = w->ptrs;
-    d->lens = w->lens;
+    d->doffs = w->doffs;
+    d->dbytes = w->dbytes;
     d->hashes = w->hashes;
     d->n_dict = 0;
+    d->doffs[0] = 0;
     size_t sample = n < 2048 ? n : 2048;
     const char *base = c->data.data != NULL ? c->data.data : "";
-    if (offs[r0 + n] == offs[r0]) {
+    if (total == 0) {
         /* Every value is "" (a column the source leaves empty): one entry. */
-        d->ptrs[0] = base;
-        d->lens[0] = 0;
+        d->doffs[1] = 0;
         d->n_dict = 1;
         memset(d->codes, 0, n * sizeof *d->codes);
         return true;
     }
     memset(d->slots, 0, d->cap * sizeof *d->slots);
-    uint32_t *codes = d->codes;
+    uint16_t *codes = d->codes;
+    uint32_t *doffs = d->doffs;
+    char *dbytes = d->dbytes;
+    /* pred[k]: the code this column had in the last row whose predicting column
+     * had code k. A row whose value equals that entry takes its code without
+     * hashing; any other row goes through the hash table, so the dictionary
+     * (first-appearance order) and the codes are the same as without prediction. */
+    const uint16_t *pc = prev->codes;
+    uint16_t *pred = NULL;
+    if (pc != NULL) {
+        if (w->cap_pred < prev->n_dict) {
+            msoc_free(w->pred);
+            w->pred = msoc_malloc(prev->n_dict * sizeof *w->pred);
+            w->cap_pred = prev->n_dict;
+        }
+        pred = w->pred;
+        memset(pred, 0xff, prev->n_dict * sizeof *pred);
+    }
     for (size_t i = 0; i < n; i++) {
         /* Give up early on values that are nearly all distinct: at 2048 rows, and at
          * each doubling, more than three in four rows brought a new value. A column of
@@ -203,6 +254,14 @@ static bool dict_try(stor_extent_writer *w, const stor_colvec *c, size_t r0, siz
             codes[i] = codes[i - 1];
             continue;
         }
+        if (pc != NULL) {
+            uint16_t k = pred[pc[i]];
+            if (k != NO_PRED && doffs[k + 1] - doffs[k] == len &&
+                same_bytes(dbytes + doffs[k], p, len)) {
+                codes[i] = k;
+                continue;
+            }
+        }
         uint64_t h = XXH3_64bits(p, len);
         uint64_t tag = h >> 32 << 32;
         size_t s = (size_t)h & (d->cap - 1);
@@ -212,24 +271,26 @@ static bool dict_try(stor_extent_writer *w, const stor_colvec *c, size_t r0, siz
                 if (d->n_dict >= limit)
                     return false;
                 size_t k = d->n_dict++;
-                d->ptrs[k] = p;
-                d->lens[k] = len;
+                memcpy(dbytes + doffs[k], p, len);
+                doffs[k + 1] = doffs[k] + len;
                 d->hashes[k] = h;
                 d->slots[s] = tag | (uint64_t)(k + 1);
-                codes[i] = (uint32_t)k;
+                codes[i] = (uint16_t)k;
                 if (2 * d->n_dict > d->cap)
                     dict_grow(d);
                 break;
             }
             if ((e >> 32 << 32) == tag) {
                 uint32_t k = (uint32_t)e - 1;
-                if (d->lens[k] == len && same_bytes(d->ptrs[k], p, len)) {
-                    codes[i] = k;
+                if (doffs[k + 1] - doffs[k] == len && same_bytes(dbytes + doffs[k], p, len)) {
+                    codes[i] = (uint16_t)k;
                     break;
                 }
             }
             s = (s + 1) & (d->cap - 1);
         }
+        if (pred != NULL)
+            pred[pc[i]] = codes[i];
     }
     return true;
 }
@@ -322,7 +383,7 @@ static void pack_i64(msoc_buf *raw, const int64_t *v, size_t n)
 /* Encodes rows [r0, r0+n) of column c (type t, bitmap nulls or NULL) into raw. */
 static void encode_block(stor_extent_writer *wr, msoc_type t, const stor_colvec *c,
                          const uint8_t *nulls, size_t r0, size_t n, msoc_buf *raw,
-                         stor_blockcol *bc)
+                         dict_prev *prev, stor_blockcol *bc)
 {
     bool has_nulls = nulls != NULL && any_bits(nulls, r0, n);
     uint8_t enc = ENC_PLAIN;
@@ -333,33 +394,42 @@ static void encode_block(stor_extent_writer *wr, msoc_type t, const stor_colvec 
     if (w == 0) {
         dict_build d = {0};
         const uint32_t *offs = block_offsets(c);
-        if (dict_try(wr, c, r0, n, &d)) {
+        if (dict_try(wr, c, r0, n, prev, &d)) {
             enc = ENC_DICT;
             uint32_t nd = (uint32_t)d.n_dict;
             stor_append(raw, &nd, 4);
-            uint32_t o = 0;
-            stor_append(raw, &o, 4);
-            for (size_t k = 0; k < d.n_dict; k++) {
-                o += d.lens[k];
-                stor_append(raw, &o, 4);
-            }
-            for (size_t k = 0; k < d.n_dict; k++)
-                stor_append(raw, d.ptrs[k], d.lens[k]);
+            stor_append(raw, d.doffs, 4 * ((size_t)nd + 1));
+            stor_append(raw, d.dbytes, d.doffs[nd]);
             /* restrict: without it the byte stores may alias the codes and the
              * narrowing loops stay scalar. */
-            const uint32_t *restrict codes = d.codes;
+            const uint16_t *restrict codes = d.codes;
             if (nd <= 256) {
+                /* Four codes (< 256) per word: [a 0 b 0 c 0 d 0] | itself >> 8 holds
+                 * "a b" in its bytes 0-1 and "c d" in 4-5 (gcc -O2 does not
+                 * vectorise the plain loop). */
                 uint8_t *restrict p = (uint8_t *)stor_reserve(raw, n);
-                for (size_t i = 0; i < n; i++)
+                size_t i = 0;
+                for (; i + 4 <= n; i += 4) {
+                    uint64_t x;
+                    memcpy(&x, codes + i, 8);
+                    x |= x >> 8;
+                    uint32_t y = (uint32_t)(x & 0xffff) | (uint32_t)((x >> 16) & 0xffff0000);
+                    memcpy(p + i, &y, 4);
+                }
+                for (; i < n; i++)
                     p[i] = (uint8_t)codes[i];
                 raw->len += n;
             } else {
-                char *restrict p = stor_reserve(raw, 2 * n); /* not 2-aligned */
-                for (size_t i = 0; i < n; i++) {
-                    uint16_t k = (uint16_t)codes[i];
-                    memcpy(p + 2 * i, &k, 2);
-                }
-                raw->len += 2 * n;
+                stor_append(raw, codes, 2 * n); /* little-endian u16, as the reader takes them */
+            }
+            /* These codes predict the next dictionary column's (a single entry
+             * predicts nothing). */
+            if (d.n_dict > 1) {
+                uint16_t *tmp = wr->prev_codes;
+                wr->prev_codes = wr->codes;
+                wr->codes = tmp;
+                prev->codes = wr->prev_codes;
+                prev->n_dict = d.n_dict;
             }
         } else {
             uint32_t base = offs[r0];
@@ -463,14 +533,15 @@ msoc_status msoc_stor__extent_write(const char *dir, const stor_rowset *rs,
     size_t n_blocks = (n + brows - 1) / brows;
     stor_extent_writer *tmp_wr = ep->writer == NULL ? msoc_stor__extent_writer_new() : NULL;
     stor_extent_writer *wr = ep->writer != NULL ? ep->writer : tmp_wr;
-    msoc_buf out;
-    msoc_buf_init(&out, (size_t)1 << 40);
-    msoc_buf *raw = &wr->raw, *comp = &wr->comp;
+    /* The file is built in the writer's buffer too: a fresh one per extent would
+     * fault in (and zero) every page of it again. */
+    msoc_buf *raw = &wr->raw, *comp = &wr->comp, *outp = &wr->out;
+    msoc_buf_reset(outp);
     char hdr[HDR_LEN] = {0};
     memcpy(hdr, STOR_EXT_MAGIC, 8);
     uint32_t ver = STOR_EXT_VERSION;
     memcpy(hdr + 8, &ver, 4);
-    stor_append(&out, hdr, HDR_LEN);
+    stor_append(outp, hdr, HDR_LEN);
     stor_blockcol *bcs = msoc_calloc(n_blocks * (n_cols + 1) + 1, sizeof *bcs);
     if (ep->codec == MSOC_STOR_CODEC_ZSTD && wr->zc == NULL)
         wr->zc = ZSTD_createCCtx();
@@ -489,14 +560,16 @@ msoc_status msoc_stor__extent_write(const char *dir, const stor_rowset *rs,
     ingest_col.data = rs->ingest;
     for (size_t b = 0; b < n_blocks; b++) {
         size_t r0 = b * brows, nr = n - r0 < brows ? n - r0 : brows;
+        dict_prev prev = {NULL, 0};
         for (size_t c = 0; c <= n_cols; c++) {
             const stor_colvec *cv = c < n_cols ? &rs->cols[c] : &ingest_col;
             stor_blockcol *bc = &bcs[b * (n_cols + 1) + c];
             msoc_buf_reset(raw);
             encode_block(wr, cv->type, cv,
-                         cv->has_nulls ? (const uint8_t *)cv->nulls.data : NULL, r0, nr, raw, bc);
+                         cv->has_nulls ? (const uint8_t *)cv->nulls.data : NULL, r0, nr, raw,
+                         &prev, bc);
             bc->raw_len = (uint32_t)raw->len;
-            bc->off = out.len;
+            bc->off = outp->len;
             const char *blk = raw->data;
             size_t blen = raw->len;
             bc->codec = MSOC_STOR_CODEC_NONE;
@@ -525,7 +598,7 @@ msoc_status msoc_stor__extent_write(const char *dir, const stor_rowset *rs,
             }
             bc->comp_len = (uint32_t)blen;
             bc->hash = XXH3_64bits(blk, blen);
-            stor_append(&out, blk, blen);
+            stor_append(outp, blk, blen);
             if (c == (size_t)time_col && bc->has_zone) {
                 if (tmin == MSOC_TIME_NULL || bc->zmin < tmin)
                     tmin = bc->zmin;
@@ -540,59 +613,63 @@ msoc_status msoc_stor__extent_write(const char *dir, const stor_rowset *rs,
             }
         }
     }
-    size_t footer_off = out.len;
-    put_u32(&out, (uint32_t)n_cols);
+    size_t footer_off = outp->len;
+    put_u32(outp, (uint32_t)n_cols);
     for (size_t c = 0; c < n_cols; c++) {
         const char *name = c < def->n_cols ? def->cols[c].name : "";
-        put_u16(&out, (uint16_t)strlen(name));
-        stor_append(&out, name, strlen(name));
-        put_u8(&out, (uint8_t)rs->cols[c].type);
+        put_u16(outp, (uint16_t)strlen(name));
+        stor_append(outp, name, strlen(name));
+        put_u8(outp, (uint8_t)rs->cols[c].type);
     }
-    put_u32(&out, (uint32_t)time_col);
-    put_u64(&out, n);
-    put_u32(&out, (uint32_t)n_blocks);
-    put_u64(&out, ep->id);
-    put_u64(&out, ep->wal_upto);
-    put_u32(&out, (uint32_t)ep->n_supersedes);
+    put_u32(outp, (uint32_t)time_col);
+    put_u64(outp, n);
+    put_u32(outp, (uint32_t)n_blocks);
+    put_u64(outp, ep->id);
+    put_u64(outp, ep->wal_upto);
+    put_u32(outp, (uint32_t)ep->n_supersedes);
     for (size_t i = 0; i < ep->n_supersedes; i++)
-        put_u64(&out, ep->supersedes[i]);
-    put_i64(&out, tmin);
-    put_i64(&out, tmax);
-    put_i64(&out, imin);
-    put_i64(&out, imax);
+        put_u64(outp, ep->supersedes[i]);
+    put_i64(outp, tmin);
+    put_i64(outp, tmax);
+    put_i64(outp, imin);
+    put_i64(outp, imax);
     for (size_t b = 0; b < n_blocks; b++) {
         size_t r0 = b * brows;
-        put_u32(&out, (uint32_t)(n - r0 < brows ? n - r0 : brows));
+        put_u32(outp, (uint32_t)(n - r0 < brows ? n - r0 : brows));
         for (size_t c = 0; c <= n_cols; c++) {
             const stor_blockcol *bc = &bcs[b * (n_cols + 1) + c];
-            put_u64(&out, bc->off);
-            put_u32(&out, bc->comp_len);
-            put_u32(&out, bc->raw_len);
-            put_u8(&out, bc->codec);
-            put_u8(&out, bc->enc);
-            put_u8(&out, bc->has_zone ? 1 : 0);
-            put_i64(&out, bc->zmin);
-            put_i64(&out, bc->zmax);
-            put_u64(&out, bc->hash);
+            put_u64(outp, bc->off);
+            put_u32(outp, bc->comp_len);
+            put_u32(outp, bc->raw_len);
+            put_u8(outp, bc->codec);
+            put_u8(outp, bc->enc);
+            put_u8(outp, bc->has_zone ? 1 : 0);
+            put_i64(outp, bc->zmin);
+            put_i64(outp, bc->zmax);
+            put_u64(outp, bc->hash);
         }
     }
-    size_t footer_len = out.len - footer_off;
-    uint64_t fh = XXH3_64bits(out.data + footer_off, footer_len);
-    put_u64(&out, footer_off);
-    put_u64(&out, footer_len);
-    put_u64(&out, fh);
-    stor_append(&out, STOR_EXT_END, 8);
+    size_t footer_len = outp->len - footer_off;
+    uint64_t fh = XXH3_64bits(outp->data + footer_off, footer_len);
+    put_u64(outp, footer_off);
+    put_u64(outp, footer_len);
+    put_u64(outp, fh);
+    stor_append(outp, STOR_EXT_END, 8);
     msoc_free(bcs);
-    msoc_stor__extent_writer_free(tmp_wr);
 
     char name[64];
     snprintf(name, sizeof name, "e-%016" PRIx64 ".ext", ep->id);
     char *path = msoc_stor__path(dir, name, NULL, NULL);
     msoc_status st = ep->tmp_fd != NULL
-                         ? msoc_stor__tmp_write(path, out.data, out.len, ep->is_nosync, ep->tmp_fd,
+                         ? msoc_stor__tmp_write(path, outp->data, outp->len, ep->is_nosync, ep->tmp_fd,
                                                 err)
-                         : msoc_stor__write_file_atomic(path, out.data, out.len, ep->is_nosync, err);
-    msoc_buf_fini(&out);
+                         : msoc_stor__write_file_atomic(path, outp->data, outp->len, ep->is_nosync, err);
+    msoc_stor__extent_writer_free(tmp_wr);
+    if (tmp_wr == NULL && outp->cap > OUT_KEEP) {
+        /* A large extent (a seal, a compaction): keep the appender's scratch small. */
+        msoc_buf_fini(outp);
+        msoc_buf_init(outp, (size_t)1 << 40);
+    }
     if (st != MSOC_OK) {
         msoc_free(path);
         return st;

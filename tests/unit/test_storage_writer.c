@@ -4,8 +4,9 @@
  * value; zone maps of columns without nulls (negative values included) prune
  * time ranges exactly; 64-bit integer columns (packed: frame of reference or
  * delta at 0-8 bytes per value) read back bit for bit whatever their values
- * (full range, wrapping differences, constants, nulls, one-row blocks); and a commit of few but wide rows (>= 4 MiB of values)
- * becomes an extent while a small one goes to the WAL. */
+ * (full range, wrapping differences, constants, nulls, one-row blocks); a commit of few but wide rows (>= 4 MiB of values)
+ * becomes an extent while a small one goes to the WAL; and dictionaries built
+ * with codes predicted from the neighbouring column are those of plain hashing. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -333,12 +334,142 @@ static void test_packed_i64(void **state)
     msoc_stor_close(db);
 }
 
+/* Row i's value of the dictionary test's columns (k: 0 DeviceId, 1 DeviceName,
+ * 2 FileName, 3 FolderPath, 4 ProcessCommandLine). DeviceName follows DeviceId
+ * (700 devices: codes above 255) except every 97th row; FolderPath follows
+ * FileName except every 13th row, where the same file name has another folder
+ * (so a code predicted from the neighbouring column is often wrong); the command
+ * line is distinct on every row of block 0 and one of 9 values after it. */
+#define DP_BLOCK 4096
+static size_t dp_val(size_t k, size_t i, char *out, size_t cap)
+{
+    int n = 0;
+    size_t dev = (size_t)(mix(i) % 700), file = (size_t)(mix(i + 77) % 40);
+    switch (k) {
+    case 0: n = snprintf(out, cap, "dev-%zu", dev); break;
+    case 1:
+        n = i % 97 == 0 ? snprintf(out, cap, "odd-%zu", i % 5)
+                        : snprintf(out, cap, "host-%zu.example.org", dev);
+        break;
+    case 2: n = snprintf(out, cap, "f%zu.exe", file); break;
+    case 3:
+        n = snprintf(out, cap, "C:\\dir%zu\\f%zu.exe", i % 13 == 0 ? file + 1 : file, file);
+        break;
+    default:
+        n = snprintf(out, cap, "cmd.exe /c job %zu", i < DP_BLOCK ? i : i % 9);
+        break;
+    }
+    return (size_t)n;
+}
+
+/* Dictionary building predicts a column's codes from the previous dictionary
+ * column's (values that go together), hashing only when the prediction fails.
+ * The blocks must be exactly those of plain hashing: every value read back, one
+ * dictionary entry per distinct value, in first-appearance order; and a column
+ * that is all distinct in one block (plain) still gets its dictionary in the
+ * next one, where it has few values. */
+static void test_dict_predicted(void **state)
+{
+    (void)state;
+    msoc_stor_options o = {.block_rows = DP_BLOCK, .is_nosync = true};
+    msoc_stor_db *db;
+    msoc_error err;
+    msoc_error_clear(&err);
+    assert_int_equal(msoc_stor_open(g_dir, &o, &db, &err), MSOC_OK);
+    const msoc_stor_table_def *def = msoc_stor_table_find(db, "DeviceProcessEvents", 19);
+    const char *names[] = {"DeviceId", "DeviceName", "FileName", "FolderPath",
+                           "ProcessCommandLine", "ProcessId"};
+    int cols[6];
+    for (size_t k = 0; k < 6; k++) {
+        cols[k] = msoc_stor_table_col_index(def, names[k], strlen(names[k]));
+        assert_true(cols[k] >= 0);
+    }
+    msoc_stor_appender *ap;
+    assert_int_equal(msoc_stor_appender_open(db, "t1", NULL, "DeviceProcessEvents", &ap, &err),
+                     MSOC_OK);
+    const size_t n = 3 * DP_BLOCK;
+    msoc_stor_value *v = calloc(def->n_cols, sizeof *v);
+    char buf[5][64];
+    for (size_t i = 0; i < n; i++) {
+        for (size_t c = 0; c < def->n_cols; c++)
+            v[c] = (msoc_stor_value){.is_null = true};
+        for (size_t k = 0; k < 5; k++) {
+            size_t len = dp_val(k, i, buf[k], sizeof buf[k]);
+            v[cols[k]] = (msoc_stor_value){.is_null = false, .v.s = {buf[k], len}};
+        }
+        v[cols[5]] = (msoc_stor_value){.is_null = false, .v.i64 = (int64_t)i};
+        assert_int_equal(msoc_stor_appender_add_row(ap, v, &err), MSOC_OK);
+    }
+    free(v);
+    assert_int_equal(msoc_stor_appender_commit(ap, &err), MSOC_OK);
+    msoc_stor_appender_close(ap);
+    assert_int_equal(count_files("extents", ".ext"), 1);
+
+    msoc_stor_target tg = {"t1", NULL};
+    msoc_stor_scan_spec spec = {&tg, 1, "DeviceProcessEvents", cols, 6, MSOC_TIME_NULL,
+                                MSOC_TIME_NULL, MSOC_TIME_NULL, MSOC_TIME_NULL};
+    msoc_stor_scan *s;
+    assert_int_equal(msoc_stor_scan_open(db, &spec, &s, &err), MSOC_OK);
+    assert_int_equal(msoc_stor_scan_n_chunks(s), 3);
+    msoc_arena *a = msoc_arena_new(NULL, 0, "test");
+    size_t next = 0;
+    for (size_t ch = 0; ch < 3; ch++) {
+        msoc_batch b;
+        msoc_arena_reset(a);
+        assert_int_equal(msoc_stor_scan_chunk(s, ch, a, &b, &err), MSOC_OK);
+        assert_int_equal(b.n_rows, DP_BLOCK);
+        for (size_t k = 0; k < 5; k++) {
+            const msoc_col *c = &b.cols[k];
+            /* The command line is plain in block 0 (all distinct), a dictionary after. */
+            bool want_dict = !(k == 4 && ch == 0);
+            assert_int_equal(c->dict_codes != NULL, want_dict);
+            uint32_t seen = 0; /* codes first appear in order 0, 1, 2, ... */
+            for (size_t i = 0; i < b.n_rows; i++) {
+                size_t row = next + i;
+                assert_int_equal(b.cols[5].v.i64[i], (int64_t)row);
+                char want[64];
+                size_t len = dp_val(k, row, want, sizeof want);
+                msoc_str got = col_str(c, i);
+                assert_int_equal(got.len, len);
+                assert_memory_equal(got.ptr, want, len);
+                if (want_dict) {
+                    assert_true(c->dict_codes[i] <= seen);
+                    if (c->dict_codes[i] == seen)
+                        seen++;
+                }
+            }
+            if (want_dict) {
+                /* Every entry used, none twice. */
+                assert_int_equal(seen, c->dict->n);
+                for (size_t x = 0; x < c->dict->n; x++) {
+                    const uint32_t *off = c->dict->v.str.offsets;
+                    for (size_t y = x + 1; y < c->dict->n; y++)
+                        assert_false(off[x + 1] - off[x] == off[y + 1] - off[y] &&
+                                     memcmp(c->dict->v.str.bytes + off[x],
+                                            c->dict->v.str.bytes + off[y], off[x + 1] - off[x]) == 0);
+                }
+            }
+        }
+        /* 700 devices (u16 codes; the odd names add 5), 40 files, 9 command lines. */
+        assert_true(b.cols[0].dict->n > 256 && b.cols[0].dict->n <= 700);
+        assert_true(b.cols[2].dict->n <= 40);
+        if (ch > 0)
+            assert_int_equal(b.cols[4].dict->n, 9);
+        next += b.n_rows;
+    }
+    assert_int_equal(next, n);
+    msoc_arena_free(a);
+    msoc_stor_scan_close(s);
+    msoc_stor_close(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_dict_near_duplicates, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bulk_by_bytes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_packed_i64, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_dict_predicted, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
