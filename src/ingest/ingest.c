@@ -130,6 +130,7 @@ typedef struct worker {
     batch first;               /* framed before the threads start (has_first) */
     bool has_first;
     msoc_buf rej;              /* this batch's rejections: row, reason length, reason */
+    msoc_stor_rowpool *rows;   /* the pending rows' buffers of this worker's appenders */
 } worker;
 
 struct job {
@@ -932,6 +933,7 @@ static bool get_group_slow(worker *w, const route *r, group **out)
     msoc_stor_appender *ap;
     if (msoc_stor_appender_open(j->db, tenant, ws, def->name, &ap, &err) != MSOC_OK)
         return reject(w, "%s", err.msg);
+    msoc_stor_appender_set_pool(ap, w->rows);
     group *g = msoc_calloc(1, sizeof *g);
     g->tenant = msoc_strdup(tenant);
     g->workspace = msoc_strdup(ws);
@@ -1054,6 +1056,7 @@ static bool bind_row(worker *w, group *g, const route *r, group *hint, msoc_stat
                                               err);
                 if (*st != MSOC_OK)
                     return false;
+                msoc_stor_appender_set_pool(ap, w->rows);
                 msoc_stor_appender_close(g->ap);
                 g->ap = ap;
                 group_bind_def(g, msoc_stor_appender_def(ap));
@@ -1697,6 +1700,7 @@ static void run_batch(job *j, worker *w, const batch *b)
     msoc_vec_init(&pend, sizeof(msoc_stor_pending *), (size_t)1 << 20);
     while (st == MSOC_OK && msoc_hashmap_next(&w->groups, &it, &k, &v))
         st = commit_group_start(w, v, &pend, &pend_rows, &err);
+    msoc_stor_rowpool_trim(w->rows); /* every group's rows are written: a batch's worth */
     if (st != MSOC_OK) {
         for (size_t i = 0; i < pend.n; i++)
             msoc_stor_pending_abort(MSOC_VEC_AT(&pend, msoc_stor_pending *, i));
@@ -2319,6 +2323,7 @@ static msoc_status ingest_run(msoc_stor_db *db, const msoc_ingest_opts *opts, co
         msoc_buf_init(&w->tmp, (size_t)256 << 20);
         msoc_buf_init(&w->in, STREAM_CAP);
         msoc_buf_init(&w->rej, STREAM_CAP);
+        w->rows = msoc_stor_rowpool_new();
     }
     if (st == MSOC_OK && j.is_mapped && j.len > PF_CHUNK) {
         j.can_unmap = !is_docs;
@@ -2371,6 +2376,7 @@ static msoc_status ingest_run(msoc_stor_db *db, const msoc_ingest_opts *opts, co
         while (msoc_hashmap_next(&w->groups, &it, &k, &v))
             group_free(v);
         msoc_hashmap_fini(&w->groups);
+        msoc_stor_rowpool_free(w->rows); /* after its appenders */
         msoc_vec_fini(&w->fields);
         msoc_vec_fini(&w->prev_fields);
         msoc_vec_fini(&w->recs);

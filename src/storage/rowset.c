@@ -80,22 +80,172 @@ void msoc_stor__rowset_fini(stor_rowset *rs)
     memset(rs, 0, sizeof *rs);
 }
 
+/* ---- the pool of pending row buffers (msoc_stor_rowpool) ---- */
+
+enum { POOL_DATA, POOL_OFFS, POOL_NULLS };
+
+/* A pooled buffer and where it came from: a row set of the same def takes the
+ * buffer of its own column and kind back first. */
+typedef struct pool_buf {
+    msoc_buf buf;
+    const msoc_stor_table_def *def; /* the giver's add_def; NULL: any */
+    size_t col;                     /* column index; SIZE_MAX: ingestion times */
+    int kind;                       /* POOL_* */
+} pool_buf;
+
+struct msoc_stor_rowpool {
+    pool_buf *bufs;
+    size_t n, cap;
+    size_t held;               /* the capacity of bufs, in bytes */
+    size_t used, used_prev;    /* bytes in use in what rowset_clear gave back this
+                                * period, and in the last one */
+};
+
+msoc_stor_rowpool *msoc_stor_rowpool_new(void)
+{
+    return msoc_calloc(1, sizeof(msoc_stor_rowpool));
+}
+
+void msoc_stor_rowpool_free(msoc_stor_rowpool *p)
+{
+    if (p == NULL)
+        return;
+    for (size_t i = 0; i < p->n; i++)
+        msoc_buf_fini(&p->bufs[i].buf);
+    msoc_free(p->bufs);
+    msoc_free(p);
+}
+
+size_t msoc_stor__rowpool_held(const msoc_stor_rowpool *p)
+{
+    return p->held;
+}
+
+static void pool_put(msoc_stor_rowpool *p, const msoc_buf *b, const msoc_stor_table_def *def,
+                     size_t col, int kind)
+{
+    if (p->n == p->cap) {
+        p->cap = p->cap ? 2 * p->cap : 64;
+        p->bufs = msoc_realloc(p->bufs, p->cap * sizeof *p->bufs);
+    }
+    p->bufs[p->n++] = (pool_buf){*b, def, col, kind};
+    p->held += b->cap;
+}
+
+void msoc_stor_rowpool_trim(msoc_stor_rowpool *p)
+{
+    /* Buffers grow by doubling: twice the bytes in use is room enough. A large
+     * buffer a small batch took and gave back counts only the bytes it held. */
+    size_t used = p->used > p->used_prev ? p->used : p->used_prev;
+    size_t keep = used < SIZE_MAX / 2 ? 2 * used : SIZE_MAX;
+    while (p->held > keep && p->n > 0) {
+        size_t big = 0;
+        for (size_t i = 1; i < p->n; i++)
+            if (p->bufs[i].buf.cap > p->bufs[big].buf.cap)
+                big = i;
+        p->held -= p->bufs[big].buf.cap;
+        msoc_buf_fini(&p->bufs[big].buf);
+        p->bufs[big] = p->bufs[--p->n];
+    }
+    p->used_prev = p->used;
+    p->used = 0;
+}
+
+/* rowset_clear with a pool: b goes to the pool when large, else stays (empty). */
+static void pool_give(stor_rowset *rs, msoc_buf *b, size_t col, int kind)
+{
+    if (b->cap < STOR_POOL_MIN) {
+        msoc_buf_reset(b);
+        return;
+    }
+    rs->pool->used += b->len;
+    b->len = 0;
+    b->is_failed = false;
+    pool_put(rs->pool, b, rs->add_def, col, kind);
+    msoc_buf_init(b, b->max);
+}
+
+/* Room for extra more bytes in b (column col's kind buffer) from the pool: the
+ * buffer this column gave back, else the smallest of at least twice b's size.
+ * b's bytes move there; b's old buffer goes to the pool when large. NULL when
+ * the pool has nothing that fits (the caller grows b itself). */
+static char *pool_take(stor_rowset *rs, msoc_buf *b, size_t col, int kind, size_t extra)
+{
+    msoc_stor_rowpool *p = rs->pool;
+    if (extra > b->max || b->len > b->max - extra)
+        return NULL;
+    size_t need = b->len + extra, want = 2 * b->cap > need ? 2 * b->cap : need;
+    size_t best = SIZE_MAX;
+    for (size_t i = 0; i < p->n; i++) {
+        const pool_buf *q = &p->bufs[i];
+        if (q->buf.cap < need || q->buf.cap > b->max)
+            continue;
+        if (q->def == rs->add_def && q->col == col && q->kind == kind) {
+            best = i;
+            break;
+        }
+        if (q->buf.cap >= want && (best == SIZE_MAX || q->buf.cap < p->bufs[best].buf.cap))
+            best = i;
+    }
+    if (best == SIZE_MAX)
+        return NULL;
+    msoc_buf nb = p->bufs[best].buf;
+    p->held -= nb.cap;
+    p->bufs[best] = p->bufs[--p->n];
+    if (b->len > 0)
+        memcpy(nb.data, b->data, b->len);
+    nb.len = b->len;
+    nb.data[nb.len] = '\0';
+    nb.max = b->max;
+    nb.is_failed = false;
+    if (b->cap >= STOR_POOL_MIN)
+        pool_put(p, b, NULL, SIZE_MAX, kind);
+    else
+        msoc_buf_fini(b);
+    *b = nb;
+    return b->data + b->len;
+}
+
+/* stor_reserve for rowset_add's buffers: from the pool first when b must grow. */
+static char *rs_reserve(stor_rowset *rs, msoc_buf *b, size_t col, int kind, size_t extra)
+{
+    if (b->data != NULL && b->cap - b->len >= extra)
+        return b->data + b->len;
+    if (rs->pool != NULL) {
+        char *d = pool_take(rs, b, col, kind, extra);
+        if (d != NULL)
+            return d;
+    }
+    return stor_reserve(b, extra);
+}
+
 /* Empties the row set but keeps its buffers: an appender refills them batch after
- * batch, and freeing them each time cost a page fault per 4 KiB on the next batch. */
+ * batch, and freeing them each time cost a page fault per 4 KiB on the next batch.
+ * With a pool, the large ones go there instead: whichever row set of the thread
+ * fills next takes them. */
 void msoc_stor__rowset_clear(stor_rowset *rs)
 {
     for (size_t i = 0; i < rs->n_cols; i++) {
         stor_colvec *c = &rs->cols[i];
-        msoc_buf_reset(&c->data);
-        msoc_buf_reset(&c->offs);
-        msoc_buf_reset(&c->nulls);
+        if (rs->pool != NULL) {
+            pool_give(rs, &c->data, i, POOL_DATA);
+            pool_give(rs, &c->offs, i, POOL_OFFS);
+            pool_give(rs, &c->nulls, i, POOL_NULLS);
+        } else {
+            msoc_buf_reset(&c->data);
+            msoc_buf_reset(&c->offs);
+            msoc_buf_reset(&c->nulls);
+        }
         if (msoc_stor__is_strlike(c->type)) {
             uint32_t z = 0;
             stor_append(&c->offs, &z, 4);
         }
         c->has_nulls = false;
     }
-    msoc_buf_reset(&rs->ingest);
+    if (rs->pool != NULL)
+        pool_give(rs, &rs->ingest, SIZE_MAX, POOL_DATA);
+    else
+        msoc_buf_reset(&rs->ingest);
     rs->n_rows = 0;
     rs->bytes = 0;
     rs->is_add_ok = false;
@@ -213,10 +363,11 @@ static bool add_prepare(stor_rowset *rs)
     for (size_t i = 0; i < rs->n_cols; i++) {
         stor_colvec *c = &rs->cols[i];
         size_t w = msoc_stor__type_width(c->type);
-        if (stor_reserve(w ? &c->data : &c->offs, ADD_CHUNK * (w ? w : 4)) == NULL)
+        if (rs_reserve(rs, w ? &c->data : &c->offs, i, w ? POOL_DATA : POOL_OFFS,
+                       ADD_CHUNK * (w ? w : 4)) == NULL)
             return false;
     }
-    if (stor_reserve(&rs->ingest, ADD_CHUNK * 8) == NULL)
+    if (rs_reserve(rs, &rs->ingest, SIZE_MAX, POOL_DATA, ADD_CHUNK * 8) == NULL)
         return false;
     rs->add_rows_cap = row + ADD_CHUNK;
     rs->is_add_ok = true;
@@ -363,7 +514,7 @@ msoc_status msoc_stor__rowset_add(stor_rowset *rs, const msoc_stor_table_def *de
                 } else {
                     if (c->data.len + len >= BUF_MAX)
                         goto big;
-                    d = stor_reserve(&c->data, len);
+                    d = rs_reserve(rs, &c->data, i, POOL_DATA, len);
                     if (d == NULL)
                         goto big;
                 }

@@ -73,13 +73,21 @@ typedef struct stor_rowset {
     size_t add_rows_cap;
     uint32_t *null_cols;
     size_t n_null_cols, cap_null_cols;
+    /* Non-NULL: rowset_clear gives the large buffers back to this pool and
+     * rowset_add grows from it (msoc_stor_rowpool; a pending row set only). */
+    msoc_stor_rowpool *pool;
 } stor_rowset;
 
 size_t msoc_stor__type_width(msoc_type t); /* 0 for string-like */
 bool msoc_stor__is_strlike(msoc_type t);
 void msoc_stor__rowset_init(stor_rowset *rs, const msoc_stor_table_def *def);
 void msoc_stor__rowset_fini(stor_rowset *rs);
+/* Empties the row set. Without a pool its buffers stay; with one (rs->pool), the
+ * buffers of at least STOR_POOL_MIN bytes go back to the pool. */
 void msoc_stor__rowset_clear(stor_rowset *rs);
+#define STOR_POOL_MIN ((size_t)64 << 10)
+/* Bytes of buffer capacity the pool holds (tests). */
+size_t msoc_stor__rowpool_held(const msoc_stor_rowpool *p);
 /* Extends to def's columns (new columns are all-null for existing rows). */
 void msoc_stor__rowset_widen(stor_rowset *rs, const msoc_stor_table_def *def);
 msoc_status msoc_stor__rowset_add(stor_rowset *rs, const msoc_stor_table_def *def,

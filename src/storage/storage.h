@@ -147,6 +147,23 @@ msoc_status msoc_stor_pending_finish(msoc_stor_pending **ps, size_t n, msoc_erro
 void msoc_stor_pending_abort(msoc_stor_pending *p);
 /* Drops pending rows. */
 void msoc_stor_appender_discard(msoc_stor_appender *ap);
+/* Memory for the pending rows of the appenders of one thread. A commit gives an
+ * appender's large buffers back to the pool (they are free once the rows are
+ * written: a bulk commit's temp file, or the WAL and memtable); whichever
+ * appender fills next grows into them, so a thread that writes one tenant after
+ * another reuses memory already faulted in, and the appenders together hold only
+ * what one batch needs, not one batch's worth each. Not thread-safe. */
+typedef struct msoc_stor_rowpool msoc_stor_rowpool;
+msoc_stor_rowpool *msoc_stor_rowpool_new(void);
+/* Frees the pool; the appenders that use it must be closed first. Accepts NULL. */
+void msoc_stor_rowpool_free(msoc_stor_rowpool *p);
+/* Ends a period (e.g. a batch of commits): keeps at most twice the bytes the
+ * rows of this period or of the previous one used, freeing the largest buffers
+ * first, so one unusually large batch does not keep its memory. */
+void msoc_stor_rowpool_trim(msoc_stor_rowpool *p);
+/* Makes ap's pending rows use pool (NULL: their own buffers). The pool must
+ * outlive ap, and only ap's thread may use either. */
+void msoc_stor_appender_set_pool(msoc_stor_appender *ap, msoc_stor_rowpool *pool);
 /* Discards pending rows and frees. Accepts NULL. */
 void msoc_stor_appender_close(msoc_stor_appender *ap);
 

@@ -462,6 +462,11 @@ void msoc_stor_appender_discard(msoc_stor_appender *ap)
     msoc_stor__rowset_clear(&ap->pending);
 }
 
+void msoc_stor_appender_set_pool(msoc_stor_appender *ap, msoc_stor_rowpool *pool)
+{
+    ap->pending.pool = pool;
+}
+
 void msoc_stor_appender_close(msoc_stor_appender *ap)
 {
     if (ap == NULL)

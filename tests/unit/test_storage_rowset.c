@@ -249,12 +249,88 @@ static void test_widen_and_narrow_rows(void **state)
     msoc_stor__rowset_fini(&ref);
 }
 
+/* Pending row sets sharing a pool (the appenders of one ingest worker): a cleared
+ * row set's large buffers, still holding its bytes, go to the pool and the next
+ * row set to fill grows into them. Nothing of the earlier batch may show through:
+ * every refill stores exactly what a fresh row set stores. */
+static void fill(stor_rowset *rs, const msoc_stor_table_def *def, size_t n, size_t k0,
+                 const size_t *null_from)
+{
+    stor_rowset ref;
+    msoc_stor__rowset_init(&ref, rs->n_cols > def->n_cols ? &g_def : def);
+    msoc_error err;
+    msoc_error_clear(&err);
+    msoc_stor_value v[N_COLS];
+    for (size_t k = k0; k < k0 + n; k++) {
+        make_row(k, null_from, v);
+        assert_int_equal(msoc_stor__rowset_add(rs, def, v, &err), MSOC_OK);
+        ref_add(&ref, def, v);
+    }
+    assert_same(rs, &ref);
+    msoc_stor__rowset_fini(&ref);
+}
+
+static void test_pool_reuse_across_batches(void **state)
+{
+    (void)state;
+    msoc_stor_rowpool *pool = msoc_stor_rowpool_new();
+    stor_rowset a, b;
+    msoc_stor__rowset_init(&a, &g_def);
+    msoc_stor__rowset_init(&b, &g_def);
+    a.pool = b.pool = pool;
+    /* Batch 1 in a: many nulls, long strings (rows 30000..: 50-char tails). */
+    size_t many[N_COLS] = {0, 0, 0, 0, 0, 0, 0, 0, 0};
+    fill(&a, &g_def, 20000, 49, many);
+    size_t a_data_cap = a.cols[C_S].data.cap, a_l_cap = a.cols[C_L].data.cap;
+    assert_true(a_data_cap >= STOR_POOL_MIN);
+    assert_true(a_l_cap >= STOR_POOL_MIN);
+    assert_int_equal(msoc_stor__rowpool_held(pool), 0);
+    msoc_stor__rowset_clear(&a);
+    size_t held = msoc_stor__rowpool_held(pool);
+    assert_true(held >= a_data_cap + a_l_cap);
+    assert_true(a.cols[C_S].data.cap < STOR_POOL_MIN); /* gone to the pool */
+    assert_int_equal(a.n_rows, 0);
+    /* Batch 2 in b (another tenant, same table): no nulls, shorter strings, and
+     * fewer rows; it takes a's buffers with a's bytes still in them. */
+    size_t none[N_COLS] = {SIZE_MAX, SIZE_MAX, SIZE_MAX, SIZE_MAX, SIZE_MAX,
+                           SIZE_MAX, SIZE_MAX, SIZE_MAX, SIZE_MAX};
+    fill(&b, &g_def, 7000, 0, none);
+    assert_true(msoc_stor__rowpool_held(pool) < held);
+    for (size_t c = 0; c < N_COLS; c++)
+        assert_false(b.cols[c].has_nulls);
+    /* Batch 3 back in a, nulls only from late rows on, while b holds its rows. */
+    size_t late[N_COLS] = {SIZE_MAX, 6000, 3, 6001, SIZE_MAX, 0, SIZE_MAX, 5000, SIZE_MAX};
+    fill(&a, &g_def, 9000, 100, late);
+    msoc_stor__rowset_clear(&b);
+    msoc_stor__rowset_clear(&a);
+    /* Batch 4: the narrower def (another table's plan) grows from any buffer. */
+    fill(&b, &g_def_narrow, 12000, 5, many);
+    assert_int_equal(b.n_cols, N_COLS); /* b was made for g_def: the rest is null */
+    msoc_stor__rowset_clear(&b);
+    /* Trimming: a period keeps what it or the one before gave back. */
+    msoc_stor_rowpool_trim(pool);
+    size_t after = msoc_stor__rowpool_held(pool);
+    assert_true(after > 0);
+    fill(&a, &g_def, 100, 0, none); /* a small batch: buffers below the pool's size */
+    msoc_stor__rowset_clear(&a);
+    msoc_stor_rowpool_trim(pool);   /* the previous period still counts */
+    assert_true(msoc_stor__rowpool_held(pool) > 0);
+    msoc_stor_rowpool_trim(pool);   /* two small periods: the large buffers go */
+    assert_int_equal(msoc_stor__rowpool_held(pool), 0);
+    /* And the row sets still work without any pooled memory. */
+    fill(&a, &g_def, 3000, 7, late);
+    msoc_stor__rowset_fini(&a);
+    msoc_stor__rowset_fini(&b);
+    msoc_stor_rowpool_free(pool);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_nulls_first_late),
         cmocka_unit_test(test_refused_row_leaves_nothing),
         cmocka_unit_test(test_widen_and_narrow_rows),
+        cmocka_unit_test(test_pool_reuse_across_batches),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
