@@ -61,6 +61,7 @@ int main(int argc, char **argv)
                                                : MSOC_STOR_CODEC_ZSTD;
     int level = (int)strtol(argv[4], NULL, 10);
     int reps = argc > 5 ? (int)strtol(argv[5], NULL, 10) : 1;
+    int int_codec = argc > 6 && strcmp(argv[6], "lz4") == 0 ? MSOC_STOR_CODEC_LZ4 : 0;
     walk(argv[1]);
     const msoc_stor_table_def *def = msoc_stor_builtin_find("DeviceProcessEvents", 19);
     stor_rowset *rss = msoc_calloc(n_paths + 1, sizeof *rss);
@@ -84,7 +85,7 @@ int main(int argc, char **argv)
         bytes = 0;
         double t0 = cpu_ms(), tw = 0, tr = 0;
         for (size_t i = 0; i < n_paths; i++) {
-            stor_extent_params ep = {.writer = wr, .codec = codec, .zstd_level = level,
+            stor_extent_params ep = {.writer = wr, .codec = codec, .zstd_level = level, .int_codec = int_codec,
                                      .block_rows = 65536, .is_nosync = true, .id = i + 1};
             char *path = NULL;
             if (msoc_stor__extent_write(argv[2], &rss[i], def, &ep, &path, &err) != MSOC_OK) {

@@ -573,7 +573,11 @@ msoc_status msoc_stor__extent_write(const char *dir, const stor_rowset *rs,
             const char *blk = raw->data;
             size_t blen = raw->len;
             bc->codec = MSOC_STOR_CODEC_NONE;
-            if (ep->codec == MSOC_STOR_CODEC_ZSTD && raw->len > 64) {
+            int codec = ep->codec;
+            if (codec == MSOC_STOR_CODEC_ZSTD && (bc->enc & 0x7f) == ENC_PACK &&
+                ep->int_codec != 0)
+                codec = ep->int_codec;
+            if (codec == MSOC_STOR_CODEC_ZSTD && raw->len > 64) {
                 size_t bound = ZSTD_compressBound(raw->len);
                 msoc_buf_reset(comp);
                 char *dst = stor_reserve(comp, bound);
@@ -584,7 +588,7 @@ msoc_status msoc_stor__extent_write(const char *dir, const stor_rowset *rs,
                     blen = z;
                     bc->codec = MSOC_STOR_CODEC_ZSTD;
                 }
-            } else if (ep->codec == MSOC_STOR_CODEC_LZ4 && raw->len > 64 &&
+            } else if (codec == MSOC_STOR_CODEC_LZ4 && raw->len > 64 &&
                        raw->len < (size_t)LZ4_MAX_INPUT_SIZE) {
                 int bound = LZ4_compressBound((int)raw->len);
                 msoc_buf_reset(comp);

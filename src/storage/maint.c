@@ -223,6 +223,7 @@ static msoc_status compact_table(stor_table *t, size_t *n_merged, msoc_error *er
         stor_extent *ne = NULL;
         if (st == MSOC_OK) {
             stor_extent_params ep = {.codec = db->opts.codec, .zstd_level = db->opts.zstd_level,
+                                     .int_codec = db->opts.int_codec,
                                      .block_rows = db->opts.block_rows,
                                      .is_nosync = db->opts.is_nosync, .id = id,
                                      .wal_upto = upto, .supersedes = ids, .n_supersedes = n};

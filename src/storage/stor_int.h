@@ -172,6 +172,7 @@ void msoc_stor__extent_writer_free(stor_extent_writer *w);
 typedef struct stor_extent_params {
     stor_extent_writer *writer; /* NULL: a temporary one */
     int codec, zstd_level;
+    int int_codec;              /* for packed integer blocks when codec is ZSTD (0: ZSTD) */
     size_t block_rows;
     bool is_nosync;
     uint64_t id, wal_upto;

@@ -30,6 +30,8 @@ typedef struct msoc_stor_options {
     size_t block_rows;       /* rows per extent block (default 65536) */
     int codec;               /* MSOC_STOR_CODEC_* for new extents; 0 = ZSTD, -1 = NONE */
     int zstd_level;          /* default 1 (docs/storage.md, extent format) */
+    int int_codec;           /* packed 64-bit integer blocks when codec is ZSTD: 0 = LZ4,
+                              * MSOC_STOR_CODEC_ZSTD = zstd like the rest */
     int retention_days;      /* default retention (default 180) */
     bool is_readonly;        /* no recovery writes, no seals (inspection tools) */
     bool is_nosync;          /* skip fsync (tests and fuzzing only: nothing is durable) */

@@ -53,6 +53,8 @@ msoc_status msoc_stor_open(const char *dir, const msoc_stor_options *opts, msoc_
         db->opts.codec = MSOC_STOR_CODEC_NONE;
     if (db->opts.zstd_level == 0)
         db->opts.zstd_level = 1; /* level 3: ~15% more writer CPU for 2% smaller extents */
+    if (db->opts.int_codec != MSOC_STOR_CODEC_ZSTD)
+        db->opts.int_codec = MSOC_STOR_CODEC_LZ4; /* ~10% less writer CPU, faster scans */
     if (db->opts.retention_days == 0)
         db->opts.retention_days = 180;
     /* One writing process per data directory: a second one (a CLI ingest next to a
@@ -506,7 +508,7 @@ static msoc_status seal_frozen(stor_table *t, stor_rowset *frozen, uint64_t upto
 {
     msoc_stor_db *db = t->db;
     stor_extent_params ep = {.writer = wr, .codec = db->opts.codec, .zstd_level = db->opts.zstd_level,
-                             .block_rows = db->opts.block_rows, .is_nosync = db->opts.is_nosync,
+                             .int_codec = db->opts.int_codec, .block_rows = db->opts.block_rows, .is_nosync = db->opts.is_nosync,
                              .id = id, .wal_upto = upto};
     char *path = NULL;
     msoc_status st = msoc_stor__extent_write(t->ext_dir, frozen, t->def, &ep, &path, err);
@@ -614,7 +616,7 @@ static msoc_status bulk_start(msoc_stor_appender *ap, msoc_stor_pending **out, m
         ap->wr = msoc_stor__extent_writer_new();
     int fd = -1;
     stor_extent_params ep = {.writer = ap->wr, .codec = db->opts.codec,
-                             .zstd_level = db->opts.zstd_level,
+                             .zstd_level = db->opts.zstd_level, .int_codec = db->opts.int_codec,
                              .block_rows = db->opts.block_rows,
                              .is_nosync = db->opts.is_nosync, .id = id, .tmp_fd = &fd};
     char *path = NULL;
