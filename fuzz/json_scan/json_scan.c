@@ -7,9 +7,11 @@
  * kinds, spans, has_esc and is_same_key. The buffer is an exact-size copy, so ASan
  * reports any read past the input.
  * Line mode (msoc_ingest__json_row_line, NDJSON before its line end is known):
- * cur is scanned with the input's end as end (more lines may follow); when it
- * decides, its line end must be cur's first '\n' (or the end) and its result
- * must equal the reference scan of that line alone, with and without hints. */
+ * cur is scanned with the input's end as end (more lines may follow), on the
+ * input as it is and with a '\n' appended (a batch ends with one; line mode
+ * decides only then); when it decides, its line end must be cur's first '\n'
+ * and its result must equal the reference scan of that line alone, with and
+ * without hints. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,7 +99,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     scan(ING_SCAN_REF, cur, end, &a, NULL, NULL, &ra);
     scan(ING_SCAN_AVX2, cur, end, &b, NULL, NULL, &rb);
     same(&a, &b, &ra, &rb);
-    line_same(cur, end, &a, &b, NULL, NULL);
+    if (size > 0)
+        line_same(cur, end, &a, &b, NULL, NULL);
     if (nl != NULL) {
         scan(ING_SCAN_REF, buf, nl, &hint, NULL, NULL, &rh);
         if (rh.end != NULL) {
@@ -112,6 +115,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 line_same(cur, end, &a, &b, &hint, end);
             }
         }
+    }
+    /* The same input ending with a line end. */
+    char *buf2 = malloc(size + 1);
+    if (buf2 != NULL) {
+        if (size > 0)
+            memcpy(buf2, data, size);
+        buf2[size] = '\n';
+        const char *end2 = buf2 + size + 1;
+        const char *cur2 = buf2 + (cur - buf);
+        line_same(cur2, end2, &a, &b, NULL, NULL);
+        if (nl != NULL) {
+            const char *nl2 = buf2 + (nl - buf);
+            scan(ING_SCAN_REF, buf2, nl2, &hint, NULL, NULL, &rh);
+            if (rh.end != NULL) {
+                line_same(cur2, end2, &a, &b, &hint, NULL);
+                if (end2 - rh.end >= 16)
+                    line_same(cur2, end2, &a, &b, &hint, end2);
+            }
+        }
+        free(buf2);
     }
     msoc_vec_fini(&hint);
     msoc_vec_fini(&a);

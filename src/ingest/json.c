@@ -719,8 +719,13 @@ static inline __attribute__((always_inline)) FAST_TARGET bool same32(const char 
 /* is_line: the object should be the whole of its line, and end may lie past the
  * line (NDJSON before its line end is known): whitespace between tokens must not
  * hold '\n' (a nested value that does is given up), so on success no byte of
- * [p, result) is a '\n' and the result equals the scan of the line alone. */
+ * [p, result) is a '\n' and the result equals the scan of the line alone.
+ * Line mode also needs end[-1] == '\n': that byte stops every step of the member
+ * loop (no token, key or string body holds a '\n', and the hint and length
+ * shortcuts only pass bytes they compared), so q < end holds there without being
+ * tested (IN). */
 #define SKIP_WS(x) (is_line ? skip_ws_line((x), end) : skip_ws((x), end))
+#define IN(x) (is_line || (x) < end)
 
 static inline __attribute__((always_inline)) FAST_TARGET const char *
 json_object_avx2_body(const char *p, const char *end, msoc_vec *fields, const ing_field *hint,
@@ -746,8 +751,9 @@ json_object_avx2_body(const char *p, const char *end, msoc_vec *fields, const in
     }
     ing_field *fd = fields->data;
     size_t n = 0, cap = fields->cap;
-    /* A key step reads to q + 1 + round_up(kl + 1, 32) <= q + kl + 33: q + kl < rlim. */
-    const char *rlim = read_end != NULL && read_end - q > 33 ? read_end - 33 : NULL;
+    /* A key step reads to q + 1 + round_up(kl + 1, 32) <= q + kl + 33: q + kl < rlim
+     * (without read_end, rlim = q: never). */
+    const char *rlim = read_end != NULL && read_end - q > 33 ? read_end - 33 : q;
     /* A value's length shortcut reads q + 1 .. q + 32 and needs its quote before end. */
     const char *qs = end - q > 33 ? end - 33 : q;
     for (;;) {
@@ -764,8 +770,11 @@ json_object_avx2_body(const char *p, const char *end, msoc_vec *fields, const in
             n++;
         }
         f->is_same_key = false;
-        if (q >= end || *q != '"')
-            return NULL;
+        if (__builtin_expect(!IN(q) || *q != '"', 0)) {
+            q = SKIP_WS(q); /* after ", " */
+            if (q >= end || *q != '"')
+                return NULL;
+        }
         size_t L = 32; /* the hint row's string value length here, when it applies */
         if (n - 1 < n_hint) {
             const ing_jval *hk = &hint[n - 1].key;
@@ -773,7 +782,7 @@ json_object_avx2_body(const char *p, const char *end, msoc_vec *fields, const in
             bool is_same;
             /* Room for the steps: read_end may be read up to from q and from the
              * hint key on (the hint key is usually behind q: one test covers both). */
-            if (rlim != NULL && rlim - q > (ptrdiff_t)kl && (hk->p <= q || rlim - hk->p > (ptrdiff_t)kl))
+            if (rlim - q > (ptrdiff_t)kl && (hk->p <= q || rlim - hk->p > (ptrdiff_t)kl))
                 is_same = same32(q + 1, hk->p, kl + 1);
             else
                 is_same = (size_t)(end - q) > kl + 1 && q[kl + 1] == '"' && same_bytes(q + 1, hk->p, kl);
@@ -796,7 +805,7 @@ json_object_avx2_body(const char *p, const char *end, msoc_vec *fields, const in
             f->key.len = (size_t)(e - q - 2);
             q = e;
         }
-        if (__builtin_expect(q < end && *q == ':', 1)) {
+        if (__builtin_expect(IN(q) && *q == ':', 1)) {
             q++;
         } else {
             q = SKIP_WS(q);
@@ -804,9 +813,7 @@ json_object_avx2_body(const char *p, const char *end, msoc_vec *fields, const in
                 return NULL;
             q++;
         }
-        if (__builtin_expect(q < end && (unsigned char)*q <= ' ', 0))
-            q = SKIP_WS(q); /* "key": value */
-        if (__builtin_expect(q < end && *q == '"', 1)) {
+        if (__builtin_expect(IN(q) && *q == '"', 1)) {
             /* Where the previous row's value at this key had the same length and
              * no escapes, one step confirms it, and the next position follows
              * from that length rather than from the scan. */
@@ -824,15 +831,18 @@ json_object_avx2_body(const char *p, const char *end, msoc_vec *fields, const in
             f->val.p = q + 1;
             f->val.len = (size_t)(e - q - 2);
             q = e;
-        } else if (q < end && ((unsigned)(*q - '0') < 10u || *q == '-')) {
+        } else if (IN(q) && ((unsigned)(*q - '0') < 10u || *q == '-')) {
             q = scan_num_member(q, end, &f->val, &why);
             if (q == NULL)
                 return NULL;
         } else {
+            if (q < end && (unsigned char)*q <= ' ') {
+                q = SKIP_WS(q); /* "key": value (scan_value takes it from here) */
+                /* Line mode: a '\n' here would be skipped by scan_value. */
+                if (is_line && q < end && (unsigned char)*q <= ' ')
+                    return NULL;
+            }
             const char *v0 = q;
-            /* Line mode: a '\n' here would be skipped by scan_value. */
-            if (is_line && q < end && (unsigned char)*q <= ' ')
-                return NULL;
             q = scan_value(q, end, 1, &f->val, &why);
             if (q == NULL)
                 return NULL;
@@ -841,10 +851,8 @@ json_object_avx2_body(const char *p, const char *end, msoc_vec *fields, const in
                 memchr(v0, '\n', (size_t)(q - v0)) != NULL)
                 return NULL;
         }
-        if (__builtin_expect(q < end && *q == ',', 1)) {
-            q++;
-            if (__builtin_expect(q < end && (unsigned char)*q <= ' ', 0))
-                q = SKIP_WS(q);
+        if (__builtin_expect(IN(q) && *q == ',', 1)) {
+            q++; /* whitespace after it: at the next key */
             continue;
         }
         q = SKIP_WS(q);
@@ -862,6 +870,7 @@ json_object_avx2_body(const char *p, const char *end, msoc_vec *fields, const in
     }
 }
 #undef SKIP_WS
+#undef IN
 
 static FAST_TARGET const char *json_object_avx2(const char *p, const char *end, msoc_vec *fields,
                                                 const ing_field *hint, size_t n_hint,
@@ -878,6 +887,8 @@ static FAST_TARGET const char *json_row_line_avx2(const char *p, const char *end
                                                   ing_jval *obj, bool *is_same_layout,
                                                   const char **line_end)
 {
+    if (end - p < 2 || end[-1] != '\n')
+        return NULL; /* no line end to stop at: the caller scans the line */
     const char *e = json_object_avx2_body(p, end, fields, hint, n_hint, read_end, obj,
                                           is_same_layout, true);
     if (e == NULL)
