@@ -22,6 +22,7 @@
 #define ENC_DELTA 1
 #define ENC_DICT  2
 #define ENC_PACK  3
+#define ENC_SAME  4 /* version 3: u32 j, an earlier column of the same type and values */
 #define ENC_NULLS 0x80
 #define HDR_LEN 32
 #define TRL_LEN 32
@@ -380,6 +381,33 @@ static void pack_i64(msoc_buf *raw, const int64_t *v, size_t n)
     raw->len += 18 + pw * cnt;
 }
 
+/* Bits per dictionary code in version 3 (at most 65,535 entries). */
+static unsigned code_bits(size_t nd)
+{
+    return nd <= 1 ? 0 : nd <= 2 ? 1 : nd <= 4 ? 2 : nd <= 16 ? 4 : nd <= 256 ? 8 : 16;
+}
+
+/* True when fixed-width column a has the same values and nulls as column b (same
+ * type) in rows [r0, r0+n): Timestamp, ProcessCreationTime and TimeGenerated
+ * often do. Different columns differ in their first rows, so this is cheap. */
+static bool same_column(const stor_colvec *a, const stor_colvec *b, size_t w, size_t r0,
+                        size_t n)
+{
+    if (a->data.data == NULL || b->data.data == NULL || n == 0)
+        return false;
+    if (memcmp(a->data.data + w * r0, b->data.data + w * r0, w * n) != 0)
+        return false;
+    bool an = a->has_nulls && any_bits((const uint8_t *)a->nulls.data, r0, n);
+    bool bn = b->has_nulls && any_bits((const uint8_t *)b->nulls.data, r0, n);
+    if (an != bn)
+        return false;
+    for (size_t i = 0; an && i < n; i++)
+        if (stor_bit((const uint8_t *)a->nulls.data, r0 + i) !=
+            stor_bit((const uint8_t *)b->nulls.data, r0 + i))
+            return false;
+    return true;
+}
+
 /* Encodes rows [r0, r0+n) of column c (type t, bitmap nulls or NULL) into raw. */
 static void encode_block(stor_extent_writer *wr, msoc_type t, const stor_colvec *c,
                          const uint8_t *nulls, size_t r0, size_t n, msoc_buf *raw,
@@ -403,7 +431,23 @@ static void encode_block(stor_extent_writer *wr, msoc_type t, const stor_colvec 
             /* restrict: without it the byte stores may alias the codes and the
              * narrowing loops stay scalar. */
             const uint16_t *restrict codes = d.codes;
-            if (nd <= 256) {
+            unsigned bits = code_bits(nd);
+            if (bits < 8) {
+                /* Version 3: 0, 1, 2 or 4 bits per code, the first code in the low
+                 * bits of the first byte. zstd then reads 1/8 to 1/2 of the bytes. */
+                size_t nb = (n * bits + 7) / 8;
+                uint8_t *restrict p = (uint8_t *)stor_reserve(raw, nb);
+                if (bits > 0) {
+                    size_t per = 8 / bits;
+                    for (size_t o = 0, i = 0; o < nb; o++) {
+                        unsigned v = 0;
+                        for (size_t k = 0; k < per && i < n; k++, i++)
+                            v |= (unsigned)codes[i] << (k * bits);
+                        p[o] = (uint8_t)v;
+                    }
+                }
+                raw->len += nb;
+            } else if (bits == 8) {
                 /* Four codes (< 256) per word: [a 0 b 0 c 0 d 0] | itself >> 8 holds
                  * "a b" in its bytes 0-1 and "c d" in 4-5 (gcc -O2 does not
                  * vectorise the plain loop). */
@@ -565,9 +609,30 @@ msoc_status msoc_stor__extent_write(const char *dir, const stor_rowset *rs,
             const stor_colvec *cv = c < n_cols ? &rs->cols[c] : &ingest_col;
             stor_blockcol *bc = &bcs[b * (n_cols + 1) + c];
             msoc_buf_reset(raw);
-            encode_block(wr, cv->type, cv,
-                         cv->has_nulls ? (const uint8_t *)cv->nulls.data : NULL, r0, nr, raw,
-                         &prev, bc);
+            size_t w = msoc_stor__type_width(cv->type);
+            size_t same = c;
+            for (size_t j = 0; w > 0 && c < n_cols && j < c; j++) {
+                const stor_blockcol *bj = &bcs[b * (n_cols + 1) + j];
+                if (rs->cols[j].type == cv->type && (bj->enc & 0x7f) != ENC_SAME &&
+                    same_column(cv, &rs->cols[j], w, r0, nr)) {
+                    same = j;
+                    break;
+                }
+            }
+            if (same < c) {
+                /* The values of an earlier column: its index (and zone map). */
+                const stor_blockcol *bj = &bcs[b * (n_cols + 1) + same];
+                uint32_t j32 = (uint32_t)same;
+                stor_append(raw, &j32, 4);
+                bc->enc = ENC_SAME;
+                bc->has_zone = bj->has_zone;
+                bc->zmin = bj->zmin;
+                bc->zmax = bj->zmax;
+            } else {
+                encode_block(wr, cv->type, cv,
+                             cv->has_nulls ? (const uint8_t *)cv->nulls.data : NULL, r0, nr, raw,
+                             &prev, bc);
+            }
             bc->raw_len = (uint32_t)raw->len;
             bc->off = outp->len;
             const char *blk = raw->data;
@@ -972,6 +1037,45 @@ static void unpack_i64(const uint8_t *q, size_t pw, size_t cnt, bool is_delta, u
     }
 }
 
+/* Dictionary codes at bits (0, 1, 2, 4, 8 or 16) each, the first in the low bits of
+ * the first byte, into dst (n entries). */
+static void unpack_codes(const uint8_t *p, unsigned bits, size_t n, uint32_t *restrict dst)
+{
+    size_t i = 0;
+    switch (bits) {
+    case 0: memset(dst, 0, n * sizeof *dst); return;
+    case 1:
+        for (; i + 8 <= n; i += 8)
+            for (unsigned k = 0; k < 8; k++)
+                dst[i + k] = (p[i / 8] >> k) & 1;
+        break;
+    case 2:
+        for (; i + 4 <= n; i += 4)
+            for (unsigned k = 0; k < 4; k++)
+                dst[i + k] = (p[i / 4] >> (2 * k)) & 3;
+        break;
+    case 4:
+        for (; i + 2 <= n; i += 2) {
+            dst[i] = p[i / 2] & 15;
+            dst[i + 1] = p[i / 2] >> 4;
+        }
+        break;
+    case 8:
+        for (; i < n; i++)
+            dst[i] = p[i];
+        return;
+    default:
+        for (; i < n; i++) {
+            uint16_t k;
+            memcpy(&k, p + 2 * i, 2);
+            dst[i] = k;
+        }
+        return;
+    }
+    for (; i < n; i++) /* the last byte's codes */
+        dst[i] = (p[i * bits / 8] >> (i * bits % 8)) & ((1u << bits) - 1);
+}
+
 msoc_status msoc_stor__extent_read_col(const stor_extent *e, size_t b, size_t c,
                                        msoc_arena *arena, msoc_col *out, msoc_error *err)
 {
@@ -1004,6 +1108,15 @@ msoc_status msoc_stor__extent_read_col(const stor_extent *e, size_t b, size_t c,
         raw = dst;
     }
     rd r = {raw, raw + bc->raw_len, false};
+    if ((bc->enc & 0x7f) == ENC_SAME) {
+        /* The values of column j < c, which is not itself a reference: one level. */
+        uint32_t j = rd_u32(&r);
+        if (e->version < 3 || c >= e->n_cols || r.is_bad || r.p != r.end ||
+            (bc->enc & ENC_NULLS) != 0 || j >= c || e->col_types[j] != t ||
+            (e->blocks[b * (e->n_cols + 1) + j].enc & 0x7f) == ENC_SAME)
+            return corrupt_block(e, b, c, "bad column reference", err);
+        return msoc_stor__extent_read_col(e, b, j, arena, out, err);
+    }
     size_t nb = (n + 7) / 8;
     if (bc->enc & ENC_NULLS) {
         const uint8_t *bm = r.p;
@@ -1093,26 +1206,22 @@ msoc_status msoc_stor__extent_read_col(const stor_extent *e, size_t b, size_t c,
         const uint8_t *dbytes = r.p;
         if (!rd_take(&r, NULL, doffs[nd]))
             return corrupt_block(e, b, c, "truncated dictionary bytes", err);
-        size_t cw = nd <= 256 ? 1 : 2;
-        if ((size_t)(r.end - r.p) != cw * n)
+        /* Bits per code: version 3 packs small dictionaries' codes (0-4 bits);
+         * earlier versions use 8 bits up to 256 entries, else 16. */
+        unsigned bits = e->version >= 3 ? code_bits(nd) : nd <= 256 ? 8 : 16;
+        if ((size_t)(r.end - r.p) != (n * bits + 7) / 8)
             return corrupt_block(e, b, c, "dictionary codes length mismatch", err);
         uint32_t *codes = msoc_arena_alloc(arena, 4 * n + 4);
         msoc_col *dict = msoc_arena_calloc(arena, 1, sizeof *dict);
         if (codes == NULL || dict == NULL)
             return msoc_arena_fail(arena, err);
-        for (size_t i = 0; i < n; i++) {
-            uint32_t k;
-            if (cw == 1) {
-                k = r.p[i];
-            } else {
-                uint16_t k16;
-                memcpy(&k16, r.p + 2 * i, 2);
-                k = k16;
-            }
-            if (k >= nd)
-                return corrupt_block(e, b, c, "dictionary code out of range", err);
-            codes[i] = k;
-        }
+        unpack_codes(r.p, bits, n, codes);
+        /* One range check for the block (a loop that vectorises). */
+        uint32_t top = 0;
+        for (size_t i = 0; i < n; i++)
+            top = codes[i] > top ? codes[i] : top;
+        if (n > 0 && top >= nd)
+            return corrupt_block(e, b, c, "dictionary code out of range", err);
         dict->type = t;
         dict->n = nd;
         dict->v.str.offsets = doffs;

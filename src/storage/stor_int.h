@@ -131,8 +131,10 @@ static inline bool stor_bit(const uint8_t *bm, size_t i)
 /* ---- extent.c ---- */
 #define STOR_EXT_MAGIC "MSOCEXT1"
 #define STOR_EXT_END   "MSOCEND1"
-/* 2: adds ENC_PACK (packed 64-bit integers); the reader also reads version 1. */
-#define STOR_EXT_VERSION 2u
+/* 2: adds ENC_PACK (packed 64-bit integers); 3: dictionary codes at 0-16 bits by
+ * dictionary size, and ENC_SAME (a block equal to an earlier column's). The reader
+ * also reads versions 1 and 2. */
+#define STOR_EXT_VERSION 3u
 #define STOR_EXT_VERSION_MIN 1u
 
 typedef struct stor_blockcol {
