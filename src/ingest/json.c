@@ -332,6 +332,9 @@ void msoc_ingest__json_unescape(const char *p, size_t len, msoc_buf *out)
         return; /* the buffer's sticky failure */
     char *d = d0;
     const char *end = p + len;
+#if defined(__SSE2__) && !defined(MSOC_INGEST_PORTABLE_SCAN)
+    const char *start = p;
+#endif
     while (p < end) {
 #if defined(__SSE2__) && !defined(MSOC_INGEST_PORTABLE_SCAN)
         /* Copy 16 bytes at a time up to the next backslash (the stores may run past
@@ -349,6 +352,20 @@ void msoc_ingest__json_unescape(const char *p, size_t len, msoc_buf *out)
             }
             p += 16;
             d += 16;
+        }
+        /* The last bytes (under 16): when the string has 16 before its end, one
+         * load ending there finds the next backslash, and memcpy copies up to it. */
+        if (p < end && end - start >= 16) {
+            unsigned r = (unsigned)(end - p);
+            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(end - 16));
+            unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, v_bs)) >> (16 - r);
+            unsigned n = m != 0 ? (unsigned)__builtin_ctz(m) : r;
+            memcpy(d, p, n);
+            p += n;
+            d += n;
+            if (p >= end)
+                break;
+            goto escape;
         }
 #endif
         while (p < end && *p != '\\')
