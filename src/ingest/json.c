@@ -836,7 +836,10 @@ json_object_avx2_body(const char *p, const char *end, msoc_vec *fields, const in
              * from that length rather than from the scan. */
             const char *e;
             if (L < 32 && q < qs &&
-                __builtin_expect(_bzhi_u32(stops32(q + 1), (unsigned)L + 1) == 1u << L && q[L + 1] == '"', 1)) {
+                __builtin_expect(L == 0 ? q[1] == '"'
+                                        : _bzhi_u32(stops32(q + 1), (unsigned)L + 1) == 1u << L &&
+                                              q[L + 1] == '"',
+                                 1)) {
                 e = q + L + 2;
                 f->val.has_esc = false;
             } else {
