@@ -381,6 +381,41 @@ static void pack_i64(msoc_buf *raw, const int64_t *v, size_t n)
     raw->len += 18 + pw * cnt;
 }
 
+/* Packs n codes at bits (0, 1, 2 or 4) each into p ((n * bits + 7) / 8 bytes), the
+ * first in the low bits of the first byte. A loop per width (whole bytes with a
+ * fixed trip count, then the last byte) rather than one with a variable shift. */
+static void pack_codes(const uint16_t *restrict codes, size_t n, unsigned bits,
+                       uint8_t *restrict p)
+{
+    size_t i = 0;
+    switch (bits) {
+    case 0: return;
+    case 1:
+        for (; i + 8 <= n; i += 8) {
+            unsigned v = 0;
+            for (unsigned k = 0; k < 8; k++)
+                v |= (unsigned)codes[i + k] << k;
+            p[i / 8] = (uint8_t)v;
+        }
+        break;
+    case 2:
+        for (; i + 4 <= n; i += 4)
+            p[i / 4] = (uint8_t)(codes[i] | codes[i + 1] << 2 | codes[i + 2] << 4 |
+                                 codes[i + 3] << 6);
+        break;
+    default:
+        for (; i + 2 <= n; i += 2)
+            p[i / 2] = (uint8_t)(codes[i] | codes[i + 1] << 4);
+        break;
+    }
+    if (i < n) {
+        unsigned v = 0;
+        for (size_t k = 0; i + k < n; k++)
+            v |= (unsigned)codes[i + k] << (k * bits);
+        p[i * bits / 8] = (uint8_t)v;
+    }
+}
+
 /* Bits per dictionary code in version 3 (at most 65,535 entries). */
 static unsigned code_bits(size_t nd)
 {
@@ -437,15 +472,7 @@ static void encode_block(stor_extent_writer *wr, msoc_type t, const stor_colvec 
                  * bits of the first byte. zstd then reads 1/8 to 1/2 of the bytes. */
                 size_t nb = (n * bits + 7) / 8;
                 uint8_t *restrict p = (uint8_t *)stor_reserve(raw, nb);
-                if (bits > 0) {
-                    size_t per = 8 / bits;
-                    for (size_t o = 0, i = 0; o < nb; o++) {
-                        unsigned v = 0;
-                        for (size_t k = 0; k < per && i < n; k++, i++)
-                            v |= (unsigned)codes[i] << (k * bits);
-                        p[o] = (uint8_t)v;
-                    }
-                }
+                pack_codes(codes, n, bits, p);
                 raw->len += nb;
             } else if (bits == 8) {
                 /* Four codes (< 256) per word: [a 0 b 0 c 0 d 0] | itself >> 8 holds
