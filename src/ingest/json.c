@@ -768,6 +768,8 @@ json_object_avx2_body(const char *p, const char *end, msoc_vec *fields, const in
     }
     ing_field *fd = fields->data;
     size_t n = 0, cap = fields->cap;
+    /* Members that may have a hint: min(cap, n_hint) go without the push test. */
+    size_t n_easy = n_hint < cap ? n_hint : cap;
     /* A key step reads to q + 1 + round_up(kl + 1, 32) <= q + kl + 33: q + kl < rlim
      * (without read_end, rlim = q: never). */
     const char *rlim = read_end != NULL && read_end - q > 33 ? read_end - 33 : q;
@@ -775,7 +777,11 @@ json_object_avx2_body(const char *p, const char *end, msoc_vec *fields, const in
     const char *qs = end - q > 33 ? end - 33 : q;
     for (;;) {
         ing_field *f;
-        if (__builtin_expect(n < cap, 1)) {
+        bool has_hint = n < n_easy;
+        if (__builtin_expect(has_hint, 1)) {
+            f = fd + n++;
+        } else if (n < cap) {
+            has_hint = n < n_hint;
             f = fd + n++;
         } else {
             fields->n = n;
@@ -784,6 +790,7 @@ json_object_avx2_body(const char *p, const char *end, msoc_vec *fields, const in
                 return NULL;
             fd = fields->data;
             cap = fields->cap;
+            has_hint = n < n_hint;
             n++;
         }
         f->is_same_key = false;
@@ -793,7 +800,7 @@ json_object_avx2_body(const char *p, const char *end, msoc_vec *fields, const in
                 return NULL;
         }
         size_t L = 32; /* the hint row's string value length here, when it applies */
-        if (n - 1 < n_hint) {
+        if (has_hint) {
             const ing_jval *hk = &hint[n - 1].key;
             size_t kl = hk->len;
             bool is_same;
