@@ -439,6 +439,15 @@ static bool add_absent(stor_rowset *rs, stor_colvec *c, size_t i, size_t row)
     return true;
 }
 
+/* Asks for the cache line two ahead of p for writing: a row writes into some
+ * hundred column buffers, more streams than the hardware prefetchers follow, and
+ * a pooled buffer is cold (written a batch ago), so each line's first store would
+ * otherwise wait for memory. A prefetch never faults, even past the buffer. */
+static inline void ahead(const char *p)
+{
+    __builtin_prefetch((const void *)((uintptr_t)p + 128), 1, 3);
+}
+
 /* memcpy for the short strings most values are, without the call. */
 static inline void copy_str(char *d, const char *s, size_t n)
 {
@@ -519,6 +528,7 @@ msoc_status msoc_stor__rowset_add(stor_rowset *rs, const msoc_stor_table_def *de
                         goto big;
                 }
                 copy_str(d, v->v.s.ptr, len);
+                ahead(d + len);
                 c->data.len += len;
                 add_bytes += len;
             } else if (c->type != MSOC_TYPE_STRING) {
@@ -527,6 +537,7 @@ msoc_status msoc_stor__rowset_add(stor_rowset *rs, const msoc_stor_table_def *de
             }
             uint32_t off = (uint32_t)c->data.len;
             memcpy(c->offs.data + 4 * (row + 1), &off, 4);
+            ahead(c->offs.data + 4 * row);
             c->offs.len = 4 * (row + 2);
             break;
         }
@@ -569,6 +580,7 @@ msoc_status msoc_stor__rowset_add(stor_rowset *rs, const msoc_stor_table_def *de
                 memcpy(&x, &v->v.i64, 8); /* f64 shares the bits */
             }
             memcpy(c->data.data + 8 * row, &x, 8);
+            ahead(c->data.data + 8 * row);
             c->data.len = 8 * (row + 1);
             break;
         }
