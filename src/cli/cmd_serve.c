@@ -214,6 +214,15 @@ int cli_cmd_serve(int argc, char **argv)
     msoc_http_server *srv = NULL;
     msoc_stor_db *stor = NULL;
     rc = 1;
+    /* Block the stop signals before any thread starts (msoc_api_new starts the
+     * query pool), so that only sigwait below sees them: a thread that does not
+     * block SIGTERM would take its default action and kill the process without
+     * the shutdown below. A signal during start-up waits for sigwait. */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
     if (msoc_soc_cloud_parse(cli_get(&a, "home-cloud"), &sc.home_cloud, &err) != MSOC_OK ||
         msoc_soc_open(data, &sc, &db, &err) != MSOC_OK || msoc_auth_new(db, NULL, &auth, &err) != MSOC_OK) {
         cli_report("serve", &err);
@@ -231,12 +240,6 @@ int cli_cmd_serve(int argc, char **argv)
         cli_report("serve", &err);
         goto done;
     }
-    /* Block the stop signals before any thread starts so only sigwait sees them. */
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &set, NULL);
     if (msoc_http_start(&hc, msoc_api_handle, api, &srv, &err) != MSOC_OK) {
         cli_report("serve", &err);
         goto done;

@@ -78,6 +78,7 @@ export async function serve(data, extra = []) {
   });
   return {
     url,
+    pid: proc.pid,
     stderr: () => err,
     stop: () => new Promise((resolve) => {
       proc.removeAllListeners('exit');
