@@ -296,6 +296,23 @@ static size_t extent_bytes(void)
     return total;
 }
 
+/* Commits ap's rows (tenant t1's DeviceProcessEvents) into one extent, closes ap
+ * and opens a scan of the six columns cols. */
+static msoc_stor_scan *commit_one_extent(msoc_stor_db *db, msoc_stor_appender *ap, int *cols)
+{
+    msoc_error err;
+    msoc_error_clear(&err);
+    assert_int_equal(msoc_stor_appender_commit(ap, &err), MSOC_OK);
+    msoc_stor_appender_close(ap);
+    assert_int_equal(count_files("extents", ".ext"), 1);
+    msoc_stor_target tg = {"t1", NULL};
+    msoc_stor_scan_spec spec = {&tg, 1, "DeviceProcessEvents", cols, 6, MSOC_TIME_NULL,
+                                MSOC_TIME_NULL, MSOC_TIME_NULL, MSOC_TIME_NULL};
+    msoc_stor_scan *s;
+    assert_int_equal(msoc_stor_scan_open(db, &spec, &s, &err), MSOC_OK);
+    return s;
+}
+
 /* Writes and reads back the packed columns with int_codec (the codec of packed
  * integer blocks); returns the extent's size. */
 static size_t packed_roundtrip(int int_codec)
@@ -329,15 +346,7 @@ static size_t packed_roundtrip(int int_codec)
         assert_int_equal(msoc_stor_appender_add_row(ap, v, &err), MSOC_OK);
     }
     free(v);
-    assert_int_equal(msoc_stor_appender_commit(ap, &err), MSOC_OK);
-    msoc_stor_appender_close(ap);
-    assert_int_equal(count_files("extents", ".ext"), 1);
-
-    msoc_stor_target tg = {"t1", NULL};
-    msoc_stor_scan_spec spec = {&tg, 1, "DeviceProcessEvents", cols, 6, MSOC_TIME_NULL,
-                                MSOC_TIME_NULL, MSOC_TIME_NULL, MSOC_TIME_NULL};
-    msoc_stor_scan *s;
-    assert_int_equal(msoc_stor_scan_open(db, &spec, &s, &err), MSOC_OK);
+    msoc_stor_scan *s = commit_one_extent(db, ap, cols);
     msoc_arena *a = msoc_arena_new(NULL, 0, "test");
     size_t next = 0;
     for (size_t ch = 0; ch < msoc_stor_scan_n_chunks(s); ch++) {
@@ -440,15 +449,7 @@ static void test_dict_predicted(void **state)
         assert_int_equal(msoc_stor_appender_add_row(ap, v, &err), MSOC_OK);
     }
     free(v);
-    assert_int_equal(msoc_stor_appender_commit(ap, &err), MSOC_OK);
-    msoc_stor_appender_close(ap);
-    assert_int_equal(count_files("extents", ".ext"), 1);
-
-    msoc_stor_target tg = {"t1", NULL};
-    msoc_stor_scan_spec spec = {&tg, 1, "DeviceProcessEvents", cols, 6, MSOC_TIME_NULL,
-                                MSOC_TIME_NULL, MSOC_TIME_NULL, MSOC_TIME_NULL};
-    msoc_stor_scan *s;
-    assert_int_equal(msoc_stor_scan_open(db, &spec, &s, &err), MSOC_OK);
+    msoc_stor_scan *s = commit_one_extent(db, ap, cols);
     assert_int_equal(msoc_stor_scan_n_chunks(s), 3);
     msoc_arena *a = msoc_arena_new(NULL, 0, "test");
     size_t next = 0;
