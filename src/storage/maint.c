@@ -222,11 +222,10 @@ static msoc_status compact_table(stor_table *t, size_t *n_merged, msoc_error *er
         char *path = NULL;
         stor_extent *ne = NULL;
         if (st == MSOC_OK) {
-            stor_extent_params ep = {.codec = db->opts.codec, .zstd_level = db->opts.zstd_level,
-                                     .int_codec = db->opts.int_codec,
-                                     .block_rows = db->opts.block_rows,
-                                     .is_nosync = db->opts.is_nosync, .id = id,
-                                     .wal_upto = upto, .supersedes = ids, .n_supersedes = n};
+            stor_extent_params ep = msoc_stor__extent_params(db, NULL, id);
+            ep.wal_upto = upto;
+            ep.supersedes = ids;
+            ep.n_supersedes = n;
             st = msoc_stor__extent_write(t->ext_dir, &rs, def, &ep, &path, err);
         }
         if (st == MSOC_OK)

@@ -228,4 +228,10 @@ struct msoc_stor_db {
     long other_writer_pid;         /* another process held the lock at open (0: none) */
 };
 
+/* The extent parameters the store's options give (codec, levels, block rows,
+ * sync) for extent id written with wr (NULL: a temporary writer); callers add
+ * what is theirs (wal_upto, supersedes, tmp_fd). */
+stor_extent_params msoc_stor__extent_params(const msoc_stor_db *db, stor_extent_writer *wr,
+                                            uint64_t id);
+
 #endif

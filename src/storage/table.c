@@ -502,14 +502,21 @@ static msoc_status wal_open_locked(stor_table *t, msoc_error *err)
     return MSOC_OK;
 }
 
+stor_extent_params msoc_stor__extent_params(const msoc_stor_db *db, stor_extent_writer *wr,
+                                            uint64_t id)
+{
+    return (stor_extent_params){.writer = wr, .codec = db->opts.codec,
+                                .zstd_level = db->opts.zstd_level, .int_codec = db->opts.int_codec,
+                                .block_rows = db->opts.block_rows, .is_nosync = db->opts.is_nosync,
+                                .id = id};
+}
+
 /* Seals t->frozen into an extent covering WAL segments <= upto, then deletes them. */
 static msoc_status seal_frozen(stor_table *t, stor_rowset *frozen, uint64_t upto, uint64_t id,
                                stor_extent_writer *wr, msoc_error *err)
 {
-    msoc_stor_db *db = t->db;
-    stor_extent_params ep = {.writer = wr, .codec = db->opts.codec, .zstd_level = db->opts.zstd_level,
-                             .int_codec = db->opts.int_codec, .block_rows = db->opts.block_rows, .is_nosync = db->opts.is_nosync,
-                             .id = id, .wal_upto = upto};
+    stor_extent_params ep = msoc_stor__extent_params(t->db, wr, id);
+    ep.wal_upto = upto;
     char *path = NULL;
     msoc_status st = msoc_stor__extent_write(t->ext_dir, frozen, t->def, &ep, &path, err);
     stor_extent *e = NULL;
@@ -615,10 +622,8 @@ static msoc_status bulk_start(msoc_stor_appender *ap, msoc_stor_pending **out, m
     if (ap->wr == NULL)
         ap->wr = msoc_stor__extent_writer_new();
     int fd = -1;
-    stor_extent_params ep = {.writer = ap->wr, .codec = db->opts.codec,
-                             .zstd_level = db->opts.zstd_level, .int_codec = db->opts.int_codec,
-                             .block_rows = db->opts.block_rows,
-                             .is_nosync = db->opts.is_nosync, .id = id, .tmp_fd = &fd};
+    stor_extent_params ep = msoc_stor__extent_params(db, ap->wr, id);
+    ep.tmp_fd = &fd;
     char *path = NULL;
     size_t n = ap->pending.n_rows;
     msoc_status st = msoc_stor__extent_write(t->ext_dir, &ap->pending, ap->def, &ep, &path, err);
