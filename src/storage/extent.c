@@ -1009,6 +1009,16 @@ static const void *aligned(msoc_arena *a, const uint8_t *p, size_t len)
     return msoc_arena_memdup(a, p, len ? len : 1);
 }
 
+/* One packed value of pw bytes at q, byte by byte (the last values of a block,
+ * where a whole-word load would read past it). */
+static inline uint64_t packed_at(const uint8_t *q, size_t pw)
+{
+    uint64_t u = 0;
+    for (size_t k = 0; k < pw; k++)
+        u |= (uint64_t)q[k] << (8 * k);
+    return u;
+}
+
 /* Decodes ENC_PACK's cnt packed values (pw bytes each) into dst: n = cnt values
  * (frame of reference) or cnt + 1 (delta, the first being base). Whole-word
  * loads while 8 bytes remain, byte by byte for the tail. */
@@ -1037,10 +1047,7 @@ static void unpack_i64(const uint8_t *q, size_t pw, size_t cnt, bool is_delta, u
             dst[i] = (int64_t)acc;
         }
         for (; i < cnt; i++) {
-            uint64_t u = 0;
-            for (size_t k = 0; k < pw; k++)
-                u |= (uint64_t)q[pw * i + k] << (8 * k);
-            acc += step + u;
+            acc += step + packed_at(q + pw * i, pw);
             dst[i] = (int64_t)acc;
         }
         return;
@@ -1056,12 +1063,8 @@ static void unpack_i64(const uint8_t *q, size_t pw, size_t cnt, bool is_delta, u
         memcpy(&u, q + pw * i, 8);
         dst[i] = (int64_t)(base + (u & mask));
     }
-    for (; i < cnt; i++) {
-        uint64_t u = 0;
-        for (size_t k = 0; k < pw; k++)
-            u |= (uint64_t)q[pw * i + k] << (8 * k);
-        dst[i] = (int64_t)(base + u);
-    }
+    for (; i < cnt; i++)
+        dst[i] = (int64_t)(base + packed_at(q + pw * i, pw));
 }
 
 /* Dictionary codes at bits (0, 1, 2, 4, 8 or 16) each, the first in the low bits of
